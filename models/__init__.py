@@ -1,0 +1,11 @@
+from . import (
+    mailchimp_account,
+    mailchimp_list,
+    mailchimp_member,
+    mailchimp_membership_mixin,
+    mailchimp_merge_field,
+    mailchimp_sync_run,
+    mailing_contact,
+    queue_job,
+    res_partner,
+)

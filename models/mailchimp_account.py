@@ -1,0 +1,349 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import logging
+import threading
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import mailchimp_errors as mce
+from ..services.mailchimp_client import MailchimpClient, parse_api_key
+
+_logger = logging.getLogger(__name__)
+
+# One HTTP session per account and worker process, rebuilt when the key or the URL changes.
+_CLIENTS = {}
+_CLIENTS_LOCK = threading.Lock()
+
+BASE_URL_PARAM = "mailchimp_connector.api_base_url"
+
+
+class MailchimpAccount(models.Model):
+    _name = "mailchimp.account"
+    _description = "Mailchimp Account"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    api_key = fields.Char(
+        string="API Key",
+        groups="mailchimp_connector.group_mailchimp_manager",
+        copy=False,
+        help="Mailchimp API key, shaped like 'xxxxxxxxxxxxxxxx-us6': the part after the dash "
+        "is the datacenter.",
+    )
+    api_base_url = fields.Char(
+        string="API Base URL Override",
+        groups="mailchimp_connector.group_mailchimp_manager",
+        copy=False,
+        help="Leave empty to reach https://<datacenter>.api.mailchimp.com/3.0. "
+        "Set it only to talk to a Mailchimp emulator (demo, tests).",
+    )
+    datacenter = fields.Char(compute="_compute_datacenter", store=True, copy=False)
+    state = fields.Selection(
+        [("draft", "Not Connected"), ("connected", "Connected"), ("error", "Error")],
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+    )
+    mc_account_id = fields.Char(string="Mailchimp Account ID", readonly=True, copy=False)
+    mc_account_name = fields.Char(string="Mailchimp Account Name", readonly=True, copy=False)
+    mc_login_email = fields.Char(string="Login Email", readonly=True, copy=False)
+    last_check_date = fields.Datetime(string="Last Checked", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_date = fields.Datetime(readonly=True, copy=False)
+
+    # Member options (their behaviour is implemented by the sync flows).
+    auto_create_member = fields.Boolean(
+        string="Auto Create Member In Odoo?",
+        default=True,
+        help="Unknown Mailchimp members become mailing contacts when audiences are imported.",
+    )
+    auto_create_partner = fields.Boolean(
+        string="Auto Create Customers In Odoo?",
+        help="Also find (by email) or create a contact (res.partner) for imported members.",
+    )
+    auto_sync_member = fields.Boolean(
+        string="Auto Sync Member?",
+        help="Fetch the audiences of this account every hour (only the changes).",
+    )
+    auto_update_contact = fields.Boolean(
+        string="Auto Update Contact in MailChimp?",
+        help="Push changes of mapped Odoo fields to Mailchimp.",
+    )
+    override_contact_name = fields.Boolean(
+        string="Is Override Contact Name?",
+        help="When importing, replace a differing Odoo name with the Mailchimp name.",
+    )
+    push_contacts = fields.Boolean(
+        string="Push contacts to this integration",
+        default=True,
+        help="When off, nothing is ever sent to Mailchimp from this account.",
+    )
+    campaign_report_days = fields.Integer(
+        string="Campaign Report (days)",
+        default=5,
+        help="Campaign reports are refreshed during this many days after the send time.",
+    )
+
+    list_ids = fields.One2many("mailchimp.list", "account_id", string="Audiences")
+    list_count = fields.Integer(compute="_compute_counts", string="Audience Count")
+    member_count = fields.Integer(compute="_compute_counts", string="Member Count")
+
+    _sql_constraints = [
+        (
+            "campaign_report_days_positive",
+            "CHECK(campaign_report_days >= 0)",
+            "The campaign report window cannot be negative.",
+        ),
+    ]
+
+    @api.depends("api_key")
+    def _compute_datacenter(self):
+        for account in self:
+            key = account.sudo().api_key
+            try:
+                account.datacenter = parse_api_key(key) if key else False
+            except mce.MailchimpConfigError:
+                account.datacenter = False
+
+    def _compute_counts(self):
+        list_data = self.env["mailchimp.list"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        lists = {account.id: count for account, count in list_data}
+        member_data = self.env["mailchimp.member"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        members = {account.id: count for account, count in member_data}
+        for account in self:
+            account.list_count = lists.get(account.id, 0)
+            account.member_count = members.get(account.id, 0)
+
+    @api.onchange("api_key")
+    def _onchange_api_key(self):
+        key = (self.api_key or "").strip()
+        if key and "-" not in key:
+            return {
+                "warning": {
+                    "title": _("Malformed API key"),
+                    "message": self._error_message(mce.MailchimpConfigError("malformed key")),
+                }
+            }
+        return None
+
+    # ------------------------------------------------------------------
+    # Client
+    # ------------------------------------------------------------------
+    def _get_base_url_override(self):
+        self.ensure_one()
+        account = self.sudo()
+        url = account.api_base_url or self.env["ir.config_parameter"].sudo().get_param(
+            BASE_URL_PARAM
+        )
+        return (url or "").strip() or None
+
+    def _get_client(self):
+        """Return the API client of this account (one HTTP session per account)."""
+        self.ensure_one()
+        key = (self.sudo().api_key or "").strip()
+        if not key:
+            raise UserError(_("Enter the API key of account '%s' first.", self.name))
+        base_url = self._get_base_url_override()
+        params = self.env["ir.config_parameter"].sudo()
+        timeout = (
+            float(params.get_param("mailchimp_connector.connect_timeout", 5)),
+            float(params.get_param("mailchimp_connector.read_timeout", 60)),
+        )
+        retry = {
+            "max_retries": int(params.get_param("mailchimp_connector.max_retries", 6)),
+            "backoff_base": float(params.get_param("mailchimp_connector.backoff_base", 0.5)),
+        }
+        fingerprint = hashlib.sha256(
+            f"{key}\n{base_url}\n{timeout}\n{sorted(retry.items())}".encode()
+        ).hexdigest()
+        cache_key = (self.env.cr.dbname, self.id)
+        with _CLIENTS_LOCK:
+            cached = _CLIENTS.get(cache_key)
+            if cached and cached[0] == fingerprint:
+                return cached[1]
+            client = MailchimpClient(
+                key, base_url=base_url, timeout=timeout, logger=_logger, **retry
+            )
+            if cached:
+                cached[1].close()
+            _CLIENTS[cache_key] = (fingerprint, client)
+            return client
+
+    @api.model
+    def _error_message(self, exc):
+        """A translated, user-facing message for a Mailchimp error."""
+        if isinstance(exc, mce.MailchimpConfigError):
+            return _(
+                "The API key is malformed: it must end with a dash and the datacenter, "
+                "like 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6'."
+            )
+        if isinstance(exc, mce.MailchimpAuthError):
+            return _(
+                "Mailchimp rejected the API key (HTTP %(status)s). Check that the key is "
+                "complete, not revoked, and belongs to datacenter %(dc)s.",
+                status=exc.status or 401,
+                dc=self.datacenter or "?",
+            )
+        if isinstance(exc, mce.MailchimpTimeout):
+            return _(
+                "Mailchimp did not answer in time. Try again later; if it persists, check "
+                "the server's network."
+            )
+        if isinstance(exc, mce.MailchimpNetworkError):
+            return _(
+                "Mailchimp cannot be reached (%(reason)s). Check the server's network and "
+                "the datacenter of the key.",
+                reason=exc.detail or exc.title or "network error",
+            )
+        if isinstance(exc, mce.MailchimpRateLimited):
+            return _("Mailchimp is limiting the request rate; the operation will be retried.")
+        if isinstance(exc, mce.MailchimpServerError):
+            return _("Mailchimp had an internal error (HTTP %s). Try again later.", exc.status)
+        if isinstance(exc, mce.MailchimpComplianceError):
+            return _(
+                "Mailchimp refused: the member is unsubscribed, cleaned or under compliance "
+                "review and can only be re-added as pending (confirmation email)."
+            )
+        if isinstance(exc, mce.MailchimpForgottenError):
+            return _(
+                "Mailchimp refused: this address was permanently deleted (GDPR) and cannot "
+                "be re-imported by the API."
+            )
+        if isinstance(exc, mce.MailchimpMergeFieldError):
+            fields_txt = ", ".join(
+                f"{err.get('field')}: {err.get('message')}" for err in exc.errors or []
+            )
+            return _("Mailchimp refused the merge fields: %s", fields_txt or exc.detail)
+        if isinstance(exc, mce.MailchimpInvalidResource):
+            return _("Mailchimp refused the data: %s", exc.detail or exc.title)
+        if isinstance(exc, mce.MailchimpNotFound):
+            return _("Mailchimp does not know this resource (HTTP 404): %s", exc.detail or "")
+        return _("Mailchimp error: %s", exc.detail or exc.title or str(exc))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_manager(self):
+        if not self.env.user.has_group("mailchimp_connector.group_mailchimp_manager"):
+            raise UserError(_("Only Mailchimp managers can connect or disconnect accounts."))
+
+    def _test_connection(self):
+        """Ping the API and read the account. Returns (ok, message); never raises for
+        Mailchimp errors: the account keeps the reason."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        try:
+            key = (self.sudo().api_key or "").strip()
+            if not key:
+                raise mce.MailchimpConfigError("missing API key")
+            parse_api_key(key)
+            client = self._get_client()
+            # a person is waiting: no retries, the error is shown at once
+            client.request("GET", "/ping", retry=False)
+            info = client.request("GET", "/", retry=False) or {}
+        except mce.MailchimpError as exc:
+            message = self._error_message(exc)
+            _logger.warning(
+                "Mailchimp account %s (id %s): connection test failed: %s",
+                self.name,
+                self.id,
+                exc,
+            )
+            self.sudo().write(
+                {
+                    "state": "error",
+                    "last_error": message,
+                    "last_error_date": now,
+                    "last_check_date": now,
+                }
+            )
+            return False, message
+        self.sudo().write(
+            {
+                "state": "connected",
+                "mc_account_id": info.get("account_id"),
+                "mc_account_name": info.get("account_name"),
+                "mc_login_email": info.get("email") or info.get("login", {}).get("email"),
+                "last_error": False,
+                "last_error_date": False,
+                "last_check_date": now,
+            }
+        )
+        return True, _(
+            "Connected to Mailchimp account %(name)s (%(email)s), datacenter %(dc)s.",
+            name=self.mc_account_name,
+            email=self.mc_login_email,
+            dc=self.datacenter,
+        )
+
+    def action_test_connection(self):
+        self._check_manager()
+        results = [(account, *account._test_connection()) for account in self]
+        for account, ok, message in results:
+            account.message_post(body=message if ok else _("Connection failed: %s", message))
+        failed = [message for _account, ok, message in results if not ok]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Mailchimp connection"),
+                "message": "\n".join(failed) if failed else results[0][2],
+                "type": "danger" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.act_window_close"} if not failed else False,
+            },
+        }
+
+    def action_refresh_status(self):
+        """Same check as Test Connection, without the chatter message."""
+        self._check_manager()
+        for account in self:
+            account._test_connection()
+        return True
+
+    def action_disconnect(self):
+        """Archive the account: nothing is synced any more, all synced data stays."""
+        self._check_manager()
+        for account in self:
+            account.message_post(body=_("Disconnected: the account is archived, data is kept."))
+        self.write({"active": False, "state": "draft"})
+        for account in self:
+            with _CLIENTS_LOCK:
+                cached = _CLIENTS.pop((self.env.cr.dbname, account.id), None)
+            if cached:
+                cached[1].close()
+        return True
+
+    def action_reconnect(self):
+        self._check_manager()
+        self.write({"active": True})
+        return self.action_test_connection()
+
+    def action_view_lists(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_list"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_member"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action

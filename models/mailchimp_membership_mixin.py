@@ -1,0 +1,33 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class MailchimpMembershipMixin(models.AbstractModel):
+    """Memberships smart button for the records a Mailchimp member links to."""
+
+    _name = "mailchimp.membership.mixin"
+    _description = "Mailchimp Memberships Mixin"
+    #: the field of mailchimp.member pointing at the inheriting model
+    _mailchimp_member_field = None
+
+    mailchimp_member_count = fields.Integer(
+        compute="_compute_mailchimp_member_count", string="Mailchimp Memberships Count"
+    )
+
+    def _compute_mailchimp_member_count(self):
+        field = self._mailchimp_member_field
+        data = self.env["mailchimp.member"]._read_group(
+            [(field, "in", self.ids)], [field], ["__count"]
+        )
+        counts = {record.id: count for record, count in data}
+        for record in self:
+            record.mailchimp_member_count = counts.get(record.id, 0)
+
+    def action_view_mailchimp_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_member"
+        )
+        action["domain"] = [(self._mailchimp_member_field, "=", self.id)]
+        return action

@@ -1,0 +1,13 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class MailingContact(models.Model):
+    _name = "mailing.contact"
+    _inherit = ["mailing.contact", "mailchimp.membership.mixin"]
+    _mailchimp_member_field = "mailing_contact_id"
+
+    mailchimp_member_ids = fields.One2many(
+        "mailchimp.member", "mailing_contact_id", string="Mailchimp Memberships"
+    )

@@ -1,0 +1,13 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "mailchimp.membership.mixin"]
+    _mailchimp_member_field = "partner_id"
+
+    mailchimp_member_ids = fields.One2many(
+        "mailchimp.member", "partner_id", string="Mailchimp Memberships"
+    )

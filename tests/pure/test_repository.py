@@ -1,0 +1,52 @@
+"""Repository hygiene that needs no Odoo: manifest, generated README, data files."""
+
+import ast
+import pathlib
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def manifest():
+    return ast.literal_eval((ROOT / "__manifest__.py").read_text())
+
+
+def test_manifest_version_and_dependencies():
+    data = manifest()
+    assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", data["version"])
+    assert data["license"] == "LGPL-3"
+    assert {"mass_mailing", "contacts", "queue_job"} <= set(data["depends"])
+    assert set(data["external_dependencies"]["python"]) == {"requests", "phonenumbers"}
+
+
+def test_manifest_data_files_exist_and_parse():
+    for name in manifest()["data"]:
+        path = ROOT / name
+        assert path.exists(), name
+        if name.endswith(".xml"):
+            ET.parse(path)
+
+
+def test_views_use_odoo18_idioms():
+    for path in list(ROOT.glob("views/*.xml")) + list(ROOT.glob("wizards/*.xml")):
+        text = path.read_text()
+        assert "<tree" not in text, f"{path.name}: use <list>"
+        assert "attrs=" not in text and "states=" not in text, f"{path.name}: use invisible="
+
+
+def test_readme_is_generated_from_fragments():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen-readme"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_readme_states_the_demo_and_test_commands():
+    text = (ROOT / "README.rst").read_text()
+    assert "./scripts/run-demo" in text
+    assert "./scripts/run-tests" in text

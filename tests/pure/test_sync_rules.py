@@ -1,0 +1,154 @@
+"""Sync decisions (services/sync_rules.py): no Odoo, no HTTP."""
+
+from datetime import datetime
+
+from services.sync_rules import (
+    ACTION_CREATE,
+    ACTION_SKIP,
+    ACTION_UPDATE,
+    LocalMember,
+    PullOptions,
+    decide_pull,
+    format_mc_datetime,
+    normalize_email,
+    parse_mc_datetime,
+)
+
+T0 = "2026-01-01T10:00:00+00:00"
+T1 = "2026-01-01T11:00:00+00:00"
+
+
+def remote(status="subscribed", fname="Ann", lname="Lee", last_changed=T0):
+    return {
+        "email_address": "Ann@Example.com",
+        "status": status,
+        "last_changed": last_changed,
+        "merge_fields": {"FNAME": fname, "LNAME": lname},
+    }
+
+
+def known(status="subscribed", first="Ann", last="Lee", synced=("Ann", "Lee"), changed=T0):
+    return LocalMember(
+        status=status,
+        last_changed=parse_mc_datetime(changed),
+        has_contact=True,
+        first_name=first,
+        last_name=last,
+        synced_first_name=synced[0],
+        synced_last_name=synced[1],
+    )
+
+
+def test_normalize_email_is_case_insensitive_and_rejects_garbage():
+    assert normalize_email("  Ann@Example.COM ") == "ann@example.com"
+    assert normalize_email("Ann <ann@example.com>") == "ann@example.com"
+    assert normalize_email("not an email") == ""
+    assert normalize_email(None) == ""
+
+
+def test_datetimes_round_trip_in_utc():
+    parsed = parse_mc_datetime("2026-01-01T12:00:00+02:00")
+    assert parsed == datetime(2026, 1, 1, 10, 0, 0)
+    assert format_mc_datetime(parsed) == "2026-01-01T10:00:00+00:00"
+    assert parse_mc_datetime("") is None
+
+
+def test_new_subscriber_becomes_contact_with_names():
+    decision = decide_pull(remote(), None, PullOptions())
+    assert decision.action == ACTION_CREATE
+    assert decision.create_contact
+    assert decision.contact_values == {"first_name": "Ann", "last_name": "Lee"}
+    assert not decision.opt_out and not decision.create_partner
+
+
+def test_new_member_without_import_new_is_binding_only():
+    decision = decide_pull(remote(), None, PullOptions(import_new=False))
+    assert decision.action == ACTION_CREATE
+    assert not decision.create_contact
+
+
+def test_auto_create_customers_asks_for_partner():
+    decision = decide_pull(remote(), None, PullOptions(create_partner=True))
+    assert decision.create_partner
+
+
+def test_new_unsubscribed_is_opted_out_or_not_imported():
+    decision = decide_pull(remote("unsubscribed"), None, PullOptions())
+    assert decision.create_contact and decision.opt_out and not decision.blacklist
+    decision = decide_pull(remote("unsubscribed"), None, PullOptions(import_unsubscribes=False))
+    assert not decision.create_contact
+
+
+def test_new_cleaned_is_blacklisted():
+    decision = decide_pull(remote("cleaned"), None, PullOptions())
+    assert decision.opt_out and decision.blacklist
+
+
+def test_archived_new_member_never_becomes_a_contact():
+    decision = decide_pull(remote("archived"), None, PullOptions())
+    assert decision.action == ACTION_CREATE
+    assert not decision.create_contact
+
+
+def test_unchanged_member_is_skipped():
+    assert decide_pull(remote(), known(), PullOptions()).action == ACTION_SKIP
+
+
+def test_changed_member_is_updated_with_untouched_names():
+    decision = decide_pull(
+        remote(fname="Anna", last_changed=T1), known(), PullOptions(override_name=True)
+    )
+    assert decision.action == ACTION_UPDATE
+    assert decision.contact_values == {"first_name": "Anna"}
+
+
+def test_odoo_change_wins_over_mailchimp_change():
+    local = known(first="Annie")  # changed in Odoo: differs from the synced value
+    decision = decide_pull(
+        remote(fname="Anna", last_changed=T1), local, PullOptions(override_name=True)
+    )
+    assert "first_name" not in decision.contact_values
+
+
+def test_without_override_a_differing_name_stays_but_an_empty_one_is_filled():
+    decision = decide_pull(remote(fname="Anna", last_changed=T1), known(), PullOptions())
+    assert decision.contact_values == {}
+    local = known(first="", synced=("", "Lee"))
+    decision = decide_pull(remote(fname="Anna", last_changed=T1), local, PullOptions())
+    assert decision.contact_values == {"first_name": "Anna"}
+
+
+def test_pull_fields_off_pulls_no_field():
+    decision = decide_pull(
+        remote(fname="Anna", last_changed=T1),
+        known(),
+        PullOptions(pull_fields=False, override_name=True),
+    )
+    assert decision.action == ACTION_UPDATE and decision.contact_values == {}
+
+
+def test_unsubscribe_after_import_opts_out():
+    decision = decide_pull(remote("unsubscribed", last_changed=T1), known(), PullOptions())
+    assert decision.opt_out and not decision.blacklist
+    decision = decide_pull(
+        remote("unsubscribed", last_changed=T1), known(), PullOptions(import_unsubscribes=False)
+    )
+    assert not decision.opt_out
+
+
+def test_permanently_deleted_tombstone_is_never_touched():
+    decision = decide_pull(remote(last_changed=T1), known(status="deleted"), PullOptions())
+    assert decision.action == ACTION_SKIP
+
+
+def test_unsubscribed_member_resubscribed_remotely_is_not_recreated_as_subscriber():
+    local = LocalMember(status="unsubscribed", last_changed=parse_mc_datetime(T0))
+    decision = decide_pull(remote("subscribed", last_changed=T1), local, PullOptions())
+    assert decision.action == ACTION_UPDATE
+    assert not decision.create_contact
+
+
+def test_archived_binding_resubscribed_remotely_becomes_a_contact():
+    local = LocalMember(status="archived", last_changed=parse_mc_datetime(T0))
+    decision = decide_pull(remote("subscribed", last_changed=T1), local, PullOptions())
+    assert decision.create_contact

@@ -1,0 +1,165 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import socket
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import MailchimpCase
+
+
+def closed_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@tagged("post_install", "-at_install")
+class TestAccountConnection(MailchimpCase):
+    def test_connect_fills_account_name_email_and_datacenter(self):
+        action = self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+        self.assertEqual(self.account.datacenter, "us6")
+        root = self.emulator.state.account
+        self.assertEqual(self.account.mc_account_name, root["account_name"])
+        self.assertEqual(self.account.mc_login_email, root["email"])
+        self.assertFalse(self.account.last_error)
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(root["account_name"], action["params"]["message"])
+        self.assertEqual(self.emulator.count_requests(path_prefix="/3.0/ping"), 1)
+
+    def test_malformed_key_sets_error_with_its_own_message(self):
+        self.account.api_key = "0123456789abcdef0123456789abcdef"
+        self.assertFalse(self.account.datacenter)
+        action = self.account.action_test_connection()
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("malformed", self.account.last_error)
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertEqual(self.emulator.count_requests(), 0, "a malformed key is never sent")
+
+    def test_rejected_key_sets_error_with_its_own_message(self):
+        self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("rejected the API key", self.account.last_error)
+
+    def test_wrong_datacenter_is_rejected(self):
+        self.account.api_key = "0123456789abcdef0123456789abcdef-us9"
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("rejected the API key", self.account.last_error)
+
+    def test_unreachable_host_sets_error_with_its_own_message(self):
+        self.account.api_base_url = f"http://127.0.0.1:{closed_port()}/3.0"
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("cannot be reached", self.account.last_error)
+
+    def test_timeout_sets_error_with_its_own_message(self):
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.read_timeout", "0.3")
+        self.emulator.faults.configure(delay=1.5)
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("did not answer in time", self.account.last_error)
+
+    def test_error_then_success_clears_the_error(self):
+        self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "error")
+        self.account.api_key = self.emulator.api_key
+        self.account.action_refresh_status()
+        self.assertEqual(self.account.state, "connected")
+        self.assertFalse(self.account.last_error)
+
+    def test_key_never_in_chatter_nor_logs(self):
+        key = self.emulator.api_key
+        with self.assertLogs("odoo.addons.mailchimp_connector", level="DEBUG") as logs:
+            self.account.api_key = key.replace("0", "1")
+            self.account.action_test_connection()
+            self.account.api_key = key
+            self.account.action_test_connection()
+        for line in logs.output:
+            self.assertNotIn(key, line)
+            self.assertNotIn(key.replace("0", "1"), line)
+        bodies = " ".join(self.account.message_ids.mapped("body"))
+        self.assertTrue(bodies)
+        self.assertNotIn(key[:20], bodies)
+        tracked = self.account.message_ids.tracking_value_ids
+        self.assertNotIn("api_key", tracked.field_id.mapped("name"))
+
+    def test_disconnect_archives_and_keeps_data_reconnect_reverses(self):
+        self.account.action_test_connection()
+        audience = self.env["mailchimp.list"].create(
+            {"name": "Kept", "mc_id": "kept01", "account_id": self.account.id}
+        )
+        self.account.with_user(self.manager).action_disconnect()
+        self.assertFalse(self.account.active)
+        self.assertEqual(self.account.state, "draft")
+        self.assertTrue(audience.exists())
+        self.account.with_user(self.manager).action_reconnect()
+        self.assertTrue(self.account.active)
+        self.assertEqual(self.account.state, "connected")
+
+    def test_base_url_from_datacenter_without_override(self):
+        self.account.api_base_url = False
+        client = self.account._get_client()
+        self.assertEqual(client.base_url, "https://us6.api.mailchimp.com/3.0")
+
+    def test_system_parameter_overrides_base_url(self):
+        self.account.api_base_url = False
+        self.env["ir.config_parameter"].set_param(
+            "mailchimp_connector.api_base_url", self.emulator.base_url
+        )
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+
+
+@tagged("post_install", "-at_install")
+class TestAccountAccess(MailchimpCase):
+    def test_user_cannot_read_api_key(self):
+        account = self.account.with_user(self.mc_user)
+        self.assertEqual(account.name, "Emulated")
+        with self.assertRaises(AccessError):
+            account.read(["api_key"])
+        self.assertNotIn("api_key", account.fields_get())
+
+    def test_user_cannot_configure_nor_test(self):
+        account = self.account.with_user(self.mc_user)
+        with self.assertRaises(AccessError):
+            account.write({"name": "Renamed"})
+        with self.assertRaises(UserError):
+            account.action_test_connection()
+
+    def test_manager_reads_key(self):
+        account = self.account.with_user(self.manager)
+        self.assertEqual(account.api_key, self.emulator.api_key)
+
+    def test_other_company_account_is_invisible(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        foreign = self.env["mailchimp.account"].create(
+            {"name": "Foreign", "company_id": other.id, "api_key": "abc-us6"}
+        )
+        user = new_test_user(
+            self.env,
+            login="mc_mgr_main",
+            groups="base.group_user,mailchimp_connector.group_mailchimp_manager",
+            company_id=self.env.company.id,
+            company_ids=[self.env.company.id],
+        )
+        visible = self.env["mailchimp.account"].with_user(user).search([])
+        self.assertIn(self.account, visible)
+        self.assertNotIn(foreign, visible)
+        with self.assertRaises(AccessError):
+            foreign.with_user(user).read(["name"])
+
+    def test_every_mailchimp_menu_opens_an_existing_action(self):
+        root = self.env.ref("mailchimp_connector.menu_mailchimp_root")
+        menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id), ("id", "!=", root.id)])
+        names = set(menus.mapped("name"))
+        for expected in ("Accounts", "Audiences", "MailChimp Operations"):
+            self.assertIn(expected, names)
+        for menu in menus:
+            self.assertTrue(menu.action, f"menu {menu.name} has no action")
+            self.assertIn(menu.action.res_model, self.env, f"menu {menu.name}: missing model")

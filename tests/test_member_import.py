@@ -1,0 +1,329 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import MailchimpCase
+
+
+@tagged("post_install", "-at_install")
+class TestMemberImport(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+
+    # helpers ---------------------------------------------------------------
+    def import_audiences(self):
+        wizard = self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_members": False}
+        )
+        wizard.action_process()
+        return self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
+
+    def import_members(self, audience, full=False):
+        runs = audience._start_member_import(full=full)
+        self.run_jobs()
+        return runs
+
+    def remote_by_email(self):
+        return {m["email_address"].lower(): m for m in self.state.members(self.list_mc_id)}
+
+    def assertMatchesEmulator(self, audience):
+        members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        remote = self.remote_by_email()
+        self.assertEqual(len(members), len(remote), "one binding per Mailchimp member")
+        self.assertEqual(set(members.mapped("email_normalized")), set(remote))
+        for member in members:
+            self.assertEqual(member.status, remote[member.email_normalized]["status"])
+        return members
+
+    # tests -----------------------------------------------------------------
+    def test_wizard_imports_audience_mailing_list_and_merge_fields(self):
+        wizard = self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_members": True}
+        )
+        wizard.action_process()
+        audience = self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
+        self.assertEqual(audience.name, "Newsletter")
+        self.assertEqual(audience.mailing_list_id.name, "Newsletter")
+        self.assertEqual(
+            set(audience.merge_field_ids.mapped("tag")), {"FNAME", "LNAME", "ADDRESS", "PHONE"}
+        )
+        self.assertIn("1 member import job(s) queued", wizard.result)
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(len(jobs), 1)
+        self.assertEqual(jobs.channel, "root.mailchimp")
+
+    def test_import_creates_contacts_and_respects_statuses(self):
+        self.state.seed_members(self.list_mc_id, 2500)
+        self.state.add_member(self.list_mc_id, "Gone@Example.com", status="archived")
+        audience = self.import_audiences()
+        with self.assertMailchimpCalls(count=1 + 3, method="GET"):
+            self.import_members(audience)
+        members = self.assertMatchesEmulator(audience)
+        remote = self.remote_by_email()
+        subscribed = members.filtered(lambda m: m.status == "subscribed")
+        self.assertTrue(subscribed)
+        self.assertTrue(all(subscribed.mapped("mailing_contact_id")))
+        for member in subscribed[:50]:
+            merges = remote[member.email_normalized]["merge_fields"]
+            self.assertEqual(member.mailing_contact_id.first_name, merges.get("FNAME") or False)
+            subscription = member.mailing_contact_id.subscription_ids.filtered(
+                lambda s: s.list_id == audience.mailing_list_id
+            )
+            self.assertFalse(subscription.opt_out)
+        unsubscribed = members.filtered(lambda m: m.status == "unsubscribed")
+        self.assertTrue(unsubscribed)
+        for member in unsubscribed:
+            subscription = member.mailing_contact_id.subscription_ids.filtered(
+                lambda s: s.list_id == audience.mailing_list_id
+            )
+            self.assertTrue(subscription.opt_out, "unsubscribed in Mailchimp = opted out")
+        cleaned = members.filtered(lambda m: m.status == "cleaned")
+        self.assertTrue(cleaned)
+        blacklisted = self.env["mail.blacklist"].search(
+            [("email", "in", cleaned.mapped("email_normalized"))]
+        )
+        self.assertEqual(len(blacklisted), len(cleaned))
+        archived = members.filtered(lambda m: m.status == "archived")
+        self.assertEqual(archived.email_normalized, "gone@example.com")
+        self.assertFalse(archived.mailing_contact_id, "archived members are not imported")
+        run = audience.run_ids
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.processed, 2501)
+        self.assertTrue(audience.members_watermark)
+
+    def test_import_options_off_create_bindings_only(self):
+        self.state.seed_members(self.list_mc_id, 30)
+        audience = self.import_audiences()
+        audience.import_new = False
+        self.import_members(audience)
+        members = self.assertMatchesEmulator(audience)
+        self.assertFalse(members.mapped("mailing_contact_id"))
+
+    def test_unsubscribes_not_imported_when_option_off(self):
+        self.state.add_member(self.list_mc_id, "out@example.com", status="unsubscribed")
+        audience = self.import_audiences()
+        audience.import_unsubscribes = False
+        self.import_members(audience)
+        member = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        self.assertEqual(member.status, "unsubscribed")
+        self.assertFalse(member.mailing_contact_id, "never created as a subscriber")
+
+    def test_auto_create_customers_finds_or_creates_partners(self):
+        self.account.auto_create_partner = True
+        existing = self.env["res.partner"].create({"name": "Known", "email": "KNOWN@example.com"})
+        self.state.add_member(self.list_mc_id, "known@example.com", merge_fields={"FNAME": "K"})
+        self.state.add_member(
+            self.list_mc_id, "new@example.com", merge_fields={"FNAME": "Ann", "LNAME": "Lee"}
+        )
+        audience = self.import_audiences()
+        self.import_members(audience)
+        members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        by_email = {m.email_normalized: m for m in members}
+        self.assertEqual(by_email["known@example.com"].partner_id, existing)
+        self.assertEqual(by_email["new@example.com"].partner_id.name, "Ann Lee")
+
+    def test_existing_contacts_are_linked_not_duplicated_case_insensitively(self):
+        Contact = self.env["mailing.contact"]
+        first = Contact.create({"name": "First", "email": "Shared@Example.com"})
+        Contact.create({"name": "Second", "email": "shared@example.COM"})
+        self.state.add_member(self.list_mc_id, "SHARED@example.com")
+        audience = self.import_audiences()
+        self.import_members(audience)
+        member = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        self.assertEqual(member.mailing_contact_id, first)
+        self.assertEqual(Contact.search_count([("email_normalized", "=", "shared@example.com")]), 2)
+        self.assertIn(audience.mailing_list_id, first.list_ids)
+
+    def test_incremental_resync_updates_only_the_changed_member(self):
+        self.state.seed_members(self.list_mc_id, 1200)
+        audience = self.import_audiences()
+        self.import_members(audience)
+        members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        target = members.filtered(lambda m: m.status == "subscribed")[0]
+        self.state.advance(3600)
+        self.state.update_member(
+            self.list_mc_id, target.email, merge_fields={"FNAME": "Changed", "LNAME": "Name"}
+        )
+        self.account.override_contact_name = True
+        self.env.flush_all()
+        before = {m.id: m.write_date for m in members}
+        self.env.cr.execute("UPDATE mailchimp_member SET write_date = '2000-01-01'")
+        self.env.invalidate_all()
+        with self.assertMailchimpCalls(count=2, method="GET"):
+            runs = self.import_members(audience)
+        self.assertFalse(runs.full)
+        params = self.emulator.requests[-1]["query"]
+        self.assertIn("since_last_changed", params)
+        written = members.filtered(lambda m: str(m.write_date) != "2000-01-01 00:00:00")
+        self.assertEqual(written, target, "only the changed member is written")
+        self.assertEqual(target.mailing_contact_id.first_name, "Changed")
+        self.assertTrue(before)
+
+    def test_no_change_resync_writes_nothing(self):
+        self.state.seed_members(self.list_mc_id, 300)
+        audience = self.import_audiences()
+        self.import_members(audience)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mailchimp_member SET write_date = '2000-01-01'")
+        self.env.cr.execute("SELECT count(*) FROM mailing_contact")
+        contacts_before = self.env.cr.fetchone()[0]
+        with self.assertMailchimpCalls(count=2):
+            self.import_members(audience)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT count(*) FROM mailchimp_member WHERE write_date != '2000-01-01'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.env.cr.execute("SELECT count(*) FROM mailing_contact")
+        self.assertEqual(self.env.cr.fetchone()[0], contacts_before)
+
+    def test_pull_fields_odoo_change_wins_untouched_field_follows_mailchimp(self):
+        self.account.override_contact_name = True
+        self.state.add_member(
+            self.list_mc_id, "pat@example.com", merge_fields={"FNAME": "Pat", "LNAME": "Old"}
+        )
+        audience = self.import_audiences()
+        self.import_members(audience)
+        member = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        contact = member.mailing_contact_id
+        contact.first_name = "Patricia"  # changed in Odoo since the last sync
+        self.state.advance(60)
+        self.state.update_member(
+            self.list_mc_id, "pat@example.com", merge_fields={"FNAME": "Patrick", "LNAME": "New"}
+        )
+        self.import_members(audience)
+        self.assertEqual(contact.first_name, "Patricia", "the Odoo change wins")
+        self.assertEqual(contact.last_name, "New", "an untouched field follows Mailchimp")
+
+    def test_pull_fields_off_and_override_off_keep_odoo_names(self):
+        self.state.add_member(
+            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Sam", "LNAME": "One"}
+        )
+        audience = self.import_audiences()
+        self.import_members(audience)
+        contact = (
+            self.env["mailchimp.member"].search([("list_id", "=", audience.id)]).mailing_contact_id
+        )
+        self.state.advance(60)
+        self.state.update_member(
+            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Samuel"}
+        )
+        self.account.override_contact_name = False
+        self.import_members(audience)
+        self.assertEqual(contact.first_name, "Sam", "without override a differing name stays")
+        self.account.override_contact_name = True
+        audience.import_pull_fields = False
+        self.state.advance(60)
+        self.state.update_member(
+            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Sammy"}
+        )
+        self.import_members(audience)
+        self.assertEqual(contact.first_name, "Sam", "pull fields off: nothing pulled")
+
+    def test_unsubscribe_and_clean_after_import_flow_into_odoo(self):
+        self.state.add_member(self.list_mc_id, "u@example.com")
+        self.state.add_member(self.list_mc_id, "c@example.com")
+        audience = self.import_audiences()
+        self.import_members(audience)
+        self.state.advance(60)
+        self.state.update_member(self.list_mc_id, "u@example.com", status="unsubscribed")
+        self.state.update_member(self.list_mc_id, "c@example.com", status="cleaned")
+        self.import_members(audience)
+        members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
+        by_email = {m.email_normalized: m for m in members}
+        sub = by_email["u@example.com"].mailing_contact_id.subscription_ids
+        self.assertTrue(sub.opt_out)
+        self.assertEqual(
+            sub.opt_out_reason_id, self.env.ref("mailchimp_connector.optout_reason_mailchimp")
+        )
+        self.assertTrue(sub.opt_out_datetime)
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "c@example.com")]))
+
+    def test_import_converges_with_injected_faults(self):
+        self.state.seed_members(self.list_mc_id, 2200)
+        audience = self.import_audiences()
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
+        self.emulator.faults.configure(rate_429=0.1, rate_5xx=0.1, retry_after=0, seed=7)
+        runs = audience._start_member_import()
+        for _round in range(30):
+            self.run_jobs()
+            # the retryable failures the client gave up on wait for their eta: make it now
+            pending = self.mailchimp_jobs()
+            if not pending:
+                break
+            pending.write({"eta": False})
+        self.emulator.faults.clear()
+        self.assertEqual(runs.state, "done")
+        self.assertMatchesEmulator(audience)
+
+    def test_killed_import_resumes_without_duplicates_or_gaps(self):
+        self.state.seed_members(self.list_mc_id, 3500)
+        audience = self.import_audiences()
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.max_retries", "1")
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
+        run = audience._start_member_import()
+        self.run_jobs(max_jobs=2)  # two pages, then the worker "dies"
+        self.assertEqual(run.state, "running")
+        self.assertEqual(run.next_offset, 2000)
+        # the job in flight dies on a dropped connection and is left behind
+        self.emulator.faults.fail_next(50, status="drop")
+        self.run_jobs(max_jobs=1)
+        self.emulator.faults.clear()
+        self.assertEqual(run.next_offset, 2000, "a failed page leaves the checkpoint alone")
+        self.mailchimp_jobs(states=("pending", "failed", "started")).unlink()
+        # resuming continues from the checkpoint
+        resumed = audience._start_member_import()
+        self.assertEqual(resumed, run)
+        self.run_jobs()
+        self.assertEqual(run.state, "done")
+        self.assertMatchesEmulator(audience)
+
+    def test_page_job_is_idempotent(self):
+        self.state.seed_members(self.list_mc_id, 1500)
+        audience = self.import_audiences()
+        run = audience._start_member_import()
+        self.run_jobs(max_jobs=1)
+        count = self.env["mailchimp.member"].search_count([("list_id", "=", audience.id)])
+        with self.assertMailchimpCalls(count=0):
+            result = run._job_import_page(0)
+        self.assertIn("skipped", result)
+        self.assertEqual(
+            self.env["mailchimp.member"].search_count([("list_id", "=", audience.id)]), count
+        )
+
+    def test_hourly_cron_only_for_auto_sync_accounts(self):
+        self.state.add_member(self.list_mc_id, "a@example.com")
+        cron = self.env.ref("mailchimp_connector.ir_cron_fetch_audiences")
+        cron.method_direct_trigger()
+        self.assertFalse(self.mailchimp_jobs())
+        self.account.auto_sync_member = True
+        cron.method_direct_trigger()
+        self.assertEqual(len(self.mailchimp_jobs()), 1)
+        self.env.ref("mailchimp_connector.ir_cron_process_jobs")
+        self.run_jobs()
+        self.assertEqual(
+            self.env["mailchimp.member"].search([("account_id", "=", self.account.id)]).email,
+            "a@example.com",
+        )
+
+    def test_fallback_cron_leaves_fresh_jobs_to_the_runner(self):
+        self.state.add_member(self.list_mc_id, "a@example.com")
+        audience = self.import_audiences()
+        audience._start_member_import()
+        ran = self.env["queue.job"]._cron_mailchimp_process_jobs()
+        self.assertEqual(ran, 0, "a job younger than a minute is the runner's")
+        self.env.cr.execute(
+            "UPDATE queue_job SET date_created = now() at time zone 'utc' - interval '5 min'"
+        )
+        self.env.invalidate_all()
+        self.assertGreaterEqual(self.env["queue.job"]._cron_mailchimp_process_jobs(), 1)
+
+    def test_crons_are_restored_by_upgrade(self):
+        for xmlid in ("ir_cron_fetch_audiences", "ir_cron_process_jobs"):
+            data = self.env["ir.model.data"].search(
+                [("module", "=", "mailchimp_connector"), ("name", "=", xmlid)]
+            )
+            self.assertFalse(data.noupdate, f"{xmlid} must be recreated by -u")

@@ -1,0 +1,82 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import mailchimp_errors as mce
+
+_logger = logging.getLogger(__name__)
+
+
+class MailchimpOperation(models.TransientModel):
+    _name = "mailchimp.operation"
+    _description = "MailChimp Operations"
+
+    @api.model
+    def _default_accounts(self):
+        return self.env["mailchimp.account"].search([("state", "=", "connected")])
+
+    account_ids = fields.Many2many(
+        "mailchimp.account", string="Accounts", default=_default_accounts, required=True
+    )
+    import_audiences = fields.Boolean(string="Audiences", default=True)
+    import_members = fields.Boolean(string="Members")
+    full_resync = fields.Boolean(
+        string="Full Resync", help="Re-read every member instead of only the changed ones."
+    )
+    result = fields.Text(readonly=True)
+
+    @api.onchange("import_members")
+    def _onchange_import_members(self):
+        if self.import_members:
+            self.import_audiences = True
+
+    def action_process(self):
+        """Import the audiences now (quick), enqueue the member imports, say what."""
+        self.ensure_one()
+        if not (self.import_audiences or self.import_members):
+            raise UserError(_("Tick at least one thing to import."))
+        self.account_ids.check_access("read")
+        lines = []
+        for account in self.account_ids.sudo():
+            if not account.active or account.state != "connected":
+                lines.append(_("%s: skipped, the account is not connected.", account.name))
+                continue
+            try:
+                audiences = self.env["mailchimp.list"].sudo()._import_from_account(account)
+            except mce.MailchimpError as exc:
+                _logger.warning("Mailchimp account %s: audience import failed: %s", account.id, exc)
+                lines.append(
+                    _(
+                        "%(account)s: %(error)s",
+                        account=account.name,
+                        error=account._error_message(exc),
+                    )
+                )
+                continue
+            lines.append(
+                _(
+                    "%(account)s: %(count)s audience(s) imported.",
+                    account=account.name,
+                    count=len(audiences),
+                )
+            )
+            if self.import_members:
+                runs = audiences._start_member_import(full=self.full_resync)
+                lines.append(
+                    _(
+                        "%(account)s: %(count)s member import job(s) queued.",
+                        account=account.name,
+                        count=len(runs),
+                    )
+                )
+        self.result = "\n".join(lines)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
