@@ -1,0 +1,7 @@
+"""Mailchimp Marketing API v3 emulator (pure standard library)."""
+
+from .server import DEFAULT_API_KEY, Emulator
+from .state import State
+from .util import subscriber_hash
+
+__all__ = ["DEFAULT_API_KEY", "Emulator", "State", "subscriber_hash"]
