@@ -8,6 +8,7 @@ import http
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -56,6 +57,13 @@ def _flatten(value, prefix):
 
 
 class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (timeout, closed socket) is normal here: stay quiet."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     daemon_threads = True
     allow_reuse_address = True
 
@@ -166,17 +174,21 @@ class Handler(BaseHTTPRequestHandler):
             title, detail = FAULT_TEXT.get(fault.status) or (
                 http.HTTPStatus(fault.status).phrase, "Injected fault.")
             headers = {"Retry-After": fault.retry_after} if fault.status == 429 else {}
-            size = self._send_json(fault.status, problem(fault.status, title, detail),
-                                   PROBLEM_TYPE, headers)
-            emu._record(method, path, query, fault.status, len(body), size)
+            self._reply(emu, method, path, query, body, fault.status,
+                        problem(fault.status, title, detail), headers)
             return
         if not emu._authorized(self.headers):
-            size = self._send_json(401, problem(401, *UNAUTHORIZED), PROBLEM_TYPE)
-            emu._record(method, path, query, 401, len(body), size)
+            self._reply(emu, method, path, query, body, 401, problem(401, *UNAUTHORIZED))
             return
         status, payload, headers = dispatch(emu, method, path[4:] or "/", query, body)
-        self._send(status, payload, headers)
+        # recorded before the answer leaves: a client that got its answer finds it logged
         emu._record(method, path, query, status, len(body), len(payload))
+        self._send(status, payload, headers)
+
+    def _reply(self, emu, method, path, query, body, status, problem_body, headers=None):
+        payload = json.dumps(problem_body).encode("utf-8")
+        emu._record(method, path, query, status, len(body), len(payload))
+        self._send(status, payload, dict(headers or {}, **{"Content-Type": PROBLEM_TYPE}))
 
     # ------------------------------------------------------------------ control
     def _control(self, emu, path, query, body):

@@ -9,6 +9,7 @@ at most the page in flight and a re-run of a page job is a no-op.
 """
 
 import logging
+from datetime import timedelta
 
 import psycopg2
 
@@ -163,7 +164,9 @@ class MailchimpSyncRun(models.Model):
             "fields": ",".join([f"members.{f}" for f in MEMBER_FIELDS] + ["total_items"]),
             "sort_field": "last_changed",
             "sort_dir": "ASC",
-            "before_last_changed": format_mc_datetime(self.until),
+            # Mailchimp's Date header has whole seconds: members changed within the second
+            # of ``until`` are read now and again by the next run (overlap), never skipped
+            "before_last_changed": format_mc_datetime(self.until + timedelta(seconds=1)),
         }
         if self.since and not self.full:
             params["since_last_changed"] = format_mc_datetime(self.since)

@@ -22,7 +22,7 @@ class TestAccountConnection(MailchimpCase):
         action = self.account.action_test_connection()
         self.assertEqual(self.account.state, "connected")
         self.assertEqual(self.account.datacenter, "us6")
-        root = self.emulator.state.account
+        root = self.emulator.state.account()
         self.assertEqual(self.account.mc_account_name, root["account_name"])
         self.assertEqual(self.account.mc_login_email, root["email"])
         self.assertFalse(self.account.last_error)

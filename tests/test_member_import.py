@@ -135,7 +135,7 @@ class TestMemberImport(MailchimpCase):
         member = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
         self.assertEqual(member.mailing_contact_id, first)
         self.assertEqual(Contact.search_count([("email_normalized", "=", "shared@example.com")]), 2)
-        self.assertIn(audience.mailing_list_id, first.list_ids)
+        self.assertIn(audience.mailing_list_id, first.subscription_ids.list_id)
 
     def test_incremental_resync_updates_only_the_changed_member(self):
         self.state.seed_members(self.list_mc_id, 1200)

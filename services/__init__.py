@@ -1,0 +1,1 @@
+"""Pure-Python services of mailchimp_connector (no Odoo import): API client, sync rules."""

@@ -1,0 +1,316 @@
+"""Mailchimp Marketing API v3 client: HTTP, auth, paging, batching, retries (no Odoo import).
+
+One ``requests.Session`` per client (per account). Retries 429, 5xx and network errors with
+exponential backoff and full jitter, honouring ``Retry-After``, bounded in count and time;
+never retries another 4xx. Errors are the classes of :mod:`.mailchimp_errors`.
+"""
+
+import email.utils
+import hashlib
+import logging
+import random
+import re
+import time
+from datetime import UTC, datetime
+
+import requests
+
+from . import mailchimp_errors as mce
+
+_DC_RE = re.compile(r"^[a-z]+[0-9]+$")
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_PAGE = 1000
+BATCH_LIMIT = 500
+
+
+def subscriber_hash(email):
+    """Mailchimp's member id: md5 of the lower-cased address."""
+    return hashlib.md5((email or "").strip().lower().encode("utf-8")).hexdigest()  # noqa: S324
+
+
+def parse_api_key(api_key):
+    """Return the datacenter of ``api_key`` ('<key>-<dc>'); MailchimpConfigError if malformed."""
+    key = (api_key or "").strip()
+    secret, _sep, dc = key.rpartition("-")
+    if not secret or not _DC_RE.match(dc):
+        raise mce.MailchimpConfigError(
+            "Malformed API key", "an API key ends with '-<datacenter>', e.g. '-us6'"
+        )
+    return dc
+
+
+def _iso(value):
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return value
+
+
+def _chunks(items, size):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class MailchimpClient:
+    def __init__(
+        self,
+        api_key,
+        base_url=None,
+        *,
+        timeout=(5.0, 60.0),
+        max_retries=6,
+        backoff_base=0.5,
+        backoff_max=30.0,
+        max_retry_time=300.0,
+        session=None,
+        sleep=time.sleep,
+        logger=None,
+        user_agent="mailchimp_connector/18.0",
+    ):
+        self.dc = parse_api_key(api_key)
+        self._auth = ("mailchimp_connector", api_key.strip())
+        self.base_url = (base_url or f"https://{self.dc}.api.mailchimp.com/3.0").rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_retry_time = max_retry_time
+        self.session = session or requests.Session()
+        self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
+        self._sleep = sleep
+        self._logger = logger or logging.getLogger(__name__)
+        self._random = random.Random()
+        self.stats = {"requests": 0, "retries": 0}
+        #: Mailchimp's clock (naive UTC) at the last answer, from its Date header
+        self.last_server_time = None
+
+    def __repr__(self):
+        return f"<MailchimpClient {self.base_url}>"
+
+    def close(self):
+        self.session.close()
+
+    # ------------------------------------------------------------------ core
+    def _backoff(self, attempt, retry_after=None):
+        wait = self._random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
+        if retry_after:
+            wait = max(wait, retry_after)
+        return wait
+
+    def _send(self, method, url, params, json):
+        try:
+            return self.session.request(
+                method, url, params=params, json=json, auth=self._auth, timeout=self.timeout
+            )
+        except requests.Timeout as exc:
+            raise mce.MailchimpTimeout(
+                "Timeout", f"no answer from {self._host()} in time ({type(exc).__name__})"
+            ) from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise mce.MailchimpNetworkError(
+                "Network error",
+                f"{self._host()} unreachable or connection dropped ({type(exc).__name__})",
+            ) from None
+
+    def _host(self):
+        return self.base_url.split("//", 1)[-1].split("/", 1)[0]
+
+    def _note_server_time(self, response):
+        value = response.headers.get("Date")
+        if not value:
+            return
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return
+        self.last_server_time = parsed.astimezone(UTC).replace(tzinfo=None)
+
+    def request(self, method, path, *, params=None, json=None, retry=True):
+        """One API call; returns the decoded JSON (None for an empty answer)."""
+        method = method.upper()
+        url = path if path.startswith("http") else f"{self.base_url}/{path.lstrip('/')}"
+        started = time.monotonic()
+        slept = 0.0
+        attempt = 0
+        while True:
+            self.stats["requests"] += 1
+            self.stats[method] = self.stats.get(method, 0) + 1
+            try:
+                response = self._send(method, url, params, json)
+            except mce.MailchimpNetworkError as exc:
+                exc.method, exc.path = method, path
+                error = exc
+            else:
+                self._note_server_time(response)
+                if response.status_code < 400:
+                    if response.status_code == 204 or not response.content:
+                        return None
+                    return response.json()
+                error = mce.error_from_response(response, method=method, path=path)
+            if not (retry and error.retryable) or attempt >= self.max_retries:
+                raise error
+            wait = self._backoff(attempt, error.retry_after)
+            if max(time.monotonic() - started, slept) + wait > self.max_retry_time:
+                raise error
+            attempt += 1
+            self.stats["retries"] += 1
+            self._logger.info(
+                "Mailchimp %s %s: %s, retry %s/%s in %.2fs",
+                method,
+                path,
+                error.code,
+                attempt,
+                self.max_retries,
+                wait,
+            )
+            self._sleep(wait)
+            slept += wait
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    # ------------------------------------------------------------------ paging
+    def iter_page_batches(
+        self, path, item_key, *, params=None, count=MAX_PAGE, fields=None, offset=0
+    ):
+        """Yield (offset, items, total_items) for each page of a collection."""
+        count = max(1, min(MAX_PAGE, int(count)))
+        base = dict(params or {})
+        if fields:
+            base["fields"] = ",".join([f"{item_key}.{f}" for f in fields] + ["total_items"])
+        while True:
+            page = self.get(path, params=dict(base, count=count, offset=offset)) or {}
+            items = page.get(item_key) or []
+            total = page.get("total_items", len(items))
+            yield offset, items, total
+            offset += len(items)
+            if not items or len(items) < count or offset >= total:
+                return
+
+    def iter_pages(self, path, item_key, *, params=None, count=MAX_PAGE, fields=None):
+        for _offset, items, _total in self.iter_page_batches(
+            path, item_key, params=params, count=count, fields=fields
+        ):
+            yield from items
+
+    # ------------------------------------------------------------------ resources
+    def ping(self):
+        return self.get("/ping")
+
+    def get_account(self):
+        return self.get("/")
+
+    def get_lists(self):
+        return list(self.iter_pages("/lists", "lists"))
+
+    def iter_members(
+        self,
+        list_id,
+        *,
+        since_last_changed=None,
+        status=None,
+        fields=None,
+        count=MAX_PAGE,
+        sort_by_last_changed=True,
+    ):
+        params = {}
+        if since_last_changed:
+            params["since_last_changed"] = _iso(since_last_changed)
+        if status:
+            params["status"] = status
+        if sort_by_last_changed:
+            params.update(sort_field="last_changed", sort_dir="ASC")
+        return self.iter_page_batches(
+            f"/lists/{list_id}/members", "members", params=params, count=count, fields=fields
+        )
+
+    def _member_path(self, list_id, email_or_hash):
+        ident = email_or_hash if "@" not in email_or_hash else subscriber_hash(email_or_hash)
+        return f"/lists/{list_id}/members/{ident}"
+
+    def get_member(self, list_id, email_or_hash):
+        return self.get(self._member_path(list_id, email_or_hash))
+
+    def upsert_member(self, list_id, email, body):
+        body = dict(body, email_address=body.get("email_address", email))
+        body.setdefault("status_if_new", "subscribed")
+        return self.put(self._member_path(list_id, email), json=body)
+
+    def patch_member(self, list_id, email, body):
+        return self.patch(self._member_path(list_id, email), json=body)
+
+    def archive_member(self, list_id, email):
+        return self.delete(self._member_path(list_id, email))
+
+    def delete_member_permanent(self, list_id, email):
+        return self.post(self._member_path(list_id, email) + "/actions/delete-permanent")
+
+    def update_member_tags(self, list_id, email, tags):
+        body = {
+            "tags": [
+                {"name": name, "status": "active" if active else "inactive"}
+                for name, active in tags.items()
+            ]
+        }
+        return self.post(self._member_path(list_id, email) + "/tags", json=body)
+
+    def batch_subscribe(self, list_id, members, *, update_existing=True, sync_tags=False):
+        """Batch subscribe in calls of at most 500; failures come back inside the 200."""
+        merged = {
+            "new_members": [],
+            "updated_members": [],
+            "errors": [],
+            "total_created": 0,
+            "total_updated": 0,
+            "error_count": 0,
+        }
+        for chunk in _chunks(members, BATCH_LIMIT):
+            body = {"members": chunk, "update_existing": update_existing, "sync_tags": sync_tags}
+            result = self.post(f"/lists/{list_id}", json=body) or {}
+            for key in ("new_members", "updated_members", "errors"):
+                merged[key].extend(result.get(key) or [])
+            for key in ("total_created", "total_updated", "error_count"):
+                merged[key] += result.get(key) or 0
+        return merged
+
+    def get_merge_fields(self, list_id):
+        return list(self.iter_pages(f"/lists/{list_id}/merge-fields", "merge_fields"))
+
+    def create_merge_field(self, list_id, body):
+        return self.post(f"/lists/{list_id}/merge-fields", json=body)
+
+    def segment_members_update(self, list_id, segment_id, add=(), remove=()):
+        """Static segment changes in calls of at most 500 per side."""
+        merged = {
+            "members_added": [],
+            "members_removed": [],
+            "errors": [],
+            "total_added": 0,
+            "total_removed": 0,
+            "error_count": 0,
+        }
+        add, remove = list(add), list(remove)
+        calls = max(-(-len(add) // BATCH_LIMIT), -(-len(remove) // BATCH_LIMIT))
+        for index in range(calls):
+            window = slice(index * BATCH_LIMIT, (index + 1) * BATCH_LIMIT)
+            body = {"members_to_add": add[window], "members_to_remove": remove[window]}
+            result = self.post(f"/lists/{list_id}/segments/{segment_id}", json=body) or {}
+            for key in ("members_added", "members_removed", "errors"):
+                merged[key].extend(result.get(key) or [])
+            for key in ("total_added", "total_removed", "error_count"):
+                merged[key] += result.get(key) or 0
+        return merged

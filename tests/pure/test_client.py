@@ -1,0 +1,247 @@
+"""API client against the emulator over HTTP: auth, errors, retries, paging, batching."""
+
+import logging
+import socket
+
+import pytest
+
+from services import mailchimp_errors as mce
+from services.mailchimp_client import MailchimpClient, parse_api_key, subscriber_hash
+
+
+class Sleeps(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+def make_client(emulator, key=None, **kw):
+    kw.setdefault("backoff_base", 0.001)
+    kw.setdefault("sleep", Sleeps())
+    return MailchimpClient(key or emulator.api_key, emulator.base_url, **kw)
+
+
+def closed_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def test_parse_api_key():
+    assert parse_api_key("abc123-us6") == "us6"
+    assert parse_api_key("  abc-def-us21 ") == "us21"
+    for bad in ("abc123", "", None, "-us6", "abc-US6", "abc-6"):
+        with pytest.raises(mce.MailchimpConfigError):
+            parse_api_key(bad)
+
+
+def test_subscriber_hash_is_md5_of_lowercased_email():
+    assert subscriber_hash(" Ann@Example.COM ") == "257c57037d384ae37ea27a07e8a01665"
+    assert subscriber_hash("Ann@Example.COM") == subscriber_hash("ann@example.com")
+    assert len(subscriber_hash("a@b.c")) == 32
+
+
+def test_base_url_from_datacenter_or_override(emulator):
+    assert MailchimpClient("k-us6").base_url == "https://us6.api.mailchimp.com/3.0"
+    assert MailchimpClient("k-us6", "http://127.0.0.1:1/3.0/").base_url == "http://127.0.0.1:1/3.0"
+
+
+def test_ping_and_account(emulator):
+    client = make_client(emulator)
+    assert client.ping()["health_status"] == "Everything's Chimpy!"
+    assert client.get_account()["account_name"] == "Emulated Account"
+    assert client.last_server_time is not None
+
+
+def test_rejected_key_raises_auth_error_without_retry(emulator):
+    client = make_client(emulator, key="ffffffffffffffffffffffffffffffff-us6")
+    with pytest.raises(mce.MailchimpAuthError) as info:
+        client.ping()
+    assert info.value.status == 401
+    assert emulator.count_requests() == 1
+
+
+def test_unreachable_host_raises_network_error():
+    client = MailchimpClient(
+        "k-us6", f"http://127.0.0.1:{closed_port()}/3.0", max_retries=1, sleep=Sleeps()
+    )
+    with pytest.raises(mce.MailchimpNetworkError) as info:
+        client.ping()
+    assert "127.0.0.1" in str(info.value)
+
+
+def test_timeout_raises_timeout(emulator):
+    emulator.faults.configure(delay=1.0)
+    client = make_client(emulator, timeout=(1.0, 0.2), max_retries=0)
+    with pytest.raises(mce.MailchimpTimeout):
+        client.ping()
+
+
+def test_not_found_is_mapped(emulator):
+    client = make_client(emulator)
+    with pytest.raises(mce.MailchimpNotFound):
+        client.get("/lists/nope")
+    assert emulator.count_requests() == 1
+
+
+def test_400_titles_are_mapped(emulator):
+    client = make_client(emulator)
+    list_id = emulator.state.add_list(name="L")
+    emulator.state.add_member(list_id, "in@example.com")
+    emulator.state.add_member(list_id, "out@example.com", status="unsubscribed")
+    emulator.state.add_member(list_id, "gone@example.com")
+    emulator.state.delete_permanent(list_id, "gone@example.com")
+    with pytest.raises(mce.MailchimpMemberExists):
+        client.post(
+            f"/lists/{list_id}/members",
+            json={"email_address": "in@example.com", "status": "subscribed"},
+        )
+    with pytest.raises(mce.MailchimpComplianceError):
+        client.upsert_member(list_id, "out@example.com", {"status": "subscribed"})
+    with pytest.raises(mce.MailchimpForgottenError):
+        client.upsert_member(list_id, "gone@example.com", {"status": "subscribed"})
+    with pytest.raises(mce.MailchimpInvalidResource) as info:
+        client.upsert_member(list_id, "fake@example.invalid", {"status": "subscribed"})
+    assert not isinstance(info.value, mce.MailchimpMergeFieldError)
+    with pytest.raises(mce.MailchimpMergeFieldError) as info:
+        client.upsert_member(
+            list_id, "addr@example.com", {"merge_fields": {"ADDRESS": {"addr1": "x"}}}
+        )
+    assert any(err.get("field") == "ADDRESS" for err in info.value.errors)
+    assert emulator.count_requests(method="PUT") == 4, "no 4xx is retried"
+
+
+class FakeResponse:
+    def __init__(self, status, text="", headers=None):
+        self.status_code = status
+        self.text = text
+        self.content = text.encode()
+        self.reason = "Reason"
+        self.headers = headers or {}
+
+    def json(self):
+        import json
+
+        return json.loads(self.text)
+
+
+def test_non_json_throttling_answers():
+    error = mce.error_from_response(
+        FakeResponse(429, "<html>slow down</html>", {"Retry-After": "3"})
+    )
+    assert isinstance(error, mce.MailchimpRateLimited) and error.retry_after == 3
+    assert isinstance(mce.error_from_response(FakeResponse(403, "")), mce.MailchimpRateLimited)
+    assert isinstance(mce.error_from_response(FakeResponse(503, "oops")), mce.MailchimpServerError)
+
+
+def test_429_is_retried_honouring_retry_after(emulator):
+    emulator.faults.configure(retry_after=2)
+    emulator.faults.fail_next(2, status=429)
+    client = make_client(emulator)
+    assert client.ping()
+    assert client._sleep[:2] == [pytest.approx(2, abs=0.01)] * 2
+    assert emulator.count_requests() == 3
+
+
+def test_5xx_and_dropped_connections_are_retried(emulator):
+    client = make_client(emulator)
+    emulator.faults.fail_next(2, status=503)
+    assert client.ping()
+    emulator.faults.fail_next(2, status="drop")
+    assert client.ping()
+    assert client.stats["retries"] == 4
+
+
+def test_retries_are_bounded_by_count(emulator):
+    emulator.faults.fail_next(10, status=500)
+    client = make_client(emulator, max_retries=3)
+    with pytest.raises(mce.MailchimpServerError):
+        client.ping()
+    assert emulator.count_requests() == 4
+
+
+def test_retries_are_bounded_by_time(emulator):
+    emulator.faults.configure(retry_after=5)
+    emulator.faults.fail_next(10, status=429)
+    client = make_client(emulator, max_retries=10, max_retry_time=12)
+    with pytest.raises(mce.MailchimpRateLimited):
+        client.ping()
+    assert sum(client._sleep) <= 12
+    assert len(client._sleep) == 2
+
+
+def test_backoff_grows_with_jitter():
+    client = MailchimpClient("k-us6", backoff_base=1, backoff_max=1000)
+    client._random.seed(3)
+    waits = [[client._backoff(attempt) for _ in range(200)] for attempt in range(5)]
+    maxima = [max(w) for w in waits]
+    assert maxima == sorted(maxima)
+    assert all(m <= 2**attempt for attempt, m in enumerate(maxima))
+    assert len({round(w, 6) for w in waits[4]}) > 150, "jittered"
+
+
+def test_paged_read_with_30_percent_faults_returns_every_member_exactly_once(emulator):
+    list_id = emulator.state.add_list(name="Big")
+    emulator.state.seed_members(list_id, 10_000)
+    expected = {m["email_address"] for m in emulator.state.members(list_id)}
+    emulator.faults.configure(rate_429=0.15, rate_5xx=0.15, seed=11)
+    client = make_client(emulator, max_retries=12)
+    emails = [
+        m["email_address"]
+        for m in client.iter_pages(f"/lists/{list_id}/members", "members", fields=["email_address"])
+    ]
+    assert len(emails) == 10_000
+    assert set(emails) == expected
+    assert client.stats["retries"] > 0, "faults were injected"
+
+
+def test_fields_and_count_are_sent(emulator):
+    list_id = emulator.state.add_list(name="F")
+    emulator.state.seed_members(list_id, 5)
+    client = make_client(emulator)
+    pages = list(client.iter_members(list_id, fields=["email_address"], count=5000))
+    query = emulator.requests[-1]["query"]
+    assert query["count"] == "1000"
+    assert query["fields"] == "members.email_address,total_items"
+    assert query["sort_field"] == "last_changed"
+    assert set(pages[0][1][0]) == {"email_address"}
+
+
+def test_batch_subscribe_chunks_by_500_and_merges_errors(emulator):
+    list_id = emulator.state.add_list(name="B")
+    client = make_client(emulator)
+    members = [
+        {"email_address": f"user{i}@example.com", "status": "subscribed"} for i in range(1190)
+    ] + [{"email_address": f"fake{i}@example.com", "status": "subscribed"} for i in range(10)]
+    result = client.batch_subscribe(list_id, members)
+    assert emulator.count_requests(method="POST") == 3
+    assert result["total_created"] == 1190
+    assert result["error_count"] == 10
+    assert {e["email_address"] for e in result["errors"]} == {
+        f"fake{i}@example.com" for i in range(10)
+    }
+
+
+def test_segment_update_chunks(emulator):
+    list_id = emulator.state.add_list(name="S")
+    emails = [f"s{i}@example.com" for i in range(700)]
+    for email in emails:
+        emulator.state.add_member(list_id, email)
+    client = make_client(emulator)
+    segment = client.post(f"/lists/{list_id}/segments", json={"name": "VIP", "static_segment": []})
+    result = client.segment_members_update(list_id, segment["id"], add=emails)
+    assert result["total_added"] == 700
+    assert emulator.count_requests(method="POST", path_prefix=f"/lists/{list_id}/segments/") == 2
+
+
+def test_key_never_logged_nor_in_errors(emulator, caplog):
+    key = "ffffffffffffffffffffffffffffffff-us6"
+    client = make_client(emulator, key=key, logger=logging.getLogger("t"))
+    emulator.faults.fail_next(1, status=503)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(mce.MailchimpAuthError) as info:
+        client.ping()
+    assert key not in str(info.value)
+    assert key not in caplog.text
+    assert "retry" in caplog.text
