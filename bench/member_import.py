@@ -23,7 +23,7 @@ MEMBERS = int(os.environ["BENCH_MEMBERS"])
 
 def emulator_requests():
     with urllib.request.urlopen(f"{URL}/_emulator/requests") as response:
-        return json.load(response)
+        return json.load(response)["requests"]
 
 
 def count_calls(calls, method=None, contains=None):

@@ -112,4 +112,8 @@ class QueueJob(models.Model):
     def _cron_mailchimp_process_jobs(self):
         """Every 10 minutes: run the Mailchimp jobs the queue_job runner left waiting for
         more than a minute (none when the runner is serving)."""
-        return self._mailchimp_run_pending(time_budget=240, min_age_seconds=60)
+        ran = self._mailchimp_run_pending(time_budget=240, min_age_seconds=60)
+        remaining = self.sudo().search_count(self._mailchimp_pending_domain(60))
+        # remaining > 0 makes Odoo run the cron again right away
+        self.env["ir.cron"]._notify_progress(done=ran, remaining=remaining)
+        return ran

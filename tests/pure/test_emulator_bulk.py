@@ -21,44 +21,62 @@ def list_id(emulator):
 
 # ----------------------------------------------------------------------------- batch subscribe
 
+
 def test_batch_subscribe_reports_failures_inside_200(mc, emulator, list_id):
     st = emulator.state
     st.add_member(list_id, "exists@example.com")
     st.add_member(list_id, "unsub@example.com", status="unsubscribed")
     st.add_member(list_id, "erased@example.com")
     st.delete_permanent(list_id, "erased@example.com")
-    body = {"members": [
-        {"email_address": "new1@example.com", "status": "subscribed",
-         "merge_fields": {"FNAME": "New"}},
-        {"email_address": "fake@example.com", "status": "subscribed"},
-        {"email_address": "exists@example.com", "status": "subscribed"},
-        {"email_address": "erased@example.com", "status": "subscribed"},
-        {"email_address": "bad-address@example.com", "status": "subscribed",
-         "merge_fields": {"ADDRESS": {"addr1": "x"}}},
-        {"email_address": "new2@example.com", "status_if_new": "pending"},
-    ]}
+    body = {
+        "members": [
+            {
+                "email_address": "new1@example.com",
+                "status": "subscribed",
+                "merge_fields": {"FNAME": "New"},
+            },
+            {"email_address": "fake@example.com", "status": "subscribed"},
+            {"email_address": "exists@example.com", "status": "subscribed"},
+            {"email_address": "erased@example.com", "status": "subscribed"},
+            {
+                "email_address": "bad-address@example.com",
+                "status": "subscribed",
+                "merge_fields": {"ADDRESS": {"addr1": "x"}},
+            },
+            {"email_address": "new2@example.com", "status_if_new": "pending"},
+        ]
+    }
     resp = mc.post(f"/lists/{list_id}", json=body)
     assert resp.status_code == 200, resp.text
     out = resp.json()
     assert out["total_created"] == 2 and out["total_updated"] == 0
     assert out["error_count"] == 4 == len(out["errors"])
-    assert {m["email_address"] for m in out["new_members"]} == {"new1@example.com",
-                                                                "new2@example.com"}
+    assert {m["email_address"] for m in out["new_members"]} == {
+        "new1@example.com",
+        "new2@example.com",
+    }
     errors = {e["email_address"]: e for e in out["errors"]}
     assert errors["exists@example.com"]["error_code"] == "ERROR_CONTACT_EXISTS"
     assert "fake or invalid" in errors["fake@example.com"]["error"]
     assert "permanently deleted" in errors["erased@example.com"]["error"]
     assert errors["bad-address@example.com"]["field"] == "ADDRESS"
-    assert errors["bad-address@example.com"]["field_message"] == \
-        "Please enter a complete address"
-    assert all({"email_address", "error", "error_code", "field", "field_message"} <= set(e)
-               for e in out["errors"])
+    assert errors["bad-address@example.com"]["field_message"] == "Please enter a complete address"
+    assert all(
+        {"email_address", "error", "error_code", "field", "field_message"} <= set(e)
+        for e in out["errors"]
+    )
     assert st.get_member(list_id, "new2@example.com")["status"] == "pending"
 
-    update = mc.post(f"/lists/{list_id}", json={"update_existing": True, "members": [
-        {"email_address": "exists@example.com", "status": "unsubscribed"},
-        {"email_address": "unsub@example.com", "status": "subscribed"},
-    ]}).json()
+    update = mc.post(
+        f"/lists/{list_id}",
+        json={
+            "update_existing": True,
+            "members": [
+                {"email_address": "exists@example.com", "status": "unsubscribed"},
+                {"email_address": "unsub@example.com", "status": "subscribed"},
+            ],
+        },
+    ).json()
     assert update["total_updated"] == 1 and update["error_count"] == 1
     assert update["errors"][0]["email_address"] == "unsub@example.com"
     assert "compliance state" in update["errors"][0]["error"]
@@ -66,8 +84,7 @@ def test_batch_subscribe_reports_failures_inside_200(mc, emulator, list_id):
 
 
 def test_batch_subscribe_limit_and_sync_tags(mc, emulator, list_id):
-    too_many = [{"email_address": f"u{i}@example.com", "status": "subscribed"}
-                for i in range(501)]
+    too_many = [{"email_address": f"u{i}@example.com", "status": "subscribed"} for i in range(501)]
     resp = mc.post(f"/lists/{list_id}", json={"members": too_many})
     assert resp.status_code == 400 and resp.json()["title"] == "Invalid Resource"
     assert emulator.state.members(list_id) == []
@@ -75,35 +92,52 @@ def test_batch_subscribe_limit_and_sync_tags(mc, emulator, list_id):
     assert ok["total_created"] == 500
 
     emulator.state.add_member(list_id, "tagged@example.com", tags=["a", "b"])
-    mc.post(f"/lists/{list_id}", json={"update_existing": True, "sync_tags": True, "members": [
-        {"email_address": "tagged@example.com", "status": "subscribed", "tags": ["b", "c"]}]})
+    mc.post(
+        f"/lists/{list_id}",
+        json={
+            "update_existing": True,
+            "sync_tags": True,
+            "members": [
+                {"email_address": "tagged@example.com", "status": "subscribed", "tags": ["b", "c"]}
+            ],
+        },
+    )
     tags = {t["name"] for t in emulator.state.get_member(list_id, "tagged@example.com")["tags"]}
     assert tags == {"b", "c"}
 
 
 # ----------------------------------------------------------------------------- segments
 
+
 def test_static_segments(mc, emulator, list_id):
     st = emulator.state
     for i in range(5):
         st.add_member(list_id, f"s{i}@example.com")
-    created = mc.post(f"/lists/{list_id}/segments", json={
-        "name": "Customers", "static_segment": ["s0@example.com", "s1@example.com",
-                                                "stranger@example.com"]})
+    created = mc.post(
+        f"/lists/{list_id}/segments",
+        json={
+            "name": "Customers",
+            "static_segment": ["s0@example.com", "s1@example.com", "stranger@example.com"],
+        },
+    )
     assert created.status_code == 200, created.text
     seg = created.json()
     assert seg["type"] == "static" and seg["member_count"] == 2
     sid = seg["id"]
     path = f"/lists/{list_id}/segments/{sid}"
-    resp = mc.post(path, json={"members_to_add": ["s2@example.com", "nobody@example.com"],
-                               "members_to_remove": ["s0@example.com"]}).json()
+    resp = mc.post(
+        path,
+        json={
+            "members_to_add": ["s2@example.com", "nobody@example.com"],
+            "members_to_remove": ["s0@example.com"],
+        },
+    ).json()
     assert resp["total_added"] == 1 and resp["total_removed"] == 1
     assert resp["error_count"] == 1
     assert resp["errors"][0]["email_addresses"] == ["nobody@example.com"]
     assert [m["email_address"] for m in resp["members_added"]] == ["s2@example.com"]
     members = mc.get(path + "/members").json()
-    assert {m["email_address"] for m in members["members"]} == {"s1@example.com",
-                                                                "s2@example.com"}
+    assert {m["email_address"] for m in members["members"]} == {"s1@example.com", "s2@example.com"}
     assert members["total_items"] == 2
     # a static segment is a tag on the member
     assert [t["name"] for t in st.get_member(list_id, "s1@example.com")["tags"]] == ["Customers"]
@@ -118,6 +152,7 @@ def test_static_segments(mc, emulator, list_id):
 
 
 # ----------------------------------------------------------------------------- webhooks
+
 
 class _Sink(BaseHTTPRequestHandler):
     received = []
@@ -147,26 +182,45 @@ def sink():
 def test_webhooks_crud_and_fire(mc, emulator, list_id, sink):
     server, received = sink
     url = f"http://127.0.0.1:{server.server_address[1]}/mailchimp/webhook?secret=s3cret"
-    created = mc.post(f"/lists/{list_id}/webhooks", json={
-        "url": url, "events": {"subscribe": True, "unsubscribe": True, "profile": False,
-                               "cleaned": False, "upemail": True, "campaign": False},
-        "sources": {"user": True, "admin": True, "api": False}})
+    created = mc.post(
+        f"/lists/{list_id}/webhooks",
+        json={
+            "url": url,
+            "events": {
+                "subscribe": True,
+                "unsubscribe": True,
+                "profile": False,
+                "cleaned": False,
+                "upemail": True,
+                "campaign": False,
+            },
+            "sources": {"user": True, "admin": True, "api": False},
+        },
+    )
     assert created.status_code == 200, created.text
     hook = created.json()
     assert set(hook) >= {"id", "url", "events", "sources", "list_id"}
     wid = hook["id"]
     assert mc.get(f"/lists/{list_id}/webhooks").json()["total_items"] == 1
     assert mc.get(f"/lists/{list_id}/webhooks/{wid}").json()["url"] == url
-    patched = mc.patch(f"/lists/{list_id}/webhooks/{wid}",
-                       json={"events": {"profile": True}}).json()
+    patched = mc.patch(
+        f"/lists/{list_id}/webhooks/{wid}", json={"events": {"profile": True}}
+    ).json()
     assert patched["events"]["profile"] is True and patched["events"]["subscribe"] is True
     bad = mc.post(f"/lists/{list_id}/webhooks", json={"url": "not a url"})
     assert bad.status_code == 400
 
     emulator.state.add_member(list_id, "hook@example.com", merge_fields={"FNAME": "Hank"})
-    results = emulator.fire_webhook(list_id, "subscribe", {
-        "id": subscriber_hash("hook@example.com"), "email": "hook@example.com",
-        "email_type": "html", "merges": {"FNAME": "Hank", "LNAME": ""}})
+    results = emulator.fire_webhook(
+        list_id,
+        "subscribe",
+        {
+            "id": subscriber_hash("hook@example.com"),
+            "email": "hook@example.com",
+            "email_type": "html",
+            "merges": {"FNAME": "Hank", "LNAME": ""},
+        },
+    )
     assert results == [(url, 200)]
     assert emulator.fire_webhook(list_id, "cleaned", {"email": "x@example.com"}) == []
     path, ctype, body = received[0]
@@ -191,23 +245,41 @@ def test_webhooks_crud_and_fire(mc, emulator, list_id, sink):
 
 # ----------------------------------------------------------------------------- /batches
 
+
 def test_batches_execute_and_publish_tarball(mc, emulator, list_id):
     emulator.state.add_member(list_id, "unsub@example.com", status="unsubscribed")
     ops = [
-        {"method": "PUT", "path": f"/lists/{list_id}/members/{subscriber_hash('b1@example.com')}",
-         "body": json.dumps({"email_address": "b1@example.com", "status_if_new": "subscribed"}),
-         "operation_id": "op-1"},
-        {"method": "PATCH", "path": f"/lists/{list_id}/members/unsub@example.com",
-         "body": json.dumps({"status": "subscribed"}), "operation_id": "op-2"},
-        {"method": "GET", "path": f"/lists/{list_id}/members",
-         "params": {"count": 1, "fields": "total_items"}, "operation_id": "op-3"},
+        {
+            "method": "PUT",
+            "path": f"/lists/{list_id}/members/{subscriber_hash('b1@example.com')}",
+            "body": json.dumps({"email_address": "b1@example.com", "status_if_new": "subscribed"}),
+            "operation_id": "op-1",
+        },
+        {
+            "method": "PATCH",
+            "path": f"/lists/{list_id}/members/unsub@example.com",
+            "body": json.dumps({"status": "subscribed"}),
+            "operation_id": "op-2",
+        },
+        {
+            "method": "GET",
+            "path": f"/lists/{list_id}/members",
+            "params": {"count": 1, "fields": "total_items"},
+            "operation_id": "op-3",
+        },
     ]
     created = mc.post("/batches", json={"operations": ops})
     assert created.status_code == 200, created.text
     batch = created.json()
     assert batch["status"] == "pending" and batch["total_operations"] == 3
-    assert {"id", "finished_operations", "errored_operations", "submitted_at",
-            "completed_at", "response_body_url"} <= set(batch)
+    assert {
+        "id",
+        "finished_operations",
+        "errored_operations",
+        "submitted_at",
+        "completed_at",
+        "response_body_url",
+    } <= set(batch)
     done = mc.get(f"/batches/{batch['id']}").json()
     assert done["status"] == "finished"
     assert done["finished_operations"] == 3 and done["errored_operations"] == 1

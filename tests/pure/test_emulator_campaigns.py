@@ -15,27 +15,48 @@ def sent(emulator):
     lid = st.add_list("Reports Audience")
     st.seed_members(lid, 300)
     tid = st.add_template("Monthly", category="newsletter")
-    cid = st.add_campaign(lid, template_id=tid, title="June news", subject="Hello June",
-                          send_time="2024-06-08T09:00:00+00:00")
-    st.seed_campaign_activity(cid, 200, open_rate=0.5, click_rate=0.2, bounce_rate=0.05,
-                              unsub_rate=0.03)
+    cid = st.add_campaign(
+        lid,
+        template_id=tid,
+        title="June news",
+        subject="Hello June",
+        send_time="2024-06-08T09:00:00+00:00",
+    )
+    st.seed_campaign_activity(
+        cid, 200, open_rate=0.5, click_rate=0.2, bounce_rate=0.05, unsub_rate=0.03
+    )
     return lid, tid, cid
 
 
 def test_templates(mc, emulator):
     st = emulator.state
-    t1 = st.add_template("Alpha", type="user", category="promo",
-                         date_created="2024-01-01T00:00:00+00:00")
+    t1 = st.add_template(
+        "Alpha", type="user", category="promo", date_created="2024-01-01T00:00:00+00:00"
+    )
     st.add_template("Beta", type="base", date_created="2024-03-01T00:00:00+00:00")
     listing = mc.get("/templates").json()
     assert listing["total_items"] == 2
     tpl = listing["templates"][0]
-    assert {"id", "type", "name", "drag_and_drop", "responsive", "category", "date_created",
-            "date_edited", "created_by", "edited_by", "active", "folder_id", "thumbnail",
-            "share_url"} <= set(tpl)
+    assert {
+        "id",
+        "type",
+        "name",
+        "drag_and_drop",
+        "responsive",
+        "category",
+        "date_created",
+        "date_edited",
+        "created_by",
+        "edited_by",
+        "active",
+        "folder_id",
+        "thumbnail",
+        "share_url",
+    } <= set(tpl)
     assert isinstance(tpl["id"], int)
-    assert [t["name"] for t in mc.get("/templates", params={"type": "user"}).json()[
-        "templates"]] == ["Alpha"]
+    assert [
+        t["name"] for t in mc.get("/templates", params={"type": "user"}).json()["templates"]
+    ] == ["Alpha"]
     since = mc.get("/templates", params={"since_date_created": "2024-02-01T00:00:00Z"}).json()
     assert [t["name"] for t in since["templates"]] == ["Beta"]
     assert mc.get(f"/templates/{t1}").json()["name"] == "Alpha"
@@ -51,22 +72,42 @@ def test_campaigns_listing_and_filters(mc, emulator, sent):
     listing = mc.get("/campaigns").json()
     assert listing["total_items"] == 2
     camp = mc.get(f"/campaigns/{cid}").json()
-    for key in ("id", "web_id", "type", "create_time", "archive_url", "long_archive_url",
-                "status", "emails_sent", "send_time", "content_type", "recipients",
-                "settings", "tracking", "report_summary"):
+    for key in (
+        "id",
+        "web_id",
+        "type",
+        "create_time",
+        "archive_url",
+        "long_archive_url",
+        "status",
+        "emails_sent",
+        "send_time",
+        "content_type",
+        "recipients",
+        "settings",
+        "tracking",
+        "report_summary",
+    ):
         assert key in camp, key
     assert camp["settings"]["template_id"] == tid
     assert camp["settings"]["subject_line"] == "Hello June"
     assert camp["recipients"]["list_id"] == lid and camp["emails_sent"] == 200
-    assert [c["id"] for c in mc.get("/campaigns", params={"status": "sent"}).json()[
-        "campaigns"]] == [cid]
-    assert [c["id"] for c in mc.get("/campaigns", params={"status": "save"}).json()[
-        "campaigns"]] == [draft]
-    since = mc.get("/campaigns", params={"since_send_time": "2024-06-01T00:00:00Z",
-                                         "list_id": lid}).json()
+    assert [
+        c["id"] for c in mc.get("/campaigns", params={"status": "sent"}).json()["campaigns"]
+    ] == [cid]
+    assert [
+        c["id"] for c in mc.get("/campaigns", params={"status": "save"}).json()["campaigns"]
+    ] == [draft]
+    since = mc.get(
+        "/campaigns", params={"since_send_time": "2024-06-01T00:00:00Z", "list_id": lid}
+    ).json()
     assert [c["id"] for c in since["campaigns"]] == [cid]
-    assert mc.get("/campaigns", params={"since_send_time": "2024-06-09T00:00:00Z"}).json()[
-        "total_items"] == 0
+    assert (
+        mc.get("/campaigns", params={"since_send_time": "2024-06-09T00:00:00Z"}).json()[
+            "total_items"
+        ]
+        == 0
+    )
     assert mc.get(f"/reports/{draft}").status_code == 404
     assert mc.get("/campaigns/nope").status_code == 404
 
@@ -77,8 +118,9 @@ def test_report_is_consistent_with_activity(mc, emulator, sent):
     activity = []
     offset = 0
     while True:
-        chunk = mc.get(f"/reports/{cid}/email-activity",
-                       params={"count": 50, "offset": offset}).json()
+        chunk = mc.get(
+            f"/reports/{cid}/email-activity", params={"count": 50, "offset": offset}
+        ).json()
         activity += chunk["emails"]
         offset += 50
         if offset >= chunk["total_items"]:
@@ -90,14 +132,14 @@ def test_report_is_consistent_with_activity(mc, emulator, sent):
     bounces = [a for _, a in events if a["action"] == "bounce"]
     delivered = 200 - len(bounces)
     assert report["opens"]["opens_total"] == len(opens)
-    unique_openers = {e["email_address"] for e in activity
-                      if any(a["action"] == "open" for a in e["activity"])}
+    unique_openers = {
+        e["email_address"] for e in activity if any(a["action"] == "open" for a in e["activity"])
+    }
     assert report["opens"]["unique_opens"] == len(unique_openers)
     assert report["opens"]["open_rate"] == pytest.approx(len(unique_openers) / delivered)
     assert report["clicks"]["clicks_total"] == len(clicks)
     assert report["clicks"]["unique_subscriber_clicks"] == len({w for w, _ in clicks})
-    assert report["bounces"]["hard_bounces"] + report["bounces"]["soft_bounces"] == \
-        len(bounces)
+    assert report["bounces"]["hard_bounces"] + report["bounces"]["soft_bounces"] == len(bounces)
     assert all(b["type"] in ("hard", "soft") for b in bounces)
     assert all(a["url"].startswith("https://") for _, a in clicks)
     assert 0.3 < report["opens"]["open_rate"] < 0.7
@@ -126,8 +168,10 @@ def test_report_is_consistent_with_activity(mc, emulator, sent):
 
     clicks_detail = mc.get(f"/reports/{cid}/click-details").json()
     assert sum(u["total_clicks"] for u in clicks_detail["urls_clicked"]) == len(clicks)
-    assert sum(u["unique_clicks"] for u in clicks_detail["urls_clicked"]) == \
-        report["clicks"]["unique_clicks"]
+    assert (
+        sum(u["unique_clicks"] for u in clicks_detail["urls_clicked"])
+        == report["clicks"]["unique_clicks"]
+    )
 
     reports = mc.get("/reports").json()
     assert reports["total_items"] == 1 and reports["reports"][0]["id"] == cid
@@ -138,8 +182,7 @@ def test_email_activity_since(mc, sent):
     everything = mc.get(f"/reports/{cid}/email-activity", params={"count": 1000}).json()
     stamps = sorted(a["timestamp"] for e in everything["emails"] for a in e["activity"])
     cut = stamps[len(stamps) // 2]
-    later = mc.get(f"/reports/{cid}/email-activity",
-                   params={"count": 1000, "since": cut}).json()
+    later = mc.get(f"/reports/{cid}/email-activity", params={"count": 1000, "since": cut}).json()
     later_stamps = [a["timestamp"] for e in later["emails"] for a in e["activity"]]
     assert later_stamps and all(t > cut for t in later_stamps)
     assert len(later_stamps) == len([t for t in stamps if t > cut])

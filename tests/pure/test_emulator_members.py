@@ -29,6 +29,7 @@ def list_id(emulator):
 
 # ----------------------------------------------------------------------------- auth / root
 
+
 def test_subscriber_hash_is_md5_of_lowercased_email():
     assert subscriber_hash("Ann@Example.COM") == hashlib.md5(b"ann@example.com").hexdigest()
 
@@ -38,19 +39,19 @@ def test_auth_basic_bearer_and_refusals(emulator):
     ok = requests.get(url, auth=("whatever", emulator.api_key), timeout=5)
     assert ok.status_code == 200
     assert ok.json() == {"health_status": "Everything's Chimpy!"}
-    bearer = requests.get(url, headers={"Authorization": f"Bearer {emulator.api_key}"},
-                          timeout=5)
+    bearer = requests.get(url, headers={"Authorization": f"Bearer {emulator.api_key}"}, timeout=5)
     assert bearer.status_code == 200
     body = assert_problem(requests.get(url, timeout=5), 401, "API Key Invalid")
     assert "wrong datacenter" in body["detail"]
-    assert_problem(requests.get(url, auth=("x", "deadbeef-us6"), timeout=5), 401,
-                   "API Key Invalid")
+    assert_problem(requests.get(url, auth=("x", "deadbeef-us6"), timeout=5), 401, "API Key Invalid")
     # a Host header naming another datacenter is refused
-    wrong_host = requests.get(url, auth=("x", emulator.api_key),
-                              headers={"Host": "us9.api.mailchimp.com"}, timeout=5)
+    wrong_host = requests.get(
+        url, auth=("x", emulator.api_key), headers={"Host": "us9.api.mailchimp.com"}, timeout=5
+    )
     assert_problem(wrong_host, 401, "API Key Invalid")
-    right_host = requests.get(url, auth=("x", emulator.api_key),
-                              headers={"Host": "us6.api.mailchimp.com"}, timeout=5)
+    right_host = requests.get(
+        url, auth=("x", emulator.api_key), headers={"Host": "us6.api.mailchimp.com"}, timeout=5
+    )
     assert right_host.status_code == 200
 
 
@@ -65,29 +66,53 @@ def test_root_unknown_route_and_bad_json(mc, list_id):
     root = mc.get("/").json()
     assert root["account_name"] == "Emulated Account"
     assert root["email"] == "owner@emulated.example"
-    assert {"account_id", "login_id", "first_name", "last_name", "username", "role",
-            "contact", "total_subscribers"} <= set(root)
+    assert {
+        "account_id",
+        "login_id",
+        "first_name",
+        "last_name",
+        "username",
+        "role",
+        "contact",
+        "total_subscribers",
+    } <= set(root)
     assert_problem(mc.get("/nope/nothing"), 404, "Resource Not Found")
-    assert_problem(mc.get(f"/lists/{list_id}/members/{subscriber_hash('x@y.com')}"), 404,
-                   "Resource Not Found")
-    bad = mc.post(f"/lists/{list_id}/members", data="{not json",
-                  headers={"Content-Type": "application/json"})
+    assert_problem(
+        mc.get(f"/lists/{list_id}/members/{subscriber_hash('x@y.com')}"), 404, "Resource Not Found"
+    )
+    bad = mc.post(
+        f"/lists/{list_id}/members", data="{not json", headers={"Content-Type": "application/json"}
+    )
     assert_problem(bad, 400, "JSON Schema Validation Failed")
     assert mc.request("PUT", "/ping").status_code == 405
 
 
 # ----------------------------------------------------------------------------- lists
 
+
 def test_lists_crud_and_stats(mc, emulator):
-    created = mc.post("/lists", json={
-        "name": "Newsletter",
-        "contact": {"company": "ACME", "address1": "1 Road", "city": "Paris", "state": "",
-                    "zip": "75001", "country": "FR"},
-        "permission_reminder": "You asked for it",
-        "campaign_defaults": {"from_name": "ACME", "from_email": "a@acme.example",
-                              "subject": "", "language": "fr"},
-        "email_type_option": False,
-    })
+    created = mc.post(
+        "/lists",
+        json={
+            "name": "Newsletter",
+            "contact": {
+                "company": "ACME",
+                "address1": "1 Road",
+                "city": "Paris",
+                "state": "",
+                "zip": "75001",
+                "country": "FR",
+            },
+            "permission_reminder": "You asked for it",
+            "campaign_defaults": {
+                "from_name": "ACME",
+                "from_email": "a@acme.example",
+                "subject": "",
+                "language": "fr",
+            },
+            "email_type_option": False,
+        },
+    )
     assert created.status_code == 200, created.text
     lid = created.json()["id"]
     assert_problem(mc.post("/lists", json={"name": "x"}), 400, "Invalid Resource")
@@ -97,8 +122,14 @@ def test_lists_crud_and_stats(mc, emulator):
     assert info["name"] == "Newsletter"
     assert info["stats"]["member_count"] == 1
     assert info["stats"]["unsubscribe_count"] == 1
-    assert {"web_id", "contact", "permission_reminder", "campaign_defaults", "double_optin",
-            "date_created"} <= set(info)
+    assert {
+        "web_id",
+        "contact",
+        "permission_reminder",
+        "campaign_defaults",
+        "double_optin",
+        "date_created",
+    } <= set(info)
     patched = mc.patch(f"/lists/{lid}", json={"name": "Renamed"}).json()
     assert patched["name"] == "Renamed"
     listing = mc.get("/lists").json()
@@ -109,22 +140,29 @@ def test_lists_crud_and_stats(mc, emulator):
 
 # ----------------------------------------------------------------------------- paging
 
+
 def test_paging_count_limit_and_fields(mc, emulator, list_id):
     emulator.state.seed_members(list_id, 25)
     first = mc.get(f"/lists/{list_id}/members").json()
     assert len(first["members"]) == 10 and first["total_items"] == 25
     page3 = mc.get(f"/lists/{list_id}/members", params={"count": 10, "offset": 20}).json()
     assert [m["email_address"] for m in page3["members"]] == [
-        f"member{i:05d}@example.com" for i in range(20, 25)]
-    assert_problem(mc.get(f"/lists/{list_id}/members", params={"count": 1001}), 400,
-                   "Invalid Resource")
+        f"member{i:05d}@example.com" for i in range(20, 25)
+    ]
+    assert_problem(
+        mc.get(f"/lists/{list_id}/members", params={"count": 1001}), 400, "Invalid Resource"
+    )
     assert mc.get(f"/lists/{list_id}/members", params={"count": 1000}).status_code == 200
-    slim = mc.get(f"/lists/{list_id}/members", params={
-        "count": 3, "fields": "members.email_address,members.last_changed,total_items"}).json()
+    slim = mc.get(
+        f"/lists/{list_id}/members",
+        params={"count": 3, "fields": "members.email_address,members.last_changed,total_items"},
+    ).json()
     assert set(slim) == {"members", "total_items"}
     assert all(set(m) == {"email_address", "last_changed"} for m in slim["members"])
-    excl = mc.get(f"/lists/{list_id}/members", params={
-        "count": 2, "exclude_fields": "members.merge_fields,members._links,list_id"}).json()
+    excl = mc.get(
+        f"/lists/{list_id}/members",
+        params={"count": 2, "exclude_fields": "members.merge_fields,members._links,list_id"},
+    ).json()
     assert "list_id" not in excl and "merge_fields" not in excl["members"][0]
     assert "email_address" in excl["members"][0]
 
@@ -142,44 +180,76 @@ def test_since_last_changed_and_sort(mc, emulator, list_id):
     old = st.get_member(list_id, "old@example.com")
     assert old["last_changed"] == "2024-05-01T10:03:00+00:00"
 
-    since = mc.get(f"/lists/{list_id}/members", params={
-        "since_last_changed": "2024-05-01T10:01:00+00:00"}).json()
+    since = mc.get(
+        f"/lists/{list_id}/members", params={"since_last_changed": "2024-05-01T10:01:00+00:00"}
+    ).json()
     # strictly after: mid (10:01:00) is excluded
-    assert {m["email_address"] for m in since["members"]} == {"new@example.com",
-                                                              "old@example.com"}
-    before = mc.get(f"/lists/{list_id}/members", params={
-        "before_last_changed": "2024-05-01T10:02:00Z"}).json()
+    assert {m["email_address"] for m in since["members"]} == {"new@example.com", "old@example.com"}
+    before = mc.get(
+        f"/lists/{list_id}/members", params={"before_last_changed": "2024-05-01T10:02:00Z"}
+    ).json()
     assert [m["email_address"] for m in before["members"]] == ["mid@example.com"]
-    asc = mc.get(f"/lists/{list_id}/members", params={"sort_field": "last_changed",
-                                                      "sort_dir": "ASC"}).json()
+    asc = mc.get(
+        f"/lists/{list_id}/members", params={"sort_field": "last_changed", "sort_dir": "ASC"}
+    ).json()
     assert [m["email_address"] for m in asc["members"]] == [
-        "mid@example.com", "new@example.com", "old@example.com"]
-    desc = mc.get(f"/lists/{list_id}/members", params={"sort_field": "last_changed",
-                                                       "sort_dir": "DESC"}).json()
+        "mid@example.com",
+        "new@example.com",
+        "old@example.com",
+    ]
+    desc = mc.get(
+        f"/lists/{list_id}/members", params={"sort_field": "last_changed", "sort_dir": "DESC"}
+    ).json()
     assert desc["members"][0]["email_address"] == "old@example.com"
     # API writes move last_changed to the emulator clock too
     st.advance(3600)
     mc.patch(f"/lists/{list_id}/members/mid@example.com", json={"merge_fields": {"LNAME": "X"}})
-    assert st.get_member(list_id, "mid@example.com")["last_changed"] == \
-        "2024-05-01T11:03:00+00:00"
+    assert st.get_member(list_id, "mid@example.com")["last_changed"] == "2024-05-01T11:03:00+00:00"
     status = mc.get(f"/lists/{list_id}/members", params={"status": "subscribed"}).json()
     assert status["total_items"] == 3
 
 
 # ----------------------------------------------------------------------------- members
 
+
 def test_member_shape_and_lookup_by_hash_email_contact(mc, list_id):
-    resp = mc.put(f"/lists/{list_id}/members/{subscriber_hash('Ann@Example.com')}", json={
-        "email_address": "Ann@Example.com", "status_if_new": "subscribed",
-        "merge_fields": {"FNAME": "Ann", "LNAME": "Lee"}, "tags": ["vip"]})
+    resp = mc.put(
+        f"/lists/{list_id}/members/{subscriber_hash('Ann@Example.com')}",
+        json={
+            "email_address": "Ann@Example.com",
+            "status_if_new": "subscribed",
+            "merge_fields": {"FNAME": "Ann", "LNAME": "Lee"},
+            "tags": ["vip"],
+        },
+    )
     assert resp.status_code == 200, resp.text
     member = resp.json()
     assert member["id"] == subscriber_hash("ann@example.com")
-    for key in ("email_address", "unique_email_id", "contact_id", "web_id", "email_type",
-                "status", "merge_fields", "interests", "stats", "ip_signup",
-                "timestamp_signup", "ip_opt", "timestamp_opt", "member_rating",
-                "last_changed", "language", "vip", "email_client", "location", "source",
-                "tags_count", "tags", "list_id"):
+    for key in (
+        "email_address",
+        "unique_email_id",
+        "contact_id",
+        "web_id",
+        "email_type",
+        "status",
+        "merge_fields",
+        "interests",
+        "stats",
+        "ip_signup",
+        "timestamp_signup",
+        "ip_opt",
+        "timestamp_opt",
+        "member_rating",
+        "last_changed",
+        "language",
+        "vip",
+        "email_client",
+        "location",
+        "source",
+        "tags_count",
+        "tags",
+        "list_id",
+    ):
         assert key in member, key
     assert isinstance(member["web_id"], int)
     assert member["tags"][0]["name"] == "vip" and member["tags_count"] == 1
@@ -191,16 +261,29 @@ def test_member_shape_and_lookup_by_hash_email_contact(mc, list_id):
 
 def test_put_upsert_requires_status_if_new_and_post_member_exists(mc, list_id):
     path = f"/lists/{list_id}/members/{subscriber_hash('bob@example.com')}"
-    missing = assert_problem(mc.put(path, json={"email_address": "bob@example.com"}), 400,
-                             "Invalid Resource")
+    missing = assert_problem(
+        mc.put(path, json={"email_address": "bob@example.com"}), 400, "Invalid Resource"
+    )
     assert missing["errors"][0]["field"] == "status_if_new"
-    assert mc.put(path, json={"email_address": "bob@example.com",
-                              "status_if_new": "pending"}).json()["status"] == "pending"
-    updated = mc.put(path, json={"email_address": "bob@example.com",
-                                 "status_if_new": "unsubscribed", "status": "subscribed"})
+    assert (
+        mc.put(path, json={"email_address": "bob@example.com", "status_if_new": "pending"}).json()[
+            "status"
+        ]
+        == "pending"
+    )
+    updated = mc.put(
+        path,
+        json={
+            "email_address": "bob@example.com",
+            "status_if_new": "unsubscribed",
+            "status": "subscribed",
+        },
+    )
     assert updated.json()["status"] == "subscribed"
-    exists = mc.post(f"/lists/{list_id}/members", json={"email_address": "BOB@example.com",
-                                                        "status": "subscribed"})
+    exists = mc.post(
+        f"/lists/{list_id}/members",
+        json={"email_address": "BOB@example.com", "status": "subscribed"},
+    )
     assert_problem(exists, 400, "Member Exists")
 
 
@@ -210,15 +293,20 @@ def test_compliance_state(mc, emulator, list_id):
     for email in ("gone@example.com", "bounced@example.com"):
         before = emulator.state.get_member(list_id, email)
         path = f"/lists/{list_id}/members/{subscriber_hash(email)}"
-        resp = mc.put(path, json={"email_address": email, "status_if_new": "subscribed",
-                                  "status": "subscribed"})
+        resp = mc.put(
+            path,
+            json={"email_address": email, "status_if_new": "subscribed", "status": "subscribed"},
+        )
         assert_problem(resp, 400, "Member In Compliance State")
-        assert_problem(mc.patch(path, json={"status": "subscribed"}), 400,
-                       "Member In Compliance State")
+        assert_problem(
+            mc.patch(path, json={"status": "subscribed"}), 400, "Member In Compliance State"
+        )
         assert emulator.state.get_member(list_id, email) == before
     # status_if_new alone does not touch an existing member's status
-    resp = mc.put(f"/lists/{list_id}/members/gone@example.com",
-                  json={"email_address": "gone@example.com", "status_if_new": "subscribed"})
+    resp = mc.put(
+        f"/lists/{list_id}/members/gone@example.com",
+        json={"email_address": "gone@example.com", "status_if_new": "subscribed"},
+    )
     assert resp.json()["status"] == "unsubscribed"
     pending = mc.patch(f"/lists/{list_id}/members/gone@example.com", json={"status": "pending"})
     assert pending.json()["status"] == "pending"
@@ -232,8 +320,7 @@ def test_archive_vs_delete_permanent(mc, emulator, list_id):
     assert mc.get(path).json()["status"] == "archived"
     assert st.get_member(list_id, "arch@example.com")["status"] == "archived"
     # status_if_new alone: stays archived (200)
-    same = mc.put(path, json={"email_address": "arch@example.com",
-                              "status_if_new": "subscribed"})
+    same = mc.put(path, json={"email_address": "arch@example.com", "status_if_new": "subscribed"})
     assert same.status_code == 200 and same.json()["status"] == "archived"
     back = mc.put(path, json={"email_address": "arch@example.com", "status": "subscribed"})
     assert back.json()["status"] == "subscribed"
@@ -241,53 +328,93 @@ def test_archive_vs_delete_permanent(mc, emulator, list_id):
     assert mc.post(path + "/actions/delete-permanent").status_code == 204
     assert st.get_member(list_id, "arch@example.com") is None
     assert_problem(mc.get(path), 404, "Resource Not Found")
-    again = mc.put(path, json={"email_address": "arch@example.com",
-                               "status_if_new": "subscribed"})
+    again = mc.put(path, json={"email_address": "arch@example.com", "status_if_new": "subscribed"})
     assert_problem(again, 400, "Forgotten Email Not Subscribed")
-    post = mc.post(f"/lists/{list_id}/members", json={"email_address": "arch@example.com",
-                                                     "status": "pending"})
+    post = mc.post(
+        f"/lists/{list_id}/members", json={"email_address": "arch@example.com", "status": "pending"}
+    )
     assert_problem(post, 400, "Forgotten Email Not Subscribed")
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "a@b", "x@domain.invalid", "y@site.test",
-                                   "fake.person@gmail.com", "a..b@example.com"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "not-an-email",
+        "a@b",
+        "x@domain.invalid",
+        "y@site.test",
+        "fake.person@gmail.com",
+        "a..b@example.com",
+    ],
+)
 def test_invalid_or_fake_email(mc, list_id, email):
-    resp = mc.post(f"/lists/{list_id}/members", json={"email_address": email,
-                                                     "status": "subscribed"})
+    resp = mc.post(
+        f"/lists/{list_id}/members", json={"email_address": email, "status": "subscribed"}
+    )
     body = assert_problem(resp, 400, "Invalid Resource")
     assert body["detail"] == f"{email} looks fake or invalid, please enter a real email address."
 
 
 def test_merge_field_validation(mc, emulator, list_id):
     members = f"/lists/{list_id}/members"
-    unknown = mc.post(members, json={"email_address": "m1@example.com", "status": "subscribed",
-                                     "merge_fields": {"NOPE": "x"}})
+    unknown = mc.post(
+        members,
+        json={
+            "email_address": "m1@example.com",
+            "status": "subscribed",
+            "merge_fields": {"NOPE": "x"},
+        },
+    )
     assert assert_problem(unknown, 400, "Invalid Resource")["errors"][0]["field"] == "NOPE"
-    bad_address = mc.post(members, json={
-        "email_address": "m2@example.com", "status": "subscribed",
-        "merge_fields": {"ADDRESS": {"addr1": "1 Road", "city": "Paris"}}})
+    bad_address = mc.post(
+        members,
+        json={
+            "email_address": "m2@example.com",
+            "status": "subscribed",
+            "merge_fields": {"ADDRESS": {"addr1": "1 Road", "city": "Paris"}},
+        },
+    )
     errors = assert_problem(bad_address, 400, "Invalid Resource")["errors"]
     assert errors == [{"field": "ADDRESS", "message": "Please enter a complete address"}]
-    good_address = mc.post(members, json={
-        "email_address": "m3@example.com", "status": "subscribed",
-        "merge_fields": {"ADDRESS": {"addr1": "1 Road", "city": "Paris", "state": "IDF",
-                                     "zip": "75001"}}})
+    good_address = mc.post(
+        members,
+        json={
+            "email_address": "m3@example.com",
+            "status": "subscribed",
+            "merge_fields": {
+                "ADDRESS": {"addr1": "1 Road", "city": "Paris", "state": "IDF", "zip": "75001"}
+            },
+        },
+    )
     assert good_address.status_code == 200
     assert good_address.json()["merge_fields"]["ADDRESS"]["country"] == "US"
-    skipped = mc.post(members, params={"skip_merge_validation": "true"}, json={
-        "email_address": "m4@example.com", "status": "subscribed",
-        "merge_fields": {"ADDRESS": {"addr1": "only"}}})
+    skipped = mc.post(
+        members,
+        params={"skip_merge_validation": "true"},
+        json={
+            "email_address": "m4@example.com",
+            "status": "subscribed",
+            "merge_fields": {"ADDRESS": {"addr1": "only"}},
+        },
+    )
     assert skipped.status_code == 200
 
-    field = mc.post(f"/lists/{list_id}/merge-fields", json={
-        "tag": "COMPANY", "name": "Company", "type": "text", "required": True})
+    field = mc.post(
+        f"/lists/{list_id}/merge-fields",
+        json={"tag": "COMPANY", "name": "Company", "type": "text", "required": True},
+    )
     assert field.status_code == 200 and field.json()["tag"] == "COMPANY"
-    required = mc.post(members, json={"email_address": "m5@example.com",
-                                      "status": "subscribed"})
+    required = mc.post(members, json={"email_address": "m5@example.com", "status": "subscribed"})
     assert assert_problem(required, 400, "Invalid Resource")["errors"][0]["field"] == "COMPANY"
     assert emulator.state.get_member(list_id, "m5@example.com") is None
-    ok = mc.post(members, json={"email_address": "m5@example.com", "status": "subscribed",
-                                "merge_fields": {"COMPANY": "ACME"}})
+    ok = mc.post(
+        members,
+        json={
+            "email_address": "m5@example.com",
+            "status": "subscribed",
+            "merge_fields": {"COMPANY": "ACME"},
+        },
+    )
     assert ok.status_code == 200
 
 
@@ -295,25 +422,41 @@ def test_merge_fields_crud(mc, list_id):
     listing = mc.get(f"/lists/{list_id}/merge-fields").json()
     assert [f["tag"] for f in listing["merge_fields"]] == ["FNAME", "LNAME", "ADDRESS", "PHONE"]
     f0 = listing["merge_fields"][0]
-    assert {"merge_id", "tag", "name", "type", "required", "default_value", "public",
-            "display_order", "options", "list_id"} <= set(f0)
-    new = mc.post(f"/lists/{list_id}/merge-fields", json={"name": "Birthday",
-                                                          "type": "birthday"}).json()
+    assert {
+        "merge_id",
+        "tag",
+        "name",
+        "type",
+        "required",
+        "default_value",
+        "public",
+        "display_order",
+        "options",
+        "list_id",
+    } <= set(f0)
+    new = mc.post(
+        f"/lists/{list_id}/merge-fields", json={"name": "Birthday", "type": "birthday"}
+    ).json()
     mid = new["merge_id"]
     assert mc.get(f"/lists/{list_id}/merge-fields/{mid}").json()["name"] == "Birthday"
-    assert mc.patch(f"/lists/{list_id}/merge-fields/{mid}",
-                    json={"name": "Born"}).json()["name"] == "Born"
+    assert (
+        mc.patch(f"/lists/{list_id}/merge-fields/{mid}", json={"name": "Born"}).json()["name"]
+        == "Born"
+    )
     assert mc.delete(f"/lists/{list_id}/merge-fields/{mid}").status_code == 204
     assert mc.get(f"/lists/{list_id}/merge-fields/{mid}").status_code == 404
-    dup = mc.post(f"/lists/{list_id}/merge-fields", json={"tag": "FNAME", "name": "x",
-                                                          "type": "text"})
+    dup = mc.post(
+        f"/lists/{list_id}/merge-fields", json={"tag": "FNAME", "name": "x", "type": "text"}
+    )
     assert_problem(dup, 400, "Invalid Resource")
 
 
 def test_email_change_rekeys_member(mc, emulator, list_id):
     emulator.state.add_member(list_id, "old.address@example.com")
-    resp = mc.patch(f"/lists/{list_id}/members/old.address@example.com",
-                    json={"email_address": "new.address@example.com"})
+    resp = mc.patch(
+        f"/lists/{list_id}/members/old.address@example.com",
+        json={"email_address": "new.address@example.com"},
+    )
     assert resp.status_code == 200
     assert resp.json()["id"] == subscriber_hash("new.address@example.com")
     assert mc.get(f"/lists/{list_id}/members/old.address@example.com").status_code == 404
@@ -323,13 +466,18 @@ def test_email_change_rekeys_member(mc, emulator, list_id):
 def test_member_tags_endpoints(mc, emulator, list_id):
     emulator.state.add_member(list_id, "t@example.com")
     path = f"/lists/{list_id}/members/{subscriber_hash('t@example.com')}/tags"
-    resp = mc.post(path, json={"tags": [{"name": "Alpha", "status": "active"},
-                                        {"name": "Beta", "status": "active"}]})
+    resp = mc.post(
+        path,
+        json={
+            "tags": [{"name": "Alpha", "status": "active"}, {"name": "Beta", "status": "active"}]
+        },
+    )
     assert resp.status_code == 204
     tags = mc.get(path).json()
     assert {t["name"] for t in tags["tags"]} == {"Alpha", "Beta"}
     assert tags["total_items"] == 2 and tags["tags"][0]["date_added"]
     mc.post(path, json={"tags": [{"name": "Alpha", "status": "inactive"}]})
     assert [t["name"] for t in mc.get(path).json()["tags"]] == ["Beta"]
-    assert_problem(mc.post(path, json={"tags": [{"name": "X", "status": "bogus"}]}), 400,
-                   "Invalid Resource")
+    assert_problem(
+        mc.post(path, json={"tags": [{"name": "X", "status": "bogus"}]}), 400, "Invalid Resource"
+    )

@@ -21,11 +21,14 @@ def list_id(emulator):
 
 
 def _put_member(mc, list_id, email):
-    return mc.put(f"/lists/{list_id}/members/{subscriber_hash(email)}",
-                  json={"email_address": email, "status_if_new": "subscribed"})
+    return mc.put(
+        f"/lists/{list_id}/members/{subscriber_hash(email)}",
+        json={"email_address": email, "status_if_new": "subscribed"},
+    )
 
 
 # ----------------------------------------------------------------------------- faults
+
 
 def test_fail_next_is_deterministic_and_changes_nothing(mc, emulator, list_id):
     emulator.faults.fail_next(2, status=503)
@@ -53,15 +56,17 @@ def test_rate_5xx_and_path_prefixes(mc, emulator, list_id):
     emulator.faults.configure(rate_5xx=1.0, paths=["/lists"], seed=1)
     statuses = {mc.get(f"/lists/{list_id}").status_code for _ in range(12)}
     assert statuses <= {500, 502, 503} and len(statuses) > 1
-    assert mc.get("/ping").status_code == 200            # outside the prefixes
+    assert mc.get("/ping").status_code == 200  # outside the prefixes
     assert requests.get(emulator.root_url + "/_emulator/health", timeout=5).status_code == 200
 
 
 def test_drop_closes_connection_without_response(mc, emulator, list_id):
     emulator.faults.configure(rate_drop=1.0)
     with pytest.raises(requests.ConnectionError):
-        mc.post(f"/lists/{list_id}/members", json={"email_address": "d@example.com",
-                                                  "status": "subscribed"})
+        mc.post(
+            f"/lists/{list_id}/members",
+            json={"email_address": "d@example.com", "status": "subscribed"},
+        )
     assert emulator.state.get_member(list_id, "d@example.com") is None
     # control endpoints are never faulted
     assert requests.get(emulator.root_url + "/_emulator/health", timeout=5).status_code == 200
@@ -89,12 +94,13 @@ def test_random_faults_are_seeded(emulator, mc):
 
 # ----------------------------------------------------------------------------- request log
 
+
 def test_request_log(mc, emulator, list_id):
     emulator.reset_requests()
     mc.get("/ping")
     mc.get(f"/lists/{list_id}/members", params={"count": 5})
     _put_member(mc, list_id, "log@example.com")
-    requests.get(emulator.root_url + "/_emulator/health", timeout=5)   # not logged
+    requests.get(emulator.root_url + "/_emulator/health", timeout=5)  # not logged
     assert len(emulator.requests) == 3
     entry = emulator.requests[1]
     assert entry["method"] == "GET" and entry["query"] == {"count": "5"}
@@ -109,20 +115,25 @@ def test_request_log(mc, emulator, list_id):
 
 # ----------------------------------------------------------------------------- control API
 
+
 def test_control_endpoints(emulator, mc):
     root = emulator.root_url
     health = requests.get(root + "/_emulator/health", timeout=5).json()
     assert health["status"] == "ok" and health["dc"] == "us6"
-    seeded = requests.post(root + "/_emulator/seed",
-                           json={"list_name": "Demo", "members": 40}, timeout=10).json()
+    seeded = requests.post(
+        root + "/_emulator/seed", json={"list_name": "Demo", "members": 40}, timeout=10
+    ).json()
     assert seeded["member_count"] == 40
     lid = seeded["list_id"]
     assert mc.get(f"/lists/{lid}/members").json()["total_items"] == 40
-    assert requests.post(root + "/_emulator/faults", json={"fail_next": 1, "fail_status": 502},
-                         timeout=5).status_code == 200
+    assert (
+        requests.post(
+            root + "/_emulator/faults", json={"fail_next": 1, "fail_status": 502}, timeout=5
+        ).status_code
+        == 200
+    )
     assert mc.get("/ping").status_code == 502
-    requests.post(root + "/_emulator/faults", json={"rate_429": 1.0, "retry_after": 2},
-                  timeout=5)
+    requests.post(root + "/_emulator/faults", json={"rate_429": 1.0, "retry_after": 2}, timeout=5)
     assert mc.get("/ping").status_code == 429
     requests.delete(root + "/_emulator/faults", timeout=5)
     assert mc.get("/ping").status_code == 200
@@ -135,6 +146,7 @@ def test_control_endpoints(emulator, mc):
 
 # ----------------------------------------------------------------------------- CLI
 
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -144,21 +156,36 @@ def _free_port():
 def test_cli_starts_and_answers_ping():
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mailchimp_emulator", "--port", str(port), "--seed-members",
-         "30", "--seed-campaigns", "1"],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "mailchimp_emulator",
+            "--port",
+            str(port),
+            "--seed-members",
+            "30",
+            "--seed-campaigns",
+            "1",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith(f"Mailchimp emulator on http://127.0.0.1:{port}/3.0 (dc=us6, key=")
         key = "0123456789abcdef0123456789abcdef-us6"
         base = f"http://127.0.0.1:{port}/3.0"
         assert requests.get(base + "/ping", auth=("x", key), timeout=5).json() == {
-            "health_status": "Everything's Chimpy!"}
+            "health_status": "Everything's Chimpy!"
+        }
         lists = requests.get(base + "/lists", auth=("x", key), timeout=5).json()
         assert lists["lists"][0]["name"] == "Sample Audience"
         assert lists["lists"][0]["stats"]["total_contacts"] >= 30
-        assert requests.get(base + "/campaigns", auth=("x", key),
-                            timeout=5).json()["total_items"] == 1
+        assert (
+            requests.get(base + "/campaigns", auth=("x", key), timeout=5).json()["total_items"] == 1
+        )
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -171,23 +198,28 @@ def test_cli_starts_and_answers_ping():
 
 # ----------------------------------------------------------------------------- scale
 
+
 def test_100k_members_seed_and_paging(mc, emulator, list_id):
     start = time.perf_counter()
     created = emulator.state.seed_members(list_id, 100_000)
     seeded = time.perf_counter() - start
     assert created == 100_000
-    params = {"count": 1000, "offset": 60_000, "sort_field": "last_changed",
-              "sort_dir": "ASC", "fields": "members.email_address,members.last_changed,"
-                                           "total_items"}
-    mc.get(f"/lists/{list_id}/members", params=params)        # builds the cached view
+    params = {
+        "count": 1000,
+        "offset": 60_000,
+        "sort_field": "last_changed",
+        "sort_dir": "ASC",
+        "fields": "members.email_address,members.last_changed,total_items",
+    }
+    mc.get(f"/lists/{list_id}/members", params=params)  # builds the cached view
     start = time.perf_counter()
     page = mc.get(f"/lists/{list_id}/members", params=dict(params, offset=61_000)).json()
     paged = time.perf_counter() - start
-    print(f"\nseed 100k members: {seeded:.2f}s; one page of 1000 (cached view): "
-          f"{paged * 1000:.1f} ms")
+    print(
+        f"\nseed 100k members: {seeded:.2f}s; one page of 1000 (cached view): {paged * 1000:.1f} ms"
+    )
     assert page["total_items"] == 100_000 and len(page["members"]) == 1000
     stamps = [m["last_changed"] for m in page["members"]]
     assert stamps == sorted(stamps)
     stats = mc.get(f"/lists/{list_id}").json()["stats"]
-    assert stats["member_count"] + stats["unsubscribe_count"] + stats["cleaned_count"] == \
-        100_000
+    assert stats["member_count"] + stats["unsubscribe_count"] + stats["cleaned_count"] == 100_000
