@@ -95,6 +95,8 @@ class MailchimpAccount(models.Model):
     list_ids = fields.One2many("mailchimp.list", "account_id", string="Audiences")
     list_count = fields.Integer(compute="_compute_counts", string="Audience Count")
     member_count = fields.Integer(compute="_compute_counts", string="Member Count")
+    campaign_count = fields.Integer(compute="_compute_content_counts", string="Campaign Count")
+    template_count = fields.Integer(compute="_compute_content_counts", string="Template Count")
 
     _sql_constraints = [
         (
@@ -125,6 +127,18 @@ class MailchimpAccount(models.Model):
         for account in self:
             account.list_count = lists.get(account.id, 0)
             account.member_count = members.get(account.id, 0)
+
+    def _compute_content_counts(self):
+        for model, field in (
+            ("mailchimp.campaign", "campaign_count"),
+            ("mailchimp.template", "template_count"),
+        ):
+            data = self.env[model]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+            counts = {account.id: count for account, count in data}
+            for account in self:
+                account[field] = counts.get(account.id, 0)
 
     @api.onchange("api_key")
     def _onchange_api_key(self):
@@ -346,4 +360,28 @@ class MailchimpAccount(models.Model):
             "mailchimp_connector.action_mailchimp_member"
         )
         action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_view_campaigns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_campaign"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_view_templates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_template"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_track_campaign(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_campaign_track"
+        )
+        action["context"] = {"default_account_id": self.id}
         return action

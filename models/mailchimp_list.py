@@ -75,6 +75,8 @@ class MailchimpList(models.Model):
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
     run_ids = fields.One2many("mailchimp.sync.run", "list_id", string="Import Runs")
+    campaign_ids = fields.One2many("mailchimp.campaign", "list_id", string="Campaigns")
+    campaign_count = fields.Integer(compute="_compute_campaign_count")
 
     _sql_constraints = [
         ("mc_id_account_uniq", "unique(account_id, mc_id)", "This audience is already imported."),
@@ -87,6 +89,14 @@ class MailchimpList(models.Model):
         counts = {audience.id: count for audience, count in data}
         for audience in self:
             audience.member_count = counts.get(audience.id, 0)
+
+    def _compute_campaign_count(self):
+        data = self.env["mailchimp.campaign"]._read_group(
+            [("list_id", "in", self.ids)], ["list_id"], ["__count"]
+        )
+        counts = {audience.id: count for audience, count in data}
+        for audience in self:
+            audience.campaign_count = counts.get(audience.id, 0)
 
     # ------------------------------------------------------------------
     # Audiences import
@@ -412,21 +422,30 @@ class MailchimpList(models.Model):
         accounts = self.env["mailchimp.account"].search(
             [("auto_sync_member", "=", True), ("state", "=", "connected")]
         )
-        for account in accounts:
+        for done, account in enumerate(accounts, start=1):
             try:
                 audiences = self._import_from_account(account)
             except mce.MailchimpError as exc:
                 _logger.warning(
                     "Mailchimp account %s: audience refresh failed: %s", account.id, exc
                 )
-                continue
-            audiences._start_member_import(full=False)
+            else:
+                audiences._start_member_import(full=False)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(accounts) - done)
         return True
 
     def action_view_members(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "mailchimp_connector.action_mailchimp_member"
+        )
+        action["domain"] = [("list_id", "=", self.id)]
+        return action
+
+    def action_view_campaigns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_campaign"
         )
         action["domain"] = [("list_id", "=", self.id)]
         return action

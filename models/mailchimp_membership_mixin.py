@@ -14,6 +14,9 @@ class MailchimpMembershipMixin(models.AbstractModel):
     mailchimp_member_count = fields.Integer(
         compute="_compute_mailchimp_member_count", string="Mailchimp Memberships Count"
     )
+    mailchimp_activity_count = fields.Integer(
+        compute="_compute_mailchimp_activity_count", string="Mailchimp Campaign Activity Count"
+    )
 
     def _compute_mailchimp_member_count(self):
         field = self._mailchimp_member_field
@@ -30,4 +33,24 @@ class MailchimpMembershipMixin(models.AbstractModel):
             "mailchimp_connector.action_mailchimp_member"
         )
         action["domain"] = [(self._mailchimp_member_field, "=", self.id)]
+        return action
+
+    def _compute_mailchimp_activity_count(self):
+        # the activity row carries the same field names as the member binding
+        field = self._mailchimp_member_field
+        data = self.env["mailchimp.campaign.activity"]._read_group(
+            [(field, "in", self.ids)], [field], ["__count"]
+        )
+        counts = {record.id: count for record, count in data}
+        for record in self:
+            record.mailchimp_activity_count = counts.get(record.id, 0)
+
+    def action_view_mailchimp_activity(self):
+        """Which campaigns this contact opened, clicked, bounced or left."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mailchimp_connector.action_mailchimp_campaign_activity"
+        )
+        action["domain"] = [(self._mailchimp_member_field, "=", self.id)]
+        action["context"] = {"search_default_group_campaign": 1}
         return action

@@ -26,6 +26,12 @@ class MailchimpOperation(models.TransientModel):
     full_resync = fields.Boolean(
         string="Full Resync", help="Re-read every member instead of only the changed ones."
     )
+    import_templates = fields.Boolean(string="Templates")
+    import_campaigns = fields.Boolean(
+        string="Campaigns",
+        help="Also imports the templates (a campaign references its template) and queues the "
+        "reports of the sent campaigns.",
+    )
     result = fields.Text(readonly=True)
 
     @api.onchange("import_members")
@@ -33,11 +39,23 @@ class MailchimpOperation(models.TransientModel):
         if self.import_members:
             self.import_audiences = True
 
+    @api.onchange("import_campaigns")
+    def _onchange_import_campaigns(self):
+        if self.import_campaigns:
+            self.import_templates = True
+
     def action_process(self):
         """Import the audiences now (quick), enqueue the member imports, say what."""
         self.ensure_one()
-        if not (self.import_audiences or self.import_members):
+        if not (
+            self.import_audiences
+            or self.import_members
+            or self.import_templates
+            or self.import_campaigns
+        ):
             raise UserError(_("Tick at least one thing to import."))
+        if self.import_campaigns:
+            self.import_templates = True
         self.account_ids.check_access("read")
         lines = []
         for account in self.account_ids.sudo():
@@ -72,6 +90,8 @@ class MailchimpOperation(models.TransientModel):
                         count=len(runs),
                     )
                 )
+            if self.import_templates:
+                lines.extend(self._import_campaign_content(account))
         self.result = "\n".join(lines)
         return {
             "type": "ir.actions.act_window",
@@ -80,3 +100,35 @@ class MailchimpOperation(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _import_campaign_content(self, account):
+        """Import the templates, then the campaigns (now: they are few) and queue the
+        reports of the sent ones. Returns the result lines."""
+        lines = []
+        try:
+            templates = self.env["mailchimp.template"].sudo()._import_from_account(account)
+            lines.append(
+                _(
+                    "%(account)s: %(count)s template(s) imported.",
+                    account=account.name,
+                    count=len(templates),
+                )
+            )
+            if self.import_campaigns:
+                campaigns = self.env["mailchimp.campaign"].sudo()._import_from_account(account)
+                queued = campaigns._queue_reports()
+                lines.append(
+                    _(
+                        "%(account)s: %(count)s campaign(s) imported, %(reports)s report "
+                        "job(s) queued.",
+                        account=account.name,
+                        count=len(campaigns),
+                        reports=len(queued),
+                    )
+                )
+        except mce.MailchimpError as exc:
+            _logger.warning("Mailchimp account %s: campaign import failed: %s", account.id, exc)
+            lines.append(
+                _("%(account)s: %(error)s", account=account.name, error=account._error_message(exc))
+            )
+        return lines
