@@ -8,8 +8,6 @@
     "website": "https://github.com/mailchimp-connector/mailchimp_connector",
     "author": "mailchimp_connector contributors",
     "license": "LGPL-3",
-    "application": False,
-    "installable": True,
     "depends": ["mass_mailing", "contacts", "queue_job"],
     "external_dependencies": {"python": ["requests", "phonenumbers"]},
     "data": [
@@ -34,5 +32,4 @@
             "mailchimp_connector/static/src/tours/**/*",
         ],
     },
-    "demo": [],
 }

@@ -118,11 +118,15 @@ print("BENCH member import")
 print(f"  members in the emulator audience : {MEMBERS}")
 print(f"  import: jobs run                 : {jobs}")
 print(f"  import: member-list API calls    : {member_calls} (all calls {all_calls}; goal <= 101)")
-print(f"  import: wall time                : {import_seconds:.1f} s "
-      f"({MEMBERS / import_seconds:.0f} members/s)")
+print(
+    f"  import: wall time                : {import_seconds:.1f} s "
+    f"({MEMBERS / import_seconds:.0f} members/s)"
+)
 print(f"  import: bindings / list contacts : {bindings} / {contacts} (run {run.state})")
-print(f"  baseline ORM create              : {baseline_seconds:.1f} s "
-      f"({MEMBERS / baseline_seconds:.0f} contacts/s)")
+print(
+    f"  baseline ORM create              : {baseline_seconds:.1f} s "
+    f"({MEMBERS / baseline_seconds:.0f} contacts/s)"
+)
 print(f"  import / baseline                : {import_seconds / baseline_seconds:.2f}x (goal <= 2)")
 print(f"  import: peak RSS growth          : {peak_growth:.0f} MB (goal < 300)")
 print(f"  no-change re-sync: API calls     : {resync_calls} (goal <= 2)")

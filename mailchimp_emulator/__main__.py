@@ -8,21 +8,30 @@ from .server import DEFAULT_API_KEY, Emulator
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m mailchimp_emulator",
-                                     description="Mailchimp Marketing API v3 emulator")
+    parser = argparse.ArgumentParser(
+        prog="python -m mailchimp_emulator", description="Mailchimp Marketing API v3 emulator"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 = any free port")
     parser.add_argument("--dc", default="us6")
-    parser.add_argument("--api-key", action="append", dest="api_keys",
-                        help="accepted API key (repeatable); default " + DEFAULT_API_KEY)
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        help="accepted API key (repeatable); default " + DEFAULT_API_KEY,
+    )
     parser.add_argument("--seed-members", type=int, default=0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--list-name", default="Sample Audience")
     parser.add_argument("--seed-campaigns", type=int, default=0)
     args = parser.parse_args(argv)
 
-    emu = Emulator(dc=args.dc, api_keys=tuple(args.api_keys or (DEFAULT_API_KEY,)),
-                   seed=args.seed, host=args.host)
+    emu = Emulator(
+        dc=args.dc,
+        api_keys=tuple(args.api_keys or (DEFAULT_API_KEY,)),
+        seed=args.seed,
+        host=args.host,
+    )
     emu.seed(args.list_name, members=args.seed_members, campaigns=args.seed_campaigns)
     emu.start(port=args.port)
 
@@ -30,8 +39,7 @@ def main(argv=None):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
-    print(f"Mailchimp emulator on {emu.base_url} (dc={emu.dc}, key={emu.api_key})",
-          flush=True)
+    print(f"Mailchimp emulator on {emu.base_url} (dc={emu.dc}, key={emu.api_key})", flush=True)
     try:
         emu.serve_forever()
     except KeyboardInterrupt:

@@ -31,15 +31,20 @@ class Request:
         try:
             data = json.loads(self.raw)
         except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "JSON Schema Validation Failed",
-                           "We encountered an unspecified JSON parsing error.") from None
+            raise ApiError(
+                400,
+                "JSON Schema Validation Failed",
+                "We encountered an unspecified JSON parsing error.",
+            ) from None
         if not isinstance(data, dict):
-            raise ApiError(400, "JSON Schema Validation Failed",
-                           "The request body must be a JSON object.")
+            raise ApiError(
+                400, "JSON Schema Validation Failed", "The request body must be a JSON object."
+            )
         return data
 
 
 # --------------------------------------------------------------------------- root
+
 
 def get_root(req):
     return req.state.account()
@@ -51,11 +56,23 @@ def get_ping(req):
 
 # --------------------------------------------------------------------------- lists
 
+
 def get_lists(req):
     st = req.state
     lists = list(st.lists.values())
-    return page(req.query, "lists", lists, st.render_list, {"constraints": {
-        "may_create": True, "max_instances": 100, "current_total_instances": len(lists)}})
+    return page(
+        req.query,
+        "lists",
+        lists,
+        st.render_list,
+        {
+            "constraints": {
+                "may_create": True,
+                "max_instances": 100,
+                "current_total_instances": len(lists),
+            }
+        },
+    )
 
 
 def post_lists(req):
@@ -83,6 +100,7 @@ def post_list(req, list_id):
 
 
 # --------------------------------------------------------------------------- members
+
 
 def get_members(req, list_id):
     st = req.state
@@ -144,6 +162,7 @@ def post_member_tags(req, list_id, sub):
 
 # --------------------------------------------------------------------------- merge fields
 
+
 def get_merge_fields(req, list_id):
     lst = req.state._list(list_id)
     items = lst.merge_fields
@@ -174,6 +193,7 @@ def delete_merge_field(req, list_id, merge_id):
 
 
 # --------------------------------------------------------------------------- segments
+
 
 def get_segments(req, list_id):
     st = req.state
@@ -219,6 +239,7 @@ def get_segment_members(req, list_id, seg):
 
 # --------------------------------------------------------------------------- webhooks
 
+
 def get_webhooks(req, list_id):
     lst = req.state._list(list_id)
     return page(req.query, "webhooks", list(lst.webhooks.values()), None, {"list_id": list_id})
@@ -252,27 +273,38 @@ ROUTES = [
     ("/", {"GET": get_root}),
     ("/ping", {"GET": get_ping}),
     ("/lists", {"GET": get_lists, "POST": post_lists}),
-    ("/lists/{list_id}", {"GET": get_list, "PATCH": patch_list, "DELETE": delete_list,
-                          "POST": post_list}),
+    (
+        "/lists/{list_id}",
+        {"GET": get_list, "PATCH": patch_list, "DELETE": delete_list, "POST": post_list},
+    ),
     ("/lists/{list_id}/members", {"GET": get_members, "POST": post_members}),
-    ("/lists/{list_id}/members/{sub}", {"GET": get_member, "PUT": put_member,
-                                        "PATCH": patch_member, "DELETE": delete_member}),
-    ("/lists/{list_id}/members/{sub}/tags", {"GET": get_member_tags,
-                                             "POST": post_member_tags}),
-    ("/lists/{list_id}/members/{sub}/actions/delete-permanent",
-     {"POST": delete_member_permanent}),
+    (
+        "/lists/{list_id}/members/{sub}",
+        {"GET": get_member, "PUT": put_member, "PATCH": patch_member, "DELETE": delete_member},
+    ),
+    ("/lists/{list_id}/members/{sub}/tags", {"GET": get_member_tags, "POST": post_member_tags}),
+    ("/lists/{list_id}/members/{sub}/actions/delete-permanent", {"POST": delete_member_permanent}),
     ("/lists/{list_id}/merge-fields", {"GET": get_merge_fields, "POST": post_merge_field}),
-    ("/lists/{list_id}/merge-fields/{merge_id}", {"GET": get_merge_field,
-                                                  "PATCH": patch_merge_field,
-                                                  "DELETE": delete_merge_field}),
+    (
+        "/lists/{list_id}/merge-fields/{merge_id}",
+        {"GET": get_merge_field, "PATCH": patch_merge_field, "DELETE": delete_merge_field},
+    ),
     ("/lists/{list_id}/segments", {"GET": get_segments, "POST": post_segment}),
-    ("/lists/{list_id}/segments/{seg}", {"GET": get_segment, "PATCH": patch_segment,
-                                         "DELETE": delete_segment,
-                                         "POST": post_segment_members}),
+    (
+        "/lists/{list_id}/segments/{seg}",
+        {
+            "GET": get_segment,
+            "PATCH": patch_segment,
+            "DELETE": delete_segment,
+            "POST": post_segment_members,
+        },
+    ),
     ("/lists/{list_id}/segments/{seg}/members", {"GET": get_segment_members}),
     ("/lists/{list_id}/webhooks", {"GET": get_webhooks, "POST": post_webhook}),
-    ("/lists/{list_id}/webhooks/{wid}", {"GET": get_webhook, "PATCH": patch_webhook,
-                                         "DELETE": delete_webhook}),
+    (
+        "/lists/{list_id}/webhooks/{wid}",
+        {"GET": get_webhook, "PATCH": patch_webhook, "DELETE": delete_webhook},
+    ),
 ] + api_content.ROUTES
 
 _COMPILED = [
@@ -307,10 +339,17 @@ def dispatch(emu, method, path, query, body):
         handler = methods.get(method)
         if handler is None:
             allowed = ", ".join(sorted(methods))
-            return _encode(405, problem(
-                405, "Method Not Allowed",
-                "The requested method and resource are not compatible. See the Allow header "
-                "for this resource's available methods."), {}, {"Allow": allowed})
+            return _encode(
+                405,
+                problem(
+                    405,
+                    "Method Not Allowed",
+                    "The requested method and resource are not compatible. See the Allow header "
+                    "for this resource's available methods.",
+                ),
+                {},
+                {"Allow": allowed},
+            )
         params = {k: unquote(v) for k, v in match.groupdict().items()}
         req = Request(emu, method, path, query, body)
         try:
@@ -324,7 +363,7 @@ def dispatch(emu, method, path, query, body):
             return error_response(exc)
         except Exception as exc:  # an emulator bug: answer 500 rather than hang up
             traceback.print_exc()
-            return error_response(ApiError(500, "Internal Server Error",
-                                           f"Emulator error: {exc!r}"))
+            return error_response(
+                ApiError(500, "Internal Server Error", f"Emulator error: {exc!r}")
+            )
     return error_response(not_found("The requested resource could not be found."))
-

@@ -16,6 +16,7 @@ BATCH_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # --------------------------------------------------------------------------- batches
 
+
 def _tarball(batch_id, results):
     data = json.dumps(results).encode("utf-8")
     raw = io.BytesIO()
@@ -31,28 +32,41 @@ def _run_operation(req, op):
     from .api import dispatch  # local import: api imports this module
 
     if not isinstance(op, dict):
-        return {"status_code": 400, "operation_id": None,
-                "response": json.dumps({"title": "Invalid Resource",
-                                        "detail": "Operation must be an object."})}
+        return {
+            "status_code": 400,
+            "operation_id": None,
+            "response": json.dumps(
+                {"title": "Invalid Resource", "detail": "Operation must be an object."}
+            ),
+        }
     method = str(op.get("method", "")).upper()
     path = str(op.get("path", ""))
     if path.startswith("/3.0"):
         path = path[4:] or "/"
     path, _, qs = path.partition("?")
-    params = {k: (",".join(map(str, v)) if isinstance(v, list) else str(v))
-              for k, v in (op.get("params") or {}).items()}
+    params = {
+        k: (",".join(map(str, v)) if isinstance(v, list) else str(v))
+        for k, v in (op.get("params") or {}).items()
+    }
     if qs:
         params.update(dict(parse_qsl(qs)))
     body = op.get("body") or ""
     if not isinstance(body, str):
         body = json.dumps(body)
     if path.startswith("/batches"):
-        status, payload = 400, json.dumps({"title": "Invalid Resource",
-                                           "detail": "Batches cannot be nested."}).encode()
+        status, payload = (
+            400,
+            json.dumps(
+                {"title": "Invalid Resource", "detail": "Batches cannot be nested."}
+            ).encode(),
+        )
     else:
         status, payload, _ = dispatch(req.emu, method, path, params, body.encode("utf-8"))
-    return {"status_code": status, "operation_id": op.get("operation_id"),
-            "response": payload.decode("utf-8")}
+    return {
+        "status_code": status,
+        "operation_id": op.get("operation_id"),
+        "response": payload.decode("utf-8"),
+    }
 
 
 def post_batches(req):
@@ -62,26 +76,47 @@ def post_batches(req):
     if not isinstance(ops, list) or not ops:
         raise invalid_field("operations", "operations must be a non-empty array.")
     for op in ops:
-        if not isinstance(op, dict) or str(op.get("method", "")).upper() not in BATCH_METHODS \
-                or not isinstance(op.get("path"), str):
-            raise invalid_field("operations", "Each operation needs a method "
-                                              "(GET/POST/PUT/PATCH/DELETE) and a path.")
+        if (
+            not isinstance(op, dict)
+            or str(op.get("method", "")).upper() not in BATCH_METHODS
+            or not isinstance(op.get("path"), str)
+        ):
+            raise invalid_field(
+                "operations",
+                "Each operation needs a method (GET/POST/PUT/PATCH/DELETE) and a path.",
+            )
     pending = [b for b in st.batches.values() if b["final"] is not None]
     if len(pending) >= 500:
         raise invalid("You have more than 500 pending batches.")
     batch_id = st._hex_id(st.batches)
     submitted = st.now_str()
-    info = {"id": batch_id, "status": "pending", "total_operations": len(ops),
-            "finished_operations": 0, "errored_operations": 0, "submitted_at": submitted,
-            "completed_at": "", "response_body_url": ""}
+    info = {
+        "id": batch_id,
+        "status": "pending",
+        "total_operations": len(ops),
+        "finished_operations": 0,
+        "errored_operations": 0,
+        "submitted_at": submitted,
+        "completed_at": "",
+        "response_body_url": "",
+    }
     results = [_run_operation(req, op) for op in ops]
     errored = sum(1 for r in results if r["status_code"] >= 400)
-    final = dict(info, status="finished", finished_operations=len(ops),
-                 errored_operations=errored, completed_at=st.now_str(),
-                 response_body_url=f"{req.emu.root_url}/_emulator/batch-results/"
-                                   f"{batch_id}.tar.gz")
-    st.batches[batch_id] = {"info": info, "final": final, "polls": 0, "results": results,
-                            "tar": _tarball(batch_id, results)}
+    final = dict(
+        info,
+        status="finished",
+        finished_operations=len(ops),
+        errored_operations=errored,
+        completed_at=st.now_str(),
+        response_body_url=f"{req.emu.root_url}/_emulator/batch-results/{batch_id}.tar.gz",
+    )
+    st.batches[batch_id] = {
+        "info": info,
+        "final": final,
+        "polls": 0,
+        "results": results,
+        "tar": _tarball(batch_id, results),
+    }
     return dict(info)
 
 
@@ -116,6 +151,7 @@ def delete_batch(req, batch_id):
 
 # --------------------------------------------------------------------------- templates
 
+
 def get_templates(req):
     q = req.query
     items = [t["info"] for t in req.state.templates.values()]
@@ -128,9 +164,15 @@ def get_templates(req):
     if q.get("before_date_created"):
         before = ts_ceil(q["before_date_created"], "before_date_created")
         items = [t for t in items if t["date_created"] < before]
-    items = sort_items(items, q, {"date_created": lambda t: t["date_created"],
-                                  "date_edited": lambda t: t["date_edited"],
-                                  "name": lambda t: t["name"].lower()})
+    items = sort_items(
+        items,
+        q,
+        {
+            "date_created": lambda t: t["date_created"],
+            "date_edited": lambda t: t["date_edited"],
+            "name": lambda t: t["name"].lower(),
+        },
+    )
     return page(q, "templates", items)
 
 
@@ -143,6 +185,7 @@ def get_template_content(req, template_id):
 
 
 # --------------------------------------------------------------------------- campaigns
+
 
 def _time_filters(items, q, prefix_field):
     for param, field in prefix_field:
@@ -169,12 +212,19 @@ def get_campaigns(req):
         items = [c for c in items if c["recipients"]["list_id"] == q["list_id"]]
     if q.get("folder_id"):
         items = [c for c in items if c["settings"]["folder_id"] == q["folder_id"]]
-    items = _time_filters(items, q, (("since_send_time", "send_time"),
-                                     ("before_send_time", "send_time"),
-                                     ("since_create_time", "create_time"),
-                                     ("before_create_time", "create_time")))
-    items = sort_items(items, q, {"create_time": lambda c: c["create_time"],
-                                  "send_time": lambda c: c["send_time"]})
+    items = _time_filters(
+        items,
+        q,
+        (
+            ("since_send_time", "send_time"),
+            ("before_send_time", "send_time"),
+            ("since_create_time", "create_time"),
+            ("before_create_time", "create_time"),
+        ),
+    )
+    items = sort_items(
+        items, q, {"create_time": lambda c: c["create_time"], "send_time": lambda c: c["send_time"]}
+    )
     return page(q, "campaigns", items)
 
 
@@ -184,6 +234,7 @@ def get_campaign(req, campaign_id):
 
 
 # --------------------------------------------------------------------------- reports
+
 
 def _reportable(req, campaign_id):
     camp = req.state.campaign(campaign_id)
@@ -198,9 +249,11 @@ def get_reports(req):
     camps = [c for c in st.campaigns.values() if c["info"]["status"] in REPORTABLE]
     if q.get("type"):
         camps = [c for c in camps if c["info"]["type"] == q["type"]]
-    infos = _time_filters([c["info"] for c in camps], q,
-                          (("since_send_time", "send_time"),
-                           ("before_send_time", "send_time")))
+    infos = _time_filters(
+        [c["info"] for c in camps],
+        q,
+        (("since_send_time", "send_time"), ("before_send_time", "send_time")),
+    )
     ids = {i["id"] for i in infos}
     camps = [c for c in camps if c["info"]["id"] in ids]
     return page(q, "reports", camps, lambda c: reports.report(st, c))
@@ -213,6 +266,7 @@ def get_report(req, campaign_id):
 def _sub_report(func):
     def handler(req, campaign_id):
         return func(req.state, _reportable(req, campaign_id), req.query)
+
     handler.__name__ = func.__name__
     return handler
 

@@ -7,11 +7,22 @@ from datetime import timedelta
 from .reports import aggregates
 from .util import as_ts_string, fmt_ts, not_found, parse_ts, short_hash
 
-CAMPAIGN_STATUSES = ("save", "paused", "schedule", "sending", "sent", "canceled", "canceling",
-                     "archived")
+CAMPAIGN_STATUSES = (
+    "save",
+    "paused",
+    "schedule",
+    "sending",
+    "sent",
+    "canceled",
+    "canceling",
+    "archived",
+)
 REPORTABLE = ("sending", "sent", "canceled", "canceling", "archived")
-DEFAULT_URLS = ("https://www.example.com/", "https://www.example.com/products",
-                "https://www.example.com/blog/spring-news")
+DEFAULT_URLS = (
+    "https://www.example.com/",
+    "https://www.example.com/products",
+    "https://www.example.com/blog/spring-news",
+)
 DEFAULT_HTML = (
     '<html><body><div mc:edit="header"><h1>*|MC:SUBJECT|*</h1></div>'
     '<div mc:edit="body"><p>Hello *|FNAME|*,</p><p>Emulated content.</p></div>'
@@ -24,6 +35,7 @@ def _locked(func):
     def wrapper(self, *args, **kwargs):
         with self.lock:
             return func(self, *args, **kwargs)
+
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
@@ -32,9 +44,20 @@ def _locked(func):
 class CampaignMixin:
     # ------------------------------------------------------------------ templates
     @_locked
-    def add_template(self, name, type="user", category="", html=None, folder_id="",
-                     created_by="Emma Ulator", date_created=None, drag_and_drop=False,
-                     responsive=True, active=True, thumbnail=""):
+    def add_template(
+        self,
+        name,
+        type="user",
+        category="",
+        html=None,
+        folder_id="",
+        created_by="Emma Ulator",
+        date_created=None,
+        drag_and_drop=False,
+        responsive=True,
+        active=True,
+        thumbnail="",
+    ):
         self._template_id += 1
         tid = self._template_id
         created = as_ts_string(date_created) if date_created else self.now_str()
@@ -82,11 +105,22 @@ class CampaignMixin:
         return camp
 
     @_locked
-    def add_campaign(self, list_id, template_id=None, title="Emulated campaign",
-                     subject="News from the emulator", status="sent", send_time=None,
-                     recipients=None, type="regular", from_name="Emulated Company",
-                     reply_to="news@emulated.example", preview_text="", create_time=None,
-                     segment_opts=None):
+    def add_campaign(
+        self,
+        list_id,
+        template_id=None,
+        title="Emulated campaign",
+        subject="News from the emulator",
+        status="sent",
+        send_time=None,
+        recipients=None,
+        type="regular",
+        from_name="Emulated Company",
+        reply_to="news@emulated.example",
+        preview_text="",
+        create_time=None,
+        segment_opts=None,
+    ):
         """Create a campaign; ``recipients`` (emails) are recorded as sent-to when given."""
         lst = self._list(list_id)
         if status not in CAMPAIGN_STATUSES:
@@ -99,8 +133,11 @@ class CampaignMixin:
             send_dt = parse_ts(send_time)
         elif status in REPORTABLE:
             send_dt = now - timedelta(days=2)
-        created_dt = parse_ts(create_time) if create_time else min(
-            now, (send_dt or now) - timedelta(hours=1))
+        created_dt = (
+            parse_ts(create_time)
+            if create_time
+            else min(now, (send_dt or now) - timedelta(hours=1))
+        )
         cid = self._hex_id(self.campaigns)
         web_id = self._next_web_id()
         info = {
@@ -143,14 +180,25 @@ class CampaignMixin:
                 "drag_and_drop": False,
             },
             "tracking": {
-                "opens": True, "html_clicks": True, "text_clicks": False,
-                "goal_tracking": False, "ecomm360": False, "google_analytics": "",
+                "opens": True,
+                "html_clicks": True,
+                "text_clicks": False,
+                "goal_tracking": False,
+                "ecomm360": False,
+                "google_analytics": "",
                 "clicktale": "",
             },
             "delivery_status": {"enabled": False},
         }
-        self.campaigns[cid] = {"info": info, "list_id": list_id, "list_active": True,
-                               "sent": {}, "events": [], "unsubs": [], "agg": None}
+        self.campaigns[cid] = {
+            "info": info,
+            "list_id": list_id,
+            "list_active": True,
+            "sent": {},
+            "events": [],
+            "unsubs": [],
+            "agg": None,
+        }
         if recipients:
             camp = self.campaigns[cid]
             for email in recipients:
@@ -194,8 +242,16 @@ class CampaignMixin:
 
     # ------------------------------------------------------------------ activity
     @_locked
-    def seed_campaign_activity(self, campaign_id, n_recipients, open_rate=0.4, click_rate=0.1,
-                               bounce_rate=0.02, unsub_rate=0.01, urls=None):
+    def seed_campaign_activity(
+        self,
+        campaign_id,
+        n_recipients,
+        open_rate=0.4,
+        click_rate=0.1,
+        bounce_rate=0.02,
+        unsub_rate=0.01,
+        urls=None,
+    ):
         """Generate deterministic sends/opens/clicks/bounces/unsubscribes for a campaign.
 
         Recipients are the first ``n_recipients`` subscribed members of the audience;
@@ -239,8 +295,16 @@ class CampaignMixin:
                 kind = "hard" if rng.random() < 0.6 else "soft"
                 ts = at(rng.uniform(30, 600))
                 sent[h] = {"email": email, "status": kind}
-                events.append({"hash": h, "action": "bounce", "type": kind, "timestamp": ts,
-                               "url": "", "ip": ""})
+                events.append(
+                    {
+                        "hash": h,
+                        "action": "bounce",
+                        "type": kind,
+                        "timestamp": ts,
+                        "url": "",
+                        "ip": "",
+                    }
+                )
                 if kind == "hard" and m["status"] == "subscribed":
                     m["status"] = "cleaned"
                     m["last_changed"] = ts
@@ -253,13 +317,28 @@ class CampaignMixin:
                 n_opens = 1 + (rng.random() < 0.3) + (rng.random() < 0.1)
                 times = sorted(rng.uniform(300, window) for _ in range(n_opens))
                 for t in times:
-                    events.append({"hash": h, "action": "open", "type": "", "timestamp": at(t),
-                                   "url": "", "ip": ip})
+                    events.append(
+                        {
+                            "hash": h,
+                            "action": "open",
+                            "type": "",
+                            "timestamp": at(t),
+                            "url": "",
+                            "ip": ip,
+                        }
+                    )
                 if clicked:
                     for _ in range(1 + (rng.random() < 0.3)):
-                        events.append({"hash": h, "action": "click", "type": "",
-                                       "timestamp": at(times[0] + rng.uniform(5, 3600)),
-                                       "url": rng.choice(urls), "ip": ip})
+                        events.append(
+                            {
+                                "hash": h,
+                                "action": "click",
+                                "type": "",
+                                "timestamp": at(times[0] + rng.uniform(5, 3600)),
+                                "url": rng.choice(urls),
+                                "ip": ip,
+                            }
+                        )
             if unsub:
                 ts = at(rng.uniform(600, window))
                 reason = "N/A (Unsubscribed from campaign)"
@@ -274,21 +353,22 @@ class CampaignMixin:
         return dict(self.campaign_aggregates(camp)["summary"])
 
     @_locked
-    def add_campaign_event(self, campaign_id, email, action, timestamp=None, url="",
-                           type="", ip="198.51.100.7"):
+    def add_campaign_event(
+        self, campaign_id, email, action, timestamp=None, url="", type="", ip="198.51.100.7"
+    ):
         """Record one open/click/bounce for a recipient (added to sent-to if needed)."""
         camp = self.campaign(campaign_id)
         lst = self._list(camp["list_id"])
         m = self._find_member(lst, email)
         if m is None:
             raise KeyError(email)
-        entry = camp["sent"].setdefault(m["id"], {"email": m["email_address"],
-                                                  "status": "sent"})
+        entry = camp["sent"].setdefault(m["id"], {"email": m["email_address"], "status": "sent"})
         if action == "bounce":
             entry["status"] = type or "soft"
         ts = as_ts_string(timestamp) if timestamp else self.now_str()
-        camp["events"].append({"hash": m["id"], "action": action, "type": type,
-                               "timestamp": ts, "url": url, "ip": ip})
+        camp["events"].append(
+            {"hash": m["id"], "action": action, "type": type, "timestamp": ts, "url": url, "ip": ip}
+        )
         camp["events"].sort(key=lambda e: e["timestamp"])
         camp["agg"] = None
         lst.touch()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass
 class Fault:
-    kind: str               # "status" or "drop"
+    kind: str  # "status" or "drop"
     status: int = 0
     retry_after: int = 0
 
@@ -28,18 +28,29 @@ class Faults:
             self.delay = 0.0
             self.retry_after = 0
             self.paths = None
-            self._queue = []            # list of [remaining, status, paths]
+            self._queue = []  # list of [remaining, status, paths]
             self._rng = random.Random(self._base_seed)
 
-    def configure(self, rate_429=0.0, rate_5xx=0.0, rate_drop=0.0, delay=0.0, retry_after=0,
-                  seed=None, paths=None):
+    def configure(
+        self,
+        rate_429=0.0,
+        rate_5xx=0.0,
+        rate_drop=0.0,
+        delay=0.0,
+        retry_after=0,
+        seed=None,
+        paths=None,
+    ):
         """Set random fault rates (0..1), a delay in seconds and the Retry-After value.
 
         ``paths``: optional list of path prefixes (with or without "/3.0") the faults apply
         to; None means every API path. Pending ``fail_next`` entries are kept.
         """
-        for name, value in (("rate_429", rate_429), ("rate_5xx", rate_5xx),
-                            ("rate_drop", rate_drop)):
+        for name, value in (
+            ("rate_429", rate_429),
+            ("rate_5xx", rate_5xx),
+            ("rate_drop", rate_drop),
+        ):
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
         with self._lock:
@@ -62,10 +73,15 @@ class Faults:
             self._queue.append([int(n), status, list(paths) if paths else None])
 
     def snapshot(self):
-        return {"rate_429": self.rate_429, "rate_5xx": self.rate_5xx,
-                "rate_drop": self.rate_drop, "delay": self.delay,
-                "retry_after": self.retry_after, "paths": self.paths,
-                "fail_next": sum(q[0] for q in self._queue)}
+        return {
+            "rate_429": self.rate_429,
+            "rate_5xx": self.rate_5xx,
+            "rate_drop": self.rate_drop,
+            "delay": self.delay,
+            "retry_after": self.retry_after,
+            "paths": self.paths,
+            "fail_next": sum(q[0] for q in self._queue),
+        }
 
     @staticmethod
     def _matches(path, prefixes):

@@ -22,12 +22,50 @@ SETTABLE_STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transa
 ALL_STATUSES = SETTABLE_STATUSES + ("archived",)
 COMPLIANCE_STATUSES = ("unsubscribed", "cleaned")
 ADMIN_UNSUB_REASON = "N/A (Unsubscribed by an admin)"
-FIRST_NAMES = ("Ada", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hugo", "Ines",
-               "Jonas", "Keiko", "Liam", "Mira", "Noah", "Olga", "Pablo", "Quinn", "Rosa",
-               "Sami", "Tara")
-LAST_NAMES = ("Adams", "Berger", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen",
-              "Ivanova", "Jensen", "Kowalski", "Lopez", "Martin", "Nguyen", "Olsen", "Petit",
-              "Rossi", "Schmidt", "Tanaka", "Weber")
+FIRST_NAMES = (
+    "Ada",
+    "Bruno",
+    "Chloe",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "Mira",
+    "Noah",
+    "Olga",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+)
+LAST_NAMES = (
+    "Adams",
+    "Berger",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Martin",
+    "Nguyen",
+    "Olsen",
+    "Petit",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Weber",
+)
 SEED_BASE = datetime(2024, 1, 1, tzinfo=UTC)
 SIMPLE_FIELDS = ("language", "vip", "ip_signup", "ip_opt")
 
@@ -36,6 +74,7 @@ def _locked(func):
     def wrapper(self, *args, **kwargs):
         with self.lock:
             return func(self, *args, **kwargs)
+
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
@@ -44,8 +83,9 @@ def _locked(func):
 def copy_member(m):
     """Copy a member dict deep enough that callers can't mutate the stored one."""
     c = dict(m)
-    c["merge_fields"] = {k: dict(v) if isinstance(v, dict) else v
-                         for k, v in m["merge_fields"].items()}
+    c["merge_fields"] = {
+        k: dict(v) if isinstance(v, dict) else v for k, v in m["merge_fields"].items()
+    }
     c["interests"] = dict(m["interests"])
     c["stats"] = dict(m["stats"])
     c["location"] = dict(m["location"])
@@ -54,27 +94,37 @@ def copy_member(m):
 
 
 def member_exists(email):
-    return ApiError(400, "Member Exists",
-                    f"{email} is already a list member. Use PUT to insert or update "
-                    "list members.")
+    return ApiError(
+        400,
+        "Member Exists",
+        f"{email} is already a list member. Use PUT to insert or update list members.",
+    )
 
 
 def forgotten(email):
-    return ApiError(400, "Forgotten Email Not Subscribed",
-                    f"{email} was permanently deleted and cannot be re-imported. The contact "
-                    "must re-subscribe to get back on the list.")
+    return ApiError(
+        400,
+        "Forgotten Email Not Subscribed",
+        f"{email} was permanently deleted and cannot be re-imported. The contact "
+        "must re-subscribe to get back on the list.",
+    )
 
 
 def compliance(email):
-    return ApiError(400, "Member In Compliance State",
-                    f"{email} is in a compliance state due to unsubscribe, bounce, or "
-                    "compliance review and cannot be subscribed.")
+    return ApiError(
+        400,
+        "Member In Compliance State",
+        f"{email} is in a compliance state due to unsubscribe, bounce, or "
+        "compliance review and cannot be subscribed.",
+    )
 
 
 def _check_status(status, field="status"):
     if status not in SETTABLE_STATUSES:
-        raise invalid_field(field, "Data did not match any of the allowed values: "
-                                   + ", ".join(SETTABLE_STATUSES) + ".")
+        raise invalid_field(
+            field,
+            "Data did not match any of the allowed values: " + ", ".join(SETTABLE_STATUSES) + ".",
+        )
 
 
 def _address_value(value):
@@ -84,8 +134,13 @@ def _address_value(value):
     if isinstance(value, str):
         parts = [p.strip() for p in value.split("  ")]
         if len(parts) >= 4 and all(parts[:4]):
-            value = {"addr1": parts[0], "city": parts[1], "state": parts[2], "zip": parts[3],
-                     "country": parts[4] if len(parts) > 4 else "US"}
+            value = {
+                "addr1": parts[0],
+                "city": parts[1],
+                "state": parts[2],
+                "zip": parts[3],
+                "country": parts[4] if len(parts) > 4 else "US",
+            }
         else:
             return None, "Please enter a complete address"
     if not isinstance(value, dict):
@@ -167,8 +222,15 @@ class MemberMixin:
             "language": "",
             "vip": False,
             "email_client": "",
-            "location": {"latitude": 0, "longitude": 0, "gmtoff": 0, "dstoff": 0,
-                         "country_code": "", "timezone": "", "region": ""},
+            "location": {
+                "latitude": 0,
+                "longitude": 0,
+                "gmtoff": 0,
+                "dstoff": 0,
+                "country_code": "",
+                "timezone": "",
+                "region": "",
+            },
             "source": source,
             "tags_count": 0,
             "tags": [],
@@ -215,8 +277,12 @@ class MemberMixin:
             field = fields.get(tag)
             if field is None:
                 if not skip:
-                    errors.append({"field": tag, "message": f"Merge field {tag} does not "
-                                                            "exist in this audience."})
+                    errors.append(
+                        {
+                            "field": tag,
+                            "message": f"Merge field {tag} does not exist in this audience.",
+                        }
+                    )
                 continue
             if skip:
                 out[tag] = value
@@ -288,8 +354,9 @@ class MemberMixin:
                 self.tag_by_name(lst, m, name, active=True)
 
     # ------------------------------------------------------------------ writes
-    def write_member(self, list_id, ident, body, mode, skip_merge=False,
-                     update_existing=False, sync_tags=False):
+    def write_member(
+        self, list_id, ident, body, mode, skip_merge=False, update_existing=False, sync_tags=False
+    ):
         """Create/update a member following Mailchimp's rules.
 
         mode: "post" (POST /members), "put" (upsert), "patch", "batch" (batch subscribe).
@@ -311,13 +378,14 @@ class MemberMixin:
                 member = self._find_member(lst, ident)
             now = self.now_str()
             if member is None:
-                return self._create_from_body(lst, ident, body, body_email, mode, skip_merge,
-                                              now, sync_tags), True
-            return self._update_from_body(lst, member, body, body_email, mode, skip_merge,
-                                          update_existing, now, sync_tags)
+                return self._create_from_body(
+                    lst, ident, body, body_email, mode, skip_merge, now, sync_tags
+                ), True
+            return self._update_from_body(
+                lst, member, body, body_email, mode, skip_merge, update_existing, now, sync_tags
+            )
 
-    def _create_from_body(self, lst, ident, body, body_email, mode, skip_merge, now,
-                          sync_tags):
+    def _create_from_body(self, lst, ident, body, body_email, mode, skip_merge, now, sync_tags):
         if mode == "patch":
             raise not_found()
         email = body_email or (ident.strip() if ident and "@" in ident else None)
@@ -325,8 +393,10 @@ class MemberMixin:
             raise invalid_field("email_address", "This value should not be blank.")
         key = subscriber_hash(email)
         if mode == "put" and ident and self._ident_key(ident) != key:
-            raise invalid("The email address in the request body does not match the "
-                          "subscriber hash in the URL.")
+            raise invalid(
+                "The email address in the request body does not match the "
+                "subscriber hash in the URL."
+            )
         if key in lst.forgotten:
             raise forgotten(email)
         error = email_problem(email)
@@ -355,8 +425,9 @@ class MemberMixin:
         ident = ident.strip()
         return subscriber_hash(ident) if "@" in ident else ident.lower()
 
-    def _update_from_body(self, lst, member, body, body_email, mode, skip_merge,
-                          update_existing, now, sync_tags):
+    def _update_from_body(
+        self, lst, member, body, body_email, mode, skip_merge, update_existing, now, sync_tags
+    ):
         email = member["email_address"]
         archived = member["status"] == "archived"
         if mode == "post" and not archived:
@@ -369,7 +440,7 @@ class MemberMixin:
             if not new_status:
                 raise invalid_field("status", "This value should not be blank.")
         if archived and mode == "put" and not new_status:
-            return member, False        # status_if_new alone does not unarchive
+            return member, False  # status_if_new alone does not unarchive
         if new_status:
             _check_status(new_status)
             if new_status == "subscribed" and member["status"] in COMPLIANCE_STATUSES:
@@ -384,8 +455,9 @@ class MemberMixin:
             error = email_problem(body_email)
             if error:
                 raise error
-        merge = self._validate_merge(lst, body.get("merge_fields"), member["merge_fields"],
-                                     skip_merge)
+        merge = self._validate_merge(
+            lst, body.get("merge_fields"), member["merge_fields"], skip_merge
+        )
         changes = self._prepare_simple(body)
         # ---- all checks passed: mutate
         if new_key:
@@ -413,10 +485,11 @@ class MemberMixin:
             if not isinstance(members, list):
                 raise invalid_field("members", "members must be an array.")
             if len(members) > 500:
-                raise invalid_field("members", "You may not subscribe more than 500 members "
-                                               "in a single batch.",
-                                    detail=f"Batch subscribe is limited to 500 members, "
-                                           f"{len(members)} given.")
+                raise invalid_field(
+                    "members",
+                    "You may not subscribe more than 500 members in a single batch.",
+                    detail=f"Batch subscribe is limited to 500 members, {len(members)} given.",
+                )
             update_existing = bool(body.get("update_existing"))
             sync_tags = bool(body.get("sync_tags"))
             created, updated, errors = [], [], []
@@ -424,19 +497,27 @@ class MemberMixin:
                 email = item.get("email_address", "") if isinstance(item, dict) else ""
                 try:
                     member, is_new = self.write_member(
-                        list_id, None, item if isinstance(item, dict) else {}, "batch",
-                        skip_merge=skip_merge, update_existing=update_existing,
-                        sync_tags=sync_tags)
+                        list_id,
+                        None,
+                        item if isinstance(item, dict) else {},
+                        "batch",
+                        skip_merge=skip_merge,
+                        update_existing=update_existing,
+                        sync_tags=sync_tags,
+                    )
                 except ApiError as exc:
                     first = (exc.errors or [{}])[0]
-                    errors.append({
-                        "email_address": email,
-                        "error": exc.detail,
-                        "error_code": "ERROR_CONTACT_EXISTS" if exc.title == "Member Exists"
-                        else "ERROR_GENERIC",
-                        "field": first.get("field", ""),
-                        "field_message": first.get("message", ""),
-                    })
+                    errors.append(
+                        {
+                            "email_address": email,
+                            "error": exc.detail,
+                            "error_code": "ERROR_CONTACT_EXISTS"
+                            if exc.title == "Member Exists"
+                            else "ERROR_GENERIC",
+                            "field": first.get("field", ""),
+                            "field_message": first.get("message", ""),
+                        }
+                    )
                     continue
                 (created if is_new else updated).append(member)
             return {
@@ -526,14 +607,25 @@ class MemberMixin:
         ueid = query.get("unique_email_id") or None
         sort_field = query.get("sort_field") or None
         sort_dir = (query.get("sort_dir") or "ASC").upper()
-        if sort_field and sort_field not in ("last_changed", "timestamp_opt",
-                                             "timestamp_signup"):
-            raise invalid_field("sort_field", "sort_field must be one of timestamp_opt, "
-                                              "timestamp_signup, last_changed.")
+        if sort_field and sort_field not in ("last_changed", "timestamp_opt", "timestamp_signup"):
+            raise invalid_field(
+                "sort_field",
+                "sort_field must be one of timestamp_opt, timestamp_signup, last_changed.",
+            )
         if sort_dir not in ("ASC", "DESC"):
             raise invalid_field("sort_dir", "sort_dir must be ASC or DESC.")
-        key = (status, since, before, since_opt, before_opt, email_type, vip_only, ueid,
-               sort_field, sort_dir)
+        key = (
+            status,
+            since,
+            before,
+            since_opt,
+            before_opt,
+            email_type,
+            vip_only,
+            ueid,
+            sort_field,
+            sort_dir,
+        )
         cached = lst.views.get(key)
         if cached is not None:
             return cached
@@ -565,8 +657,16 @@ class MemberMixin:
 
     # ------------------------------------------------------------------ python helpers
     @_locked
-    def add_member(self, list_id, email, status="subscribed", merge_fields=None, tags=None,
-                   last_changed=None, **extra):
+    def add_member(
+        self,
+        list_id,
+        email,
+        status="subscribed",
+        merge_fields=None,
+        tags=None,
+        last_changed=None,
+        **extra,
+    ):
         """Fixture helper: add a member directly (no compliance/merge validation)."""
         lst = self._list(list_id)
         if status not in ALL_STATUSES:
@@ -598,11 +698,11 @@ class MemberMixin:
         now = self.now_str()
         last_changed = changes.pop("last_changed", None)
         if "status" in changes:
-            self._set_status(m, changes.pop("status"), now, changes.pop("unsubscribe_reason",
-                                                                        None))
+            self._set_status(m, changes.pop("status"), now, changes.pop("unsubscribe_reason", None))
         if "merge_fields" in changes:
-            m["merge_fields"].update({str(k).upper(): v
-                                      for k, v in changes.pop("merge_fields").items()})
+            m["merge_fields"].update(
+                {str(k).upper(): v for k, v in changes.pop("merge_fields").items()}
+            )
             self._full_name(m)
         if "tags" in changes:
             self._apply_simple(lst, m, {"tags": list(changes.pop("tags"))}, sync_tags=True)
@@ -677,8 +777,9 @@ class MemberMixin:
                 mf["FNAME"] = first
             if has_last:
                 mf["LNAME"] = last
-            m["full_name"] = " ".join(p for p in (first if has_first else "",
-                                                  last if has_last else "") if p)
+            m["full_name"] = " ".join(
+                p for p in (first if has_first else "", last if has_last else "") if p
+            )
             lst.members[m["id"]] = m
             lst.by_contact[m["contact_id"]] = m["id"]
             lst.by_web[m["web_id"]] = m

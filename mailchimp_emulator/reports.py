@@ -52,8 +52,11 @@ def aggregates(camp):
 def _ctx(state, camp):
     lst = state.lists.get(camp["list_id"])
     members = lst.members if lst is not None else {}
-    return {"campaign_id": camp["info"]["id"], "list_id": camp["list_id"],
-            "list_is_active": camp["list_active"]}, members
+    return {
+        "campaign_id": camp["info"]["id"],
+        "list_id": camp["list_id"],
+        "list_is_active": camp["list_active"],
+    }, members
 
 
 def report(state, camp):
@@ -75,27 +78,52 @@ def report(state, camp):
         "unsubscribed": agg["unsubscribed"],
         "send_time": info["send_time"],
         "rss_last_send": "",
-        "bounces": {"hard_bounces": agg["hard_bounces"], "soft_bounces": agg["soft_bounces"],
-                    "syntax_errors": 0},
+        "bounces": {
+            "hard_bounces": agg["hard_bounces"],
+            "soft_bounces": agg["soft_bounces"],
+            "syntax_errors": 0,
+        },
         "forwards": {"forwards_count": 0, "forwards_opens": 0},
-        "opens": {"opens_total": agg["opens_total"], "unique_opens": agg["unique_opens"],
-                  "open_rate": agg["open_rate"], "last_open": agg["last_open"]},
-        "clicks": {"clicks_total": agg["clicks_total"], "unique_clicks": agg["unique_clicks"],
-                   "unique_subscriber_clicks": agg["unique_subscriber_clicks"],
-                   "click_rate": agg["click_rate"], "last_click": agg["last_click"]},
+        "opens": {
+            "opens_total": agg["opens_total"],
+            "unique_opens": agg["unique_opens"],
+            "open_rate": agg["open_rate"],
+            "last_open": agg["last_open"],
+        },
+        "clicks": {
+            "clicks_total": agg["clicks_total"],
+            "unique_clicks": agg["unique_clicks"],
+            "unique_subscriber_clicks": agg["unique_subscriber_clicks"],
+            "click_rate": agg["click_rate"],
+            "last_click": agg["last_click"],
+        },
         "facebook_likes": {"recipient_likes": 0, "unique_likes": 0, "facebook_likes": 0},
-        "industry_stats": {"type": "Software", "open_rate": 0.21, "click_rate": 0.03,
-                           "bounce_rate": 0.01, "unopen_rate": 0.79, "unsub_rate": 0.002,
-                           "abuse_rate": 0.0001},
-        "list_stats": {"sub_rate": list_stats.get("avg_sub_rate", 0),
-                       "unsub_rate": list_stats.get("avg_unsub_rate", 0),
-                       "open_rate": list_stats.get("open_rate", 0),
-                       "click_rate": list_stats.get("click_rate", 0)},
+        "industry_stats": {
+            "type": "Software",
+            "open_rate": 0.21,
+            "click_rate": 0.03,
+            "bounce_rate": 0.01,
+            "unopen_rate": 0.79,
+            "unsub_rate": 0.002,
+            "abuse_rate": 0.0001,
+        },
+        "list_stats": {
+            "sub_rate": list_stats.get("avg_sub_rate", 0),
+            "unsub_rate": list_stats.get("avg_unsub_rate", 0),
+            "open_rate": list_stats.get("open_rate", 0),
+            "click_rate": list_stats.get("click_rate", 0),
+        },
         "timeseries": [],
-        "share_report": {"share_url": f"https://{state.dc}.campaign-archive.com/"
-                                      f"?id={info['id']}", "share_password": ""},
-        "ecommerce": {"total_orders": 0, "total_spent": 0, "total_revenue": 0,
-                      "currency_code": "USD"},
+        "share_report": {
+            "share_url": f"https://{state.dc}.campaign-archive.com/?id={info['id']}",
+            "share_password": "",
+        },
+        "ecommerce": {
+            "total_orders": 0,
+            "total_spent": 0,
+            "total_revenue": 0,
+            "currency_code": "USD",
+        },
         "delivery_status": {"enabled": False},
     }
 
@@ -166,22 +194,32 @@ def open_details(state, camp, query):
     def render(row):
         h, times = row
         m = members.get(h)
-        return dict(base, contact_status=m["status"] if m else "",
-                    email_id=h, email_address=camp["sent"][h]["email"],
-                    merge_fields=m["merge_fields"] if m else {}, vip=m["vip"] if m else False,
-                    opens_count=len(times), opens=[{"timestamp": t} for t in times])
+        return dict(
+            base,
+            contact_status=m["status"] if m else "",
+            email_id=h,
+            email_address=camp["sent"][h]["email"],
+            merge_fields=m["merge_fields"] if m else {},
+            vip=m["vip"] if m else False,
+            opens_count=len(times),
+            opens=[{"timestamp": t} for t in times],
+        )
 
     total = sum(len(r[1]) for r in rows)
-    return page(query, "members", rows, render,
-                {"campaign_id": camp["info"]["id"], "total_opens": total})
+    return page(
+        query, "members", rows, render, {"campaign_id": camp["info"]["id"], "total_opens": total}
+    )
 
 
 def click_details(state, camp, query):
     agg = state.campaign_aggregates(camp)
     cid = camp["info"]["id"]
     rows = list(agg["urls"].items())
-    rows = sort_items(rows, query, {"total_clicks": lambda r: r[1]["total"],
-                                    "unique_clicks": lambda r: len(r[1]["unique"])})
+    rows = sort_items(
+        rows,
+        query,
+        {"total_clicks": lambda r: r[1]["total"], "unique_clicks": lambda r: len(r[1]["unique"])},
+    )
 
     def render(row):
         url, u = row
@@ -204,13 +242,17 @@ def unsubscribed(state, camp, query):
 
     def render(u):
         m = members.get(u["hash"])
-        return {"email_id": u["hash"], "email_address": u["email"],
-                "merge_fields": m["merge_fields"] if m else {},
-                "vip": m["vip"] if m else False, "timestamp": u["timestamp"],
-                "reason": u["reason"], **base}
+        return {
+            "email_id": u["hash"],
+            "email_address": u["email"],
+            "merge_fields": m["merge_fields"] if m else {},
+            "vip": m["vip"] if m else False,
+            "timestamp": u["timestamp"],
+            "reason": u["reason"],
+            **base,
+        }
 
-    return page(query, "unsubscribes", camp["unsubs"], render,
-                {"campaign_id": camp["info"]["id"]})
+    return page(query, "unsubscribes", camp["unsubs"], render, {"campaign_id": camp["info"]["id"]})
 
 
 def sent_to(state, camp, query):
@@ -225,10 +267,17 @@ def sent_to(state, camp, query):
         h, entry = row
         m = members.get(h)
         opens = agg["opens_by"].get(h, [])
-        return {"email_id": h, "email_address": entry["email"],
-                "merge_fields": m["merge_fields"] if m else {},
-                "vip": m["vip"] if m else False, "status": entry["status"],
-                "open_count": len(opens), "last_open": max(opens) if opens else "",
-                "absplit_group": "", "gmt_offset": 0, **base}
+        return {
+            "email_id": h,
+            "email_address": entry["email"],
+            "merge_fields": m["merge_fields"] if m else {},
+            "vip": m["vip"] if m else False,
+            "status": entry["status"],
+            "open_count": len(opens),
+            "last_open": max(opens) if opens else "",
+            "absplit_group": "",
+            "gmt_offset": 0,
+            **base,
+        }
 
     return page(query, "sent_to", rows, render, {"campaign_id": camp["info"]["id"]})

@@ -27,15 +27,18 @@ DEFAULT_API_KEY = "0123456789abcdef0123456789abcdef-us6"
 _DC_LABEL = re.compile(r"^[a-z]+\d+$")
 FAULT_TEXT = {
     429: ("Too Many Requests", "You have exceeded the limit of 10 simultaneous connections."),
-    500: ("Internal Server Error", "An unexpected internal error has occurred. Please "
-                                   "contact Support for more information."),
+    500: (
+        "Internal Server Error",
+        "An unexpected internal error has occurred. Please contact Support for more information.",
+    ),
     502: ("Bad Gateway", "The server received an invalid response from an upstream server."),
-    503: ("Service Unavailable", "The service is temporarily unavailable. Please try again "
-                                 "later."),
+    503: ("Service Unavailable", "The service is temporarily unavailable. Please try again later."),
 }
 _WEEK = timedelta(days=7)
-UNAUTHORIZED = ("API Key Invalid", "Your API key may be invalid, or you've attempted to access "
-                                   "the wrong datacenter.")
+UNAUTHORIZED = (
+    "API Key Invalid",
+    "Your API key may be invalid, or you've attempted to access the wrong datacenter.",
+)
 
 
 def _flatten(value, prefix):
@@ -122,14 +125,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for key, value in (headers or {}).items():
             self.send_header(key, str(value))
-        if status != 204:       # RFC 9110: no Content-Length on 204
+        if status != 204:  # RFC 9110: no Content-Length on 204
             self.send_header("Content-Length", str(len(payload)))
         if self.close_connection:
             self.send_header("Connection", "close")
         self._headers_buffer.append(b"\r\n")
         if payload and self.command != "HEAD":
             self._headers_buffer.append(payload)
-        self.flush_headers()    # headers and body in one write
+        self.flush_headers()  # headers and body in one write
 
     def _send_json(self, status, body, content_type=JSON_TYPE, headers=None):
         payload = json.dumps(body).encode("utf-8")
@@ -145,17 +148,20 @@ class Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except (ValueError, OSError):
             self.close_connection = True
-            self._send_json(400, problem(400, "Bad Request", "Malformed request body."),
-                            PROBLEM_TYPE)
+            self._send_json(
+                400, problem(400, "Bad Request", "Malformed request body."), PROBLEM_TYPE
+            )
             return
         if path == "/_emulator" or path.startswith("/_emulator/"):
             self._control(emu, path, query, body)
         elif path == "/3.0" or path.startswith("/3.0/"):
             self._api(emu, path, query, body)
         else:
-            self._send_json(404, problem(404, "Resource Not Found",
-                                         "The requested resource could not be found."),
-                            PROBLEM_TYPE)
+            self._send_json(
+                404,
+                problem(404, "Resource Not Found", "The requested resource could not be found."),
+                PROBLEM_TYPE,
+            )
 
     def _api(self, emu, path, query, body):
         method = self.command
@@ -172,10 +178,20 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault is not None:
             title, detail = FAULT_TEXT.get(fault.status) or (
-                http.HTTPStatus(fault.status).phrase, "Injected fault.")
+                http.HTTPStatus(fault.status).phrase,
+                "Injected fault.",
+            )
             headers = {"Retry-After": fault.retry_after} if fault.status == 429 else {}
-            self._reply(emu, method, path, query, body, fault.status,
-                        problem(fault.status, title, detail), headers)
+            self._reply(
+                emu,
+                method,
+                path,
+                query,
+                body,
+                fault.status,
+                problem(fault.status, title, detail),
+                headers,
+            )
             return
         if not emu._authorized(self.headers):
             self._reply(emu, method, path, query, body, 401, problem(401, *UNAUTHORIZED))
@@ -225,8 +241,15 @@ class Handler(BaseHTTPRequestHandler):
 class Emulator:
     """Mailchimp Marketing API v3 emulator; see README.md."""
 
-    def __init__(self, dc="us6", api_keys=(DEFAULT_API_KEY,), seed=42, host="127.0.0.1",
-                 validate_webhooks=False, batch_pending_polls=0):
+    def __init__(
+        self,
+        dc="us6",
+        api_keys=(DEFAULT_API_KEY,),
+        seed=42,
+        host="127.0.0.1",
+        validate_webhooks=False,
+        batch_pending_polls=0,
+    ):
         if isinstance(api_keys, str):
             api_keys = (api_keys,)
         self.dc = dc
@@ -251,9 +274,12 @@ class Emulator:
             return self
         self._server = _Server((self.host, port), Handler)
         self._server.emulator = self
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1},
-                                        name="mailchimp-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="mailchimp-emulator",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -338,9 +364,17 @@ class Emulator:
     # ------------------------------------------------------------------ request log
     def _record(self, method, path, query, status, body_size, response_size):
         with self._req_lock:
-            self.requests.append({"method": method, "path": path, "query": dict(query),
-                                  "status": status, "body_size": body_size,
-                                  "response_size": response_size, "time": time.time()})
+            self.requests.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "query": dict(query),
+                    "status": status,
+                    "body_size": body_size,
+                    "response_size": response_size,
+                    "time": time.time(),
+                }
+            )
 
     def reset_requests(self):
         with self._req_lock:
@@ -361,8 +395,7 @@ class Emulator:
         return out
 
     # ------------------------------------------------------------------ webhooks
-    def fire_webhook(self, list_id, type, data=None, source=None, sign_secret=None,
-                     timeout=10.0):
+    def fire_webhook(self, list_id, type, data=None, source=None, sign_secret=None, timeout=10.0):
         """POST a form-encoded webhook to every hook of the list listening to ``type``.
 
         Returns [(url, http_status or None on connection error)]. With ``sign_secret`` an
@@ -376,12 +409,15 @@ class Emulator:
         body = urlencode(pairs).encode("utf-8")
         results = []
         for hook in hooks:
-            headers = {"Content-Type": "application/x-www-form-urlencoded",
-                       "User-Agent": "MailChimp"}
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": "MailChimp",
+            }
             if sign_secret:
                 stamp = str(int(time.time()))
-                digest = hmac.new(sign_secret.encode(), stamp.encode() + b"." + body,
-                                  hashlib.sha256).hexdigest()
+                digest = hmac.new(
+                    sign_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256
+                ).hexdigest()
                 headers["X-Mailchimp-Signature"] = f"t={stamp},v1={digest}"
             req = UrlRequest(hook["url"], data=body, headers=headers, method="POST")
             try:
@@ -392,8 +428,9 @@ class Emulator:
             except (URLError, OSError):
                 status = None
             results.append((hook["url"], status))
-            self.webhook_deliveries.append({"url": hook["url"], "type": type,
-                                            "status": status, "body": body.decode()})
+            self.webhook_deliveries.append(
+                {"url": hook["url"], "type": type, "status": status, "body": body.decode()}
+            )
         return results
 
     def member_webhook_data(self, list_id, email):
@@ -402,9 +439,15 @@ class Emulator:
             raise KeyError(email)
         merges = {"EMAIL": m["email_address"]}
         merges.update(m["merge_fields"])
-        return {"id": m["id"], "list_id": list_id, "email": m["email_address"],
-                "email_type": m["email_type"], "ip_opt": m["ip_opt"], "web_id": m["web_id"],
-                "merges": merges}
+        return {
+            "id": m["id"],
+            "list_id": list_id,
+            "email": m["email_address"],
+            "email_type": m["email_type"],
+            "ip_opt": m["ip_opt"],
+            "web_id": m["web_id"],
+            "merges": merges,
+        }
 
     def fire_member_webhook(self, list_id, type, email, source=None, **extra):
         """fire_webhook with data built from the stored member (plus ``extra`` keys)."""
@@ -416,21 +459,24 @@ class Emulator:
 
     def check_webhook_url(self, url):
         try:
-            with urlopen(UrlRequest(url, headers={"User-Agent": "MailChimp.com WebHook "
-                                                                "Validator"}),
-                         timeout=5) as resp:
+            with urlopen(
+                UrlRequest(url, headers={"User-Agent": "MailChimp.com WebHook Validator"}),
+                timeout=5,
+            ) as resp:
                 ok = resp.status == 200
         except (HTTPError, URLError, OSError):
             ok = False
         if not ok:
-            raise invalid("The resource submitted could not be validated. For field-specific "
-                          "details, see the 'errors' array.",
-                          [{"field": "url", "message": "We couldn't verify the URL is "
-                                                       "working."}])
+            raise invalid(
+                "The resource submitted could not be validated. For field-specific "
+                "details, see the 'errors' array.",
+                [{"field": "url", "message": "We couldn't verify the URL is working."}],
+            )
 
     # ------------------------------------------------------------------ seeding
-    def seed(self, list_name="Sample Audience", members=0, campaigns=0, list_id=None,
-             statuses=None):
+    def seed(
+        self, list_name="Sample Audience", members=0, campaigns=0, list_id=None, statuses=None
+    ):
         """Create (or reuse, by id or name) an audience, add members and sent campaigns."""
         st = self.state
         with st.lock:
@@ -445,15 +491,26 @@ class Emulator:
                 n_rcpt = min(subscribed, 500) or 100
                 for i in range(int(campaigns)):
                     cid = st.add_campaign(
-                        lid, template_id=tpl, title=f"Newsletter #{i + 1}",
-                        subject=f"News #{i + 1}", status="sent",
-                        send_time=st.now().replace(microsecond=0)
-                        - (int(campaigns) - i) * _WEEK)
-                    st.seed_campaign_activity(cid, n_rcpt, open_rate=0.3 + 0.02 * (i % 5),
-                                              click_rate=0.05 + 0.01 * (i % 3))
+                        lid,
+                        template_id=tpl,
+                        title=f"Newsletter #{i + 1}",
+                        subject=f"News #{i + 1}",
+                        status="sent",
+                        send_time=st.now().replace(microsecond=0) - (int(campaigns) - i) * _WEEK,
+                    )
+                    st.seed_campaign_activity(
+                        cid,
+                        n_rcpt,
+                        open_rate=0.3 + 0.02 * (i % 5),
+                        click_rate=0.05 + 0.01 * (i % 3),
+                    )
                     campaign_ids.append(cid)
-            return {"list_id": lid, "created": created,
-                    "member_count": len(st.lists[lid].members), "campaigns": campaign_ids}
+            return {
+                "list_id": lid,
+                "created": created,
+                "member_count": len(st.lists[lid].members),
+                "campaigns": campaign_ids,
+            }
 
     # ------------------------------------------------------------------ control API
     def _control(self, method, path, query, data):
@@ -461,11 +518,19 @@ class Emulator:
         route = (method, path.rstrip("/"))
         if route == ("GET", "/_emulator/health"):
             with st.lock:
-                lists = [{"id": lst.id, "name": lst.info["name"],
-                          "members": len(lst.members)} for lst in st.lists.values()]
-            return {"status": "ok", "dc": self.dc, "base_url": self.base_url,
-                    "lists": lists, "requests": len(self.requests),
-                    "now": st.now_str(), "faults": self.faults.snapshot()}
+                lists = [
+                    {"id": lst.id, "name": lst.info["name"], "members": len(lst.members)}
+                    for lst in st.lists.values()
+                ]
+            return {
+                "status": "ok",
+                "dc": self.dc,
+                "base_url": self.base_url,
+                "lists": lists,
+                "requests": len(self.requests),
+                "now": st.now_str(),
+                "faults": self.faults.snapshot(),
+            }
         if route == ("POST", "/_emulator/faults"):
             fail_next = data.pop("fail_next", None)
             fail_status = data.pop("fail_status", data.pop("status", 503))
@@ -485,9 +550,13 @@ class Emulator:
             self.reset_requests()
             return {"ok": True}
         if route == ("POST", "/_emulator/seed"):
-            return self.seed(data.get("list_name", "Sample Audience"),
-                             int(data.get("members", 0)), int(data.get("campaigns", 0)),
-                             data.get("list_id"), data.get("statuses"))
+            return self.seed(
+                data.get("list_name", "Sample Audience"),
+                int(data.get("members", 0)),
+                int(data.get("campaigns", 0)),
+                data.get("list_id"),
+                data.get("statuses"),
+            )
         if route == ("POST", "/_emulator/clock"):
             if data.get("freeze"):
                 st.freeze(data["freeze"])
@@ -498,10 +567,10 @@ class Emulator:
             return {"now": st.now_str()}
         if route == ("POST", "/_emulator/webhooks/fire"):
             if data.get("email"):
-                res = self.fire_member_webhook(data["list_id"], data["type"], data["email"],
-                                               **(data.get("data") or {}))
+                res = self.fire_member_webhook(
+                    data["list_id"], data["type"], data["email"], **(data.get("data") or {})
+                )
             else:
                 res = self.fire_webhook(data["list_id"], data["type"], data.get("data"))
             return {"deliveries": [list(r) for r in res]}
         return None
-

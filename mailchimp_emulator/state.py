@@ -13,8 +13,19 @@ from .campaigns import CampaignMixin
 from .members import MemberMixin
 from .util import UTC, fmt_ts, invalid, invalid_field, not_found, parse_ts
 
-MERGE_TYPES = ("text", "number", "address", "phone", "date", "url", "imageurl", "radio",
-               "dropdown", "birthday", "zip")
+MERGE_TYPES = (
+    "text",
+    "number",
+    "address",
+    "phone",
+    "date",
+    "url",
+    "imageurl",
+    "radio",
+    "dropdown",
+    "birthday",
+    "zip",
+)
 WEBHOOK_EVENTS = ("subscribe", "unsubscribe", "profile", "cleaned", "upemail", "campaign")
 WEBHOOK_SOURCES = ("user", "admin", "api")
 DEFAULT_MERGE_FIELDS = (
@@ -30,6 +41,7 @@ def locked(func):
     def wrapper(self, *args, **kwargs):
         with self.lock:
             return func(self, *args, **kwargs)
+
     return wrapper
 
 
@@ -37,16 +49,16 @@ class AudienceData:
     """Internal storage of one audience (list)."""
 
     def __init__(self, info):
-        self.info = info                  # public fields except stats
-        self.members = {}                 # subscriber_hash -> member dict (insertion order)
-        self.by_contact = {}              # contact_id -> subscriber_hash
-        self.by_web = {}                  # web_id -> member dict
-        self.forgotten = set()            # hashes of permanently deleted emails
-        self.merge_fields = []            # merge field dicts
-        self.segments = {}                # segment id -> {"info": {...}, "members": {web_id: ts}}
-        self.webhooks = {}                # webhook id -> dict
+        self.info = info  # public fields except stats
+        self.members = {}  # subscriber_hash -> member dict (insertion order)
+        self.by_contact = {}  # contact_id -> subscriber_hash
+        self.by_web = {}  # web_id -> member dict
+        self.forgotten = set()  # hashes of permanently deleted emails
+        self.merge_fields = []  # merge field dicts
+        self.segments = {}  # segment id -> {"info": {...}, "members": {web_id: ts}}
+        self.webhooks = {}  # webhook id -> dict
         self.version = 0
-        self.views = {}                   # cached filtered/sorted member views
+        self.views = {}  # cached filtered/sorted member views
         self.stats_cache = None
 
     @property
@@ -129,15 +141,22 @@ class State(MemberMixin, CampaignMixin):
             "web_id": self._next_web_id(),
             "name": name,
             "contact": {
-                "company": "Emulated Company", "address1": "1 Test Street", "address2": "",
-                "city": "Atlanta", "state": "GA", "zip": "30308", "country": "US",
+                "company": "Emulated Company",
+                "address1": "1 Test Street",
+                "address2": "",
+                "city": "Atlanta",
+                "state": "GA",
+                "zip": "30308",
+                "country": "US",
                 "phone": "",
             },
             "permission_reminder": "You signed up on our website.",
             "use_archive_bar": True,
             "campaign_defaults": {
-                "from_name": "Emulated Company", "from_email": "news@emulated.example",
-                "subject": "", "language": "en",
+                "from_name": "Emulated Company",
+                "from_email": "news@emulated.example",
+                "subject": "",
+                "language": "en",
             },
             "notify_on_subscribe": "",
             "notify_on_unsubscribe": "",
@@ -146,7 +165,7 @@ class State(MemberMixin, CampaignMixin):
             "email_type_option": False,
             "subscribe_url_short": f"http://eepurl.com/{list_id[:6]}",
             "subscribe_url_long": f"https://emulated.{self.dc}.list-manage.com/subscribe"
-                                  f"?id={list_id}",
+            f"?id={list_id}",
             "beamer_address": f"{list_id}@inbound.mailchimp.com",
             "visibility": "prv",
             "double_optin": bool(double_optin),
@@ -173,18 +192,21 @@ class State(MemberMixin, CampaignMixin):
 
     @locked
     def create_list_from_api(self, body):
-        missing = [k for k in ("name", "contact", "permission_reminder", "campaign_defaults")
-                   if not body.get(k)]
+        missing = [
+            k
+            for k in ("name", "contact", "permission_reminder", "campaign_defaults")
+            if not body.get(k)
+        ]
         if "email_type_option" not in body:
             missing.append("email_type_option")
         if missing:
             raise invalid(
                 "The resource submitted could not be validated. For field-specific details, "
                 "see the 'errors' array.",
-                [{"field": f, "message": "This value should not be blank."} for f in missing])
+                [{"field": f, "message": "This value should not be blank."} for f in missing],
+            )
         extra = {k: v for k, v in body.items() if k not in ("name", "double_optin")}
-        return self.add_list(body["name"], double_optin=body.get("double_optin", False),
-                             **extra)
+        return self.add_list(body["name"], double_optin=body.get("double_optin", False), **extra)
 
     @locked
     def update_list(self, list_id, changes):
@@ -203,11 +225,18 @@ class State(MemberMixin, CampaignMixin):
     def list_stats(self, lst):
         if lst.stats_cache is not None:
             return lst.stats_cache
-        counts = {"subscribed": 0, "unsubscribed": 0, "cleaned": 0, "pending": 0,
-                  "transactional": 0, "archived": 0}
+        counts = {
+            "subscribed": 0,
+            "unsubscribed": 0,
+            "cleaned": 0,
+            "pending": 0,
+            "transactional": 0,
+            "archived": 0,
+        }
         last_sub = last_unsub = ""
-        sent = [c for c in self.campaigns.values()
-                if c["list_id"] == lst.id and c["info"]["send_time"]]
+        sent = [
+            c for c in self.campaigns.values() if c["list_id"] == lst.id and c["info"]["send_time"]
+        ]
         last_send = max((c["info"]["send_time"] for c in sent), default="")
         since = {"subscribed": 0, "unsubscribed": 0, "cleaned": 0}
         for m in lst.members.values():
@@ -229,16 +258,15 @@ class State(MemberMixin, CampaignMixin):
             "member_count_since_send": since["subscribed"],
             "unsubscribe_count_since_send": since["unsubscribed"],
             "cleaned_count_since_send": since["cleaned"],
-            "campaign_count": len([c for c in self.campaigns.values()
-                                   if c["list_id"] == lst.id]),
+            "campaign_count": len([c for c in self.campaigns.values() if c["list_id"] == lst.id]),
             "campaign_last_sent": last_send,
             "merge_field_count": len(lst.merge_fields),
             "avg_sub_rate": 0,
             "avg_unsub_rate": 0,
             "target_sub_rate": 0,
-            "open_rate": round(sum(a["open_rate"] for a in opens) / len(opens), 6) if opens
-            else 0,
-            "click_rate": round(sum(a["click_rate"] for a in opens) / len(opens), 6) if opens
+            "open_rate": round(sum(a["open_rate"] for a in opens) / len(opens), 6) if opens else 0,
+            "click_rate": round(sum(a["click_rate"] for a in opens) / len(opens), 6)
+            if opens
             else 0,
             "last_sub_date": last_sub,
             "last_unsub_date": last_unsub,
@@ -288,8 +316,11 @@ class State(MemberMixin, CampaignMixin):
     @locked
     def add_merge_field(self, list_id, tag, name, type="text", required=False, **extra):
         lst = self._list(list_id)
-        return dict(self.create_merge_field(lst, {"tag": tag, "name": name, "type": type,
-                                                  "required": required, **extra}))
+        return dict(
+            self.create_merge_field(
+                lst, {"tag": tag, "name": name, "type": type, "required": required, **extra}
+            )
+        )
 
     def create_merge_field(self, lst, body):
         name = body.get("name")
@@ -297,8 +328,9 @@ class State(MemberMixin, CampaignMixin):
         if not name:
             raise invalid_field("name", "This value should not be blank.")
         if ftype not in MERGE_TYPES:
-            raise invalid_field("type", f"Data did not match any of the allowed values: "
-                                        f"{', '.join(MERGE_TYPES)}.")
+            raise invalid_field(
+                "type", f"Data did not match any of the allowed values: {', '.join(MERGE_TYPES)}."
+            )
         tag = (body.get("tag") or "").strip().upper()
         if not tag:
             n = len(lst.merge_fields) + 1
@@ -310,8 +342,11 @@ class State(MemberMixin, CampaignMixin):
             raise invalid_field("tag", "Merge tags are limited to 10 letters, digits or _.")
         if self._merge_field_by_tag(lst, tag):
             raise invalid(f'A Merge Field with the tag "{tag}" already exists for this list.')
-        extra = {k: body[k] for k in ("default_value", "public", "display_order", "options",
-                                      "help_text") if k in body}
+        extra = {
+            k: body[k]
+            for k in ("default_value", "public", "display_order", "options", "help_text")
+            if k in body
+        }
         return self._new_merge_field(lst, tag, name, ftype, body.get("required", False), **extra)
 
     @staticmethod
@@ -338,8 +373,7 @@ class State(MemberMixin, CampaignMixin):
             for m in lst.members.values():
                 m["merge_fields"][new_tag] = m["merge_fields"].pop(old, "")
             field["tag"] = new_tag
-        for key in ("name", "required", "default_value", "public", "display_order",
-                    "help_text"):
+        for key in ("name", "required", "default_value", "public", "display_order", "help_text"):
             if key in body:
                 field[key] = body[key]
         if isinstance(body.get("options"), dict):
@@ -372,12 +406,19 @@ class State(MemberMixin, CampaignMixin):
         self._segment_id += 1
         now = self.now_str()
         info = {
-            "id": self._segment_id, "name": name, "member_count": 0, "type": seg_type,
-            "created_at": now, "updated_at": now, "list_id": lst.id,
+            "id": self._segment_id,
+            "name": name,
+            "member_count": 0,
+            "type": seg_type,
+            "created_at": now,
+            "updated_at": now,
+            "list_id": lst.id,
         }
         if seg_type == "saved":
-            info["options"] = {"match": (options or {}).get("match", "all"),
-                               "conditions": (options or {}).get("conditions", [])}
+            info["options"] = {
+                "match": (options or {}).get("match", "all"),
+                "conditions": (options or {}).get("conditions", []),
+            }
         seg = {"info": info, "members": {}}
         lst.segments[str(self._segment_id)] = seg
         return seg
@@ -424,8 +465,9 @@ class State(MemberMixin, CampaignMixin):
         emails = body.get("static_segment")
         if emails is not None and body.get("options"):
             raise invalid("A segment cannot have both static_segment and options.")
-        seg = self._new_segment(lst, name, "saved" if body.get("options") else "static",
-                                body.get("options"))
+        seg = self._new_segment(
+            lst, name, "saved" if body.get("options") else "static", body.get("options")
+        )
         if emails:
             self._set_static_members(lst, seg, emails)
         return seg
@@ -483,8 +525,9 @@ class State(MemberMixin, CampaignMixin):
             if not isinstance(values, list):
                 raise invalid_field(key, "Expected an array of email addresses.")
             if len(values) > 500:
-                raise invalid_field(key, "You may not add or remove more than 500 members "
-                                         "at a time.")
+                raise invalid_field(
+                    key, "You may not add or remove more than 500 members at a time."
+                )
         if seg["info"]["type"] != "static":
             raise invalid("Members can only be added to or removed from static segments.")
         added, removed, missing_add, missing_remove = [], [], [], []
@@ -502,11 +545,19 @@ class State(MemberMixin, CampaignMixin):
                 removed.append(m)
         errors = []
         if missing_add:
-            errors.append({"email_addresses": missing_add,
-                           "error": "Email addresses do not belong to this audience"})
+            errors.append(
+                {
+                    "email_addresses": missing_add,
+                    "error": "Email addresses do not belong to this audience",
+                }
+            )
         if missing_remove:
-            errors.append({"email_addresses": missing_remove,
-                           "error": "Email addresses do not belong to this audience"})
+            errors.append(
+                {
+                    "email_addresses": missing_remove,
+                    "error": "Email addresses do not belong to this audience",
+                }
+            )
         if added or removed:
             lst.touch()
         return {
@@ -539,10 +590,12 @@ class State(MemberMixin, CampaignMixin):
         hook = {
             "id": hook_id,
             "url": url,
-            "events": self._webhook_flags(events, WEBHOOK_EVENTS,
-                                          dict.fromkeys(WEBHOOK_EVENTS, True)),
-            "sources": self._webhook_flags(sources, WEBHOOK_SOURCES,
-                                           {"user": True, "admin": True, "api": False}),
+            "events": self._webhook_flags(
+                events, WEBHOOK_EVENTS, dict.fromkeys(WEBHOOK_EVENTS, True)
+            ),
+            "sources": self._webhook_flags(
+                sources, WEBHOOK_SOURCES, {"user": True, "admin": True, "api": False}
+            ),
             "list_id": list_id,
         }
         lst.webhooks[hook_id] = hook
@@ -562,10 +615,8 @@ class State(MemberMixin, CampaignMixin):
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
                 raise invalid_field("url", "This value should be a valid URL.")
             hook["url"] = url
-        hook["events"] = self._webhook_flags(body.get("events"), WEBHOOK_EVENTS,
-                                             hook["events"])
-        hook["sources"] = self._webhook_flags(body.get("sources"), WEBHOOK_SOURCES,
-                                              hook["sources"])
+        hook["events"] = self._webhook_flags(body.get("events"), WEBHOOK_EVENTS, hook["events"])
+        hook["sources"] = self._webhook_flags(body.get("sources"), WEBHOOK_SOURCES, hook["sources"])
         return hook
 
     @locked
@@ -576,8 +627,11 @@ class State(MemberMixin, CampaignMixin):
     @locked
     def webhooks_for(self, list_id, event_type, source=None):
         lst = self._list(list_id)
-        return [dict(h) for h in lst.webhooks.values()
-                if h["events"].get(event_type) and (source is None or h["sources"].get(source))]
+        return [
+            dict(h)
+            for h in lst.webhooks.values()
+            if h["events"].get(event_type) and (source is None or h["sources"].get(source))
+        ]
 
     # ------------------------------------------------------------------ account
     @locked
@@ -599,8 +653,13 @@ class State(MemberMixin, CampaignMixin):
             "account_timezone": "UTC",
             "account_industry": "Software",
             "contact": {
-                "company": "Emulated Company", "addr1": "1 Test Street", "addr2": "",
-                "city": "Atlanta", "state": "GA", "zip": "30308", "country": "US",
+                "company": "Emulated Company",
+                "addr1": "1 Test Street",
+                "addr2": "",
+                "city": "Atlanta",
+                "state": "GA",
+                "zip": "30308",
+                "country": "US",
             },
             "pro_enabled": False,
             "last_login": self.now_str(),

@@ -63,13 +63,15 @@ def invalid(detail, errors=None):
 
 def invalid_field(field, message, detail=None):
     return invalid(
-        detail or "The resource submitted could not be validated. For field-specific "
+        detail
+        or "The resource submitted could not be validated. For field-specific "
         "details, see the 'errors' array.",
         [{"field": field, "message": message}],
     )
 
 
 # --------------------------------------------------------------------------- time
+
 
 def fmt_ts(dt):
     """ISO 8601, UTC, second precision: 2024-05-01T10:00:00+00:00 ('' for None)."""
@@ -122,6 +124,7 @@ def as_ts_string(value):
 
 # --------------------------------------------------------------------------- email
 
+
 def email_problem(email):
     """Return an ApiError if the address is syntactically bad or looks fake, else None."""
     text = email if isinstance(email, str) else ""
@@ -130,17 +133,23 @@ def email_problem(email):
         local, domain = text.rsplit("@", 1)
         low_domain = domain.lower()
         bad = (
-            local.startswith(".") or local.endswith(".") or ".." in local
+            local.startswith(".")
+            or local.endswith(".")
+            or ".." in local
             or local.lower().startswith("fake")
-            or low_domain.endswith(".invalid") or low_domain.endswith(".test")
+            or low_domain.endswith(".invalid")
+            or low_domain.endswith(".test")
         )
     if bad:
-        return invalid(f"{email} looks fake or invalid, please enter a real email address.",
-                       [{"field": "email_address", "message": "This email looks fake or invalid."}])
+        return invalid(
+            f"{email} looks fake or invalid, please enter a real email address.",
+            [{"field": "email_address", "message": "This email looks fake or invalid."}],
+        )
     return None
 
 
 # --------------------------------------------------------------------------- query helpers
+
 
 def qbool(query, name, default=False):
     value = query.get(name)
@@ -167,15 +176,17 @@ def paging(query):
     count, offset = out
     if count > MAX_COUNT:
         raise invalid_field(
-            "count", f"The value for count must be less than or equal to {MAX_COUNT}.",
-            detail=f"The maximum value for count is {MAX_COUNT}.")
+            "count",
+            f"The value for count must be less than or equal to {MAX_COUNT}.",
+            detail=f"The maximum value for count is {MAX_COUNT}.",
+        )
     return count, offset
 
 
 def page(query, key, items, render=None, extra=None):
     """Collection response: {key: items[offset:offset+count], total_items, **extra}."""
     count, offset = paging(query)
-    chunk = items[offset:offset + count]
+    chunk = items[offset : offset + count]
     body = {key: [render(x) for x in chunk] if render else list(chunk)}
     if extra:
         body.update(extra)
@@ -197,6 +208,7 @@ def sort_items(items, query, allowed, default=None):
 
 
 # --------------------------------------------------------------------------- fields filter
+
 
 def _path_tree(spec):
     tree = {}

@@ -4,7 +4,7 @@ import hashlib
 import logging
 import threading
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
@@ -94,9 +94,15 @@ class MailchimpAccount(models.Model):
 
     list_ids = fields.One2many("mailchimp.list", "account_id", string="Audiences")
     list_count = fields.Integer(compute="_compute_counts", string="Audience Count")
-    member_count = fields.Integer(compute="_compute_counts", string="Member Count")
-    campaign_count = fields.Integer(compute="_compute_content_counts", string="Campaign Count")
-    template_count = fields.Integer(compute="_compute_content_counts", string="Template Count")
+    member_count = fields.Integer(
+        compute="_compute_counts",
+    )
+    campaign_count = fields.Integer(
+        compute="_compute_content_counts",
+    )
+    template_count = fields.Integer(
+        compute="_compute_content_counts",
+    )
 
     _sql_constraints = [
         (
@@ -146,7 +152,7 @@ class MailchimpAccount(models.Model):
         if key and "-" not in key:
             return {
                 "warning": {
-                    "title": _("Malformed API key"),
+                    "title": self.env._("Malformed API key"),
                     "message": self._error_message(mce.MailchimpConfigError("malformed key")),
                 }
             }
@@ -168,7 +174,7 @@ class MailchimpAccount(models.Model):
         self.ensure_one()
         key = (self.sudo().api_key or "").strip()
         if not key:
-            raise UserError(_("Enter the API key of account '%s' first.", self.name))
+            raise UserError(self.env._("Enter the API key of account '%s' first.", self.name))
         base_url = self._get_base_url_override()
         params = self.env["ir.config_parameter"].sudo()
         timeout = (
@@ -199,39 +205,43 @@ class MailchimpAccount(models.Model):
     def _error_message(self, exc):
         """A translated, user-facing message for a Mailchimp error."""
         if isinstance(exc, mce.MailchimpConfigError):
-            return _(
+            return self.env._(
                 "The API key is malformed: it must end with a dash and the datacenter, "
                 "like 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6'."
             )
         if isinstance(exc, mce.MailchimpAuthError):
-            return _(
+            return self.env._(
                 "Mailchimp rejected the API key (HTTP %(status)s). Check that the key is "
                 "complete, not revoked, and belongs to datacenter %(dc)s.",
                 status=exc.status or 401,
                 dc=self.datacenter or "?",
             )
         if isinstance(exc, mce.MailchimpTimeout):
-            return _(
+            return self.env._(
                 "Mailchimp did not answer in time. Try again later; if it persists, check "
                 "the server's network."
             )
         if isinstance(exc, mce.MailchimpNetworkError):
-            return _(
+            return self.env._(
                 "Mailchimp cannot be reached (%(reason)s). Check the server's network and "
                 "the datacenter of the key.",
                 reason=exc.detail or exc.title or "network error",
             )
         if isinstance(exc, mce.MailchimpRateLimited):
-            return _("Mailchimp is limiting the request rate; the operation will be retried.")
+            return self.env._(
+                "Mailchimp is limiting the request rate; the operation will be retried."
+            )
         if isinstance(exc, mce.MailchimpServerError):
-            return _("Mailchimp had an internal error (HTTP %s). Try again later.", exc.status)
+            return self.env._(
+                "Mailchimp had an internal error (HTTP %s). Try again later.", exc.status
+            )
         if isinstance(exc, mce.MailchimpComplianceError):
-            return _(
+            return self.env._(
                 "Mailchimp refused: the member is unsubscribed, cleaned or under compliance "
                 "review and can only be re-added as pending (confirmation email)."
             )
         if isinstance(exc, mce.MailchimpForgottenError):
-            return _(
+            return self.env._(
                 "Mailchimp refused: this address was permanently deleted (GDPR) and cannot "
                 "be re-imported by the API."
             )
@@ -239,19 +249,23 @@ class MailchimpAccount(models.Model):
             fields_txt = ", ".join(
                 f"{err.get('field')}: {err.get('message')}" for err in exc.errors or []
             )
-            return _("Mailchimp refused the merge fields: %s", fields_txt or exc.detail)
+            return self.env._("Mailchimp refused the merge fields: %s", fields_txt or exc.detail)
         if isinstance(exc, mce.MailchimpInvalidResource):
-            return _("Mailchimp refused the data: %s", exc.detail or exc.title)
+            return self.env._("Mailchimp refused the data: %s", exc.detail or exc.title)
         if isinstance(exc, mce.MailchimpNotFound):
-            return _("Mailchimp does not know this resource (HTTP 404): %s", exc.detail or "")
-        return _("Mailchimp error: %s", exc.detail or exc.title or str(exc))
+            return self.env._(
+                "Mailchimp does not know this resource (HTTP 404): %s", exc.detail or ""
+            )
+        return self.env._("Mailchimp error: %s", exc.detail or exc.title or str(exc))
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _check_manager(self):
         if not self.env.user.has_group("mailchimp_connector.group_mailchimp_manager"):
-            raise UserError(_("Only Mailchimp managers can connect or disconnect accounts."))
+            raise UserError(
+                self.env._("Only Mailchimp managers can connect or disconnect accounts.")
+            )
 
     def _test_connection(self):
         """Ping the API and read the account. Returns (ok, message); never raises for
@@ -295,7 +309,7 @@ class MailchimpAccount(models.Model):
                 "last_check_date": now,
             }
         )
-        return True, _(
+        return True, self.env._(
             "Connected to Mailchimp account %(name)s (%(email)s), datacenter %(dc)s.",
             name=self.mc_account_name,
             email=self.mc_login_email,
@@ -306,13 +320,15 @@ class MailchimpAccount(models.Model):
         self._check_manager()
         results = [(account, *account._test_connection()) for account in self]
         for account, ok, message in results:
-            account.message_post(body=message if ok else _("Connection failed: %s", message))
+            account.message_post(
+                body=message if ok else self.env._("Connection failed: %s", message)
+            )
         failed = [message for _account, ok, message in results if not ok]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Mailchimp connection"),
+                "title": self.env._("Mailchimp connection"),
                 "message": "\n".join(failed) if failed else results[0][2],
                 "type": "danger" if failed else "success",
                 "sticky": bool(failed),
@@ -331,7 +347,9 @@ class MailchimpAccount(models.Model):
         """Archive the account: nothing is synced any more, all synced data stays."""
         self._check_manager()
         for account in self:
-            account.message_post(body=_("Disconnected: the account is archived, data is kept."))
+            account.message_post(
+                body=self.env._("Disconnected: the account is archived, data is kept.")
+            )
         self.write({"active": False, "state": "draft"})
         for account in self:
             with _CLIENTS_LOCK:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
@@ -122,7 +122,7 @@ class MailchimpCampaign(models.Model):
         "mailchimp.list", string="Audience", ondelete="set null", index=True, readonly=True
     )
     template_id = fields.Many2one(
-        "mailchimp.template", string="Template", ondelete="set null", index=True, readonly=True
+        "mailchimp.template", ondelete="set null", index=True, readonly=True
     )
     mailing_id = fields.Many2one(
         "mailing.mailing",
@@ -141,7 +141,7 @@ class MailchimpCampaign(models.Model):
     open_rate = fields.Float(readonly=True, digits=(16, 4), help="Unique opens / delivered")
     clicks_total = fields.Integer(string="Clicks", readonly=True)
     unique_clicks = fields.Integer(readonly=True)
-    unique_subscriber_clicks = fields.Integer(string="Unique Subscriber Clicks", readonly=True)
+    unique_subscriber_clicks = fields.Integer(readonly=True)
     click_rate = fields.Float(readonly=True, digits=(16, 4), help="Unique clickers / delivered")
     hard_bounces = fields.Integer(readonly=True)
     soft_bounces = fields.Integer(readonly=True)
@@ -166,7 +166,10 @@ class MailchimpCampaign(models.Model):
     last_error = fields.Text(readonly=True, copy=False)
 
     # activity read checkpoint
-    activity_ids = fields.One2many("mailchimp.campaign.activity", "campaign_id", string="Activity")
+    activity_ids = fields.One2many(
+        "mailchimp.campaign.activity",
+        "campaign_id",
+    )
     activity_count = fields.Integer(compute="_compute_activity_count")
     activity_state = fields.Selection(
         [("idle", "Idle"), ("running", "Reading")],
@@ -314,7 +317,7 @@ class MailchimpCampaign(models.Model):
         activity is read by queued jobs). Returns the campaign."""
         mc_id = (mc_id or "").strip()
         if not mc_id:
-            raise UserError(_("Enter the Mailchimp ID of the campaign to track."))
+            raise UserError(self.env._("Enter the Mailchimp ID of the campaign to track."))
         client = account._get_client()
         try:
             remote = client.get(f"/campaigns/{mc_id}", params={"fields": ",".join(CAMPAIGN_FIELDS)})
@@ -323,7 +326,7 @@ class MailchimpCampaign(models.Model):
                 campaign._fetch_report(client)
         except mce.MailchimpNotFound:
             raise UserError(
-                _("Mailchimp has no campaign with the ID '%s' in this account.", mc_id)
+                self.env._("Mailchimp has no campaign with the ID '%s' in this account.", mc_id)
             ) from None
         except mce.MailchimpError as exc:
             raise UserError(account._error_message(exc)) from None
@@ -352,7 +355,7 @@ class MailchimpCampaign(models.Model):
                 continue
             campaign.with_delay(
                 channel=JOB_CHANNEL,
-                description=_("Mailchimp: report of campaign %s", campaign.name),
+                description=self.env._("Mailchimp: report of campaign %s", campaign.name),
                 identity_key=f"mailchimp-campaign-report-{campaign.id}",
             )._job_fetch_report(force=force)
             queued |= campaign
@@ -374,7 +377,7 @@ class MailchimpCampaign(models.Model):
         except mce.MailchimpError as exc:
             self._record_error(exc)
             return f"failed: {exc}"
-        return _(
+        return self.env._(
             "report: %(opens)s opens, %(clicks)s clicks",
             opens=self.opens_total,
             clicks=self.clicks_total,
@@ -417,7 +420,7 @@ class MailchimpCampaign(models.Model):
         message = self.account_id._error_message(exc)
         _logger.warning("Mailchimp campaign %s (id %s): %s", self.mc_id, self.id, exc)
         self.sudo().write({"last_error": message})
-        self.sudo().message_post(body=_("Report fetch failed: %s", message))
+        self.sudo().message_post(body=self.env._("Report fetch failed: %s", message))
         return message
 
     # ------------------------------------------------------------------
@@ -442,7 +445,7 @@ class MailchimpCampaign(models.Model):
             phase, offset = campaign.activity_phase, campaign.activity_offset
             campaign.with_delay(
                 channel=JOB_CHANNEL,
-                description=_("Mailchimp: activity of campaign %s", campaign.name),
+                description=self.env._("Mailchimp: activity of campaign %s", campaign.name),
                 identity_key=f"mailchimp-campaign-{campaign.id}-{phase}-{offset}",
             )._job_fetch_activity_page(phase, offset)
 
@@ -505,7 +508,7 @@ class MailchimpCampaign(models.Model):
         else:
             self._finish_activity_read()
         self._ensure_activity_job()
-        return _(
+        return self.env._(
             "%(phase)s page at %(offset)s: %(n)s recipients, %(created)s new activity rows",
             phase=phase,
             offset=offset,
@@ -553,7 +556,7 @@ class MailchimpCampaign(models.Model):
         for account in campaigns.account_id:
             campaigns.filtered(lambda c, a=account: c.account_id == a).with_delay(
                 channel=JOB_CHANNEL,
-                description=_("Mailchimp: refresh open campaigns of %s", account.name),
+                description=self.env._("Mailchimp: refresh open campaigns of %s", account.name),
                 identity_key=f"mailchimp-campaign-refresh-{account.id}",
             )._job_refresh_status()
         return True
@@ -583,9 +586,11 @@ class MailchimpCampaign(models.Model):
         refreshed = self._upsert(account, client, remotes)
         if gone:
             # deleted in Mailchimp: stop polling, keep the record
-            gone.write({"status": "canceled", "last_error": _("Deleted in Mailchimp.")})
+            gone.write({"status": "canceled", "last_error": self.env._("Deleted in Mailchimp.")})
         refreshed._queue_reports()
-        return _("%(n)s campaign(s) refreshed, %(gone)s gone", n=len(refreshed), gone=len(gone))
+        return self.env._(
+            "%(n)s campaign(s) refreshed, %(gone)s gone", n=len(refreshed), gone=len(gone)
+        )
 
     # ------------------------------------------------------------------
     # Actions
@@ -594,7 +599,7 @@ class MailchimpCampaign(models.Model):
         """Fetch the report now (inside or outside the window) and queue the activity."""
         for campaign in self:
             if campaign.status not in REPORT_STATUSES:
-                raise UserError(_("Campaign '%s' has not been sent yet.", campaign.name))
+                raise UserError(self.env._("Campaign '%s' has not been sent yet.", campaign.name))
             client = campaign.account_id._get_client()
             try:
                 campaign.sudo()._fetch_report(client)

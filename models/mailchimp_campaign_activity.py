@@ -45,9 +45,7 @@ class MailchimpCampaignActivity(models.Model):
     action = fields.Selection(ACTIONS, required=True, index=True, readonly=True)
     timestamp = fields.Datetime(required=True, readonly=True)
     url = fields.Char(string="URL", readonly=True)
-    bounce_type = fields.Selection(
-        [("hard", "Hard"), ("soft", "Soft")], string="Bounce Type", readonly=True
-    )
+    bounce_type = fields.Selection([("hard", "Hard"), ("soft", "Soft")], readonly=True)
     ip = fields.Char(string="IP", readonly=True)
     reason = fields.Char(string="Unsubscribe Reason", readonly=True)
     identity_key = fields.Char(
@@ -55,9 +53,7 @@ class MailchimpCampaignActivity(models.Model):
         readonly=True,
         help="Hash of (email, action, timestamp, url, bounce type): what makes an event unique.",
     )
-    member_id = fields.Many2one(
-        "mailchimp.member", string="Member", ondelete="set null", index=True, readonly=True
-    )
+    member_id = fields.Many2one("mailchimp.member", ondelete="set null", index=True, readonly=True)
     mailing_contact_id = fields.Many2one(
         related="member_id.mailing_contact_id", store=True, index=True, string="Mailing Contact"
     )

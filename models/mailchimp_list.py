@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -39,7 +39,6 @@ class MailchimpList(models.Model):
     active = fields.Boolean(default=True)
     mailing_list_id = fields.Many2one(
         "mailing.list",
-        string="Mailing List",
         ondelete="set null",
         help="The Odoo mailing list this audience is synced with (created on import).",
     )
@@ -67,9 +66,7 @@ class MailchimpList(models.Model):
     push_new = fields.Boolean(string="Push new records")
     push_unsubscribes = fields.Boolean(string="Push unsubscribes")
     push_fields = fields.Boolean(string="Push fields")
-    sync_from = fields.Datetime(
-        string="Sync From", help="Only contacts created or changed after this date are pushed."
-    )
+    sync_from = fields.Datetime(help="Only contacts created or changed after this date are pushed.")
 
     merge_field_ids = fields.One2many("mailchimp.merge.field", "list_id", string="Merge Fields")
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
@@ -175,8 +172,8 @@ class MailchimpList(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Mailchimp"),
-                "message": _(
+                "title": self.env._("Mailchimp"),
+                "message": self.env._(
                     "%s member import(s) queued; contacts appear as the pages are processed.",
                     len(runs),
                 ),
@@ -191,7 +188,9 @@ class MailchimpList(models.Model):
         runs = Run.browse()
         for audience in self:
             if not audience.account_id.active:
-                raise UserError(_("The account of audience '%s' is disconnected.", audience.name))
+                raise UserError(
+                    self.env._("The account of audience '%s' is disconnected.", audience.name)
+                )
             running = Run.search(
                 [("list_id", "=", audience.id), ("state", "=", "running")], limit=1
             )
@@ -412,7 +411,7 @@ class MailchimpList(models.Model):
     def _record_sync_error(self, exc):
         message = self.account_id._error_message(exc)
         self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})
-        self.sudo().message_post(body=_("Member import failed: %s", message))
+        self.sudo().message_post(body=self.env._("Member import failed: %s", message))
         return message
 
     @api.model

@@ -39,9 +39,7 @@ class MailchimpMember(models.Model):
     merge_values = fields.Json(copy=False)
     tags = fields.Char(copy=False)
     unsubscribe_reason = fields.Char(copy=False)
-    mailing_contact_id = fields.Many2one(
-        "mailing.contact", string="Mailing Contact", ondelete="set null", index=True
-    )
+    mailing_contact_id = fields.Many2one("mailing.contact", ondelete="set null", index=True)
     partner_id = fields.Many2one("res.partner", string="Contact", ondelete="set null", index=True)
     # the Odoo values at the last sync: a differing current value is an Odoo-side change
     synced_first_name = fields.Char(copy=False)

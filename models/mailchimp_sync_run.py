@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import mute_logger
 
@@ -68,14 +68,16 @@ class MailchimpSyncRun(models.Model):
 
     def _compute_display_name(self):
         for run in self:
-            run.display_name = _("%(list)s import #%(id)s", list=run.list_id.name, id=run.id)
+            run.display_name = self.env._(
+                "%(list)s import #%(id)s", list=run.list_id.name, id=run.id
+            )
 
     def _ensure_job(self):
         """Enqueue the job of the next page unless one is already waiting."""
         for run in self.filtered(lambda r: r.state == "running"):
             run.with_delay(
                 channel=JOB_CHANNEL,
-                description=_("Mailchimp: import members of %s", run.list_id.name),
+                description=self.env._("Mailchimp: import members of %s", run.list_id.name),
                 identity_key=f"mailchimp-run-{run.id}-{run.next_offset}",
             )._job_import_page(run.next_offset)
 
@@ -140,7 +142,7 @@ class MailchimpSyncRun(models.Model):
             self._finish()
         else:
             self._ensure_job()
-        return _(
+        return self.env._(
             "page at %(offset)s: %(n)s members (%(created)s created, %(updated)s updated)",
             offset=offset,
             n=len(items),
@@ -180,7 +182,7 @@ class MailchimpSyncRun(models.Model):
             {
                 "members_watermark": self.until,
                 "last_sync_date": now,
-                "last_sync_result": _(
+                "last_sync_result": self.env._(
                     "%(processed)s members read: %(created)s new, %(updated)s updated.",
                     processed=self.processed,
                     created=self.created,

@@ -44,7 +44,7 @@ class MailchimpTemplate(models.Model):
     active = fields.Boolean(default=True, help="Inactive templates are deleted in Mailchimp.")
     date_created = fields.Datetime(string="Created (Mailchimp)", readonly=True, copy=False)
     date_edited = fields.Datetime(string="Edited (Mailchimp)", readonly=True, copy=False)
-    drag_and_drop = fields.Boolean(string="Drag And Drop", readonly=True)
+    drag_and_drop = fields.Boolean(readonly=True)
     responsive = fields.Boolean(readonly=True)
     thumbnail = fields.Char(
         string="Preview", readonly=True, copy=False, help="URL of Mailchimp's preview image."

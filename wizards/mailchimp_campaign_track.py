@@ -1,6 +1,6 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -14,9 +14,8 @@ class MailchimpCampaignTrack(models.TransientModel):
 
     account_id = fields.Many2one(
         "mailchimp.account",
-        string="Account",
         required=True,
-        default=_default_account,
+        default=lambda self: self._default_account(),
         domain=[("state", "=", "connected")],
     )
     mc_id = fields.Char(
@@ -31,7 +30,7 @@ class MailchimpCampaignTrack(models.TransientModel):
         self.account_id.check_access("read")
         account = self.account_id.sudo()
         if not account.active or account.state != "connected":
-            raise UserError(_("The account '%s' is not connected.", account.name))
+            raise UserError(self.env._("The account '%s' is not connected.", account.name))
         campaign = self.env["mailchimp.campaign"].sudo()._track(account, self.mc_id)
         return {
             "type": "ir.actions.act_window",

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
@@ -19,13 +19,14 @@ class MailchimpOperation(models.TransientModel):
         return self.env["mailchimp.account"].search([("state", "=", "connected")])
 
     account_ids = fields.Many2many(
-        "mailchimp.account", string="Accounts", default=_default_accounts, required=True
+        "mailchimp.account",
+        string="Accounts",
+        default=lambda self: self._default_accounts(),
+        required=True,
     )
     import_audiences = fields.Boolean(string="Audiences", default=True)
     import_members = fields.Boolean(string="Members")
-    full_resync = fields.Boolean(
-        string="Full Resync", help="Re-read every member instead of only the changed ones."
-    )
+    full_resync = fields.Boolean(help="Re-read every member instead of only the changed ones.")
     import_templates = fields.Boolean(string="Templates")
     import_campaigns = fields.Boolean(
         string="Campaigns",
@@ -53,21 +54,21 @@ class MailchimpOperation(models.TransientModel):
             or self.import_templates
             or self.import_campaigns
         ):
-            raise UserError(_("Tick at least one thing to import."))
+            raise UserError(self.env._("Tick at least one thing to import."))
         if self.import_campaigns:
             self.import_templates = True
         self.account_ids.check_access("read")
         lines = []
         for account in self.account_ids.sudo():
             if not account.active or account.state != "connected":
-                lines.append(_("%s: skipped, the account is not connected.", account.name))
+                lines.append(self.env._("%s: skipped, the account is not connected.", account.name))
                 continue
             try:
                 audiences = self.env["mailchimp.list"].sudo()._import_from_account(account)
             except mce.MailchimpError as exc:
                 _logger.warning("Mailchimp account %s: audience import failed: %s", account.id, exc)
                 lines.append(
-                    _(
+                    self.env._(
                         "%(account)s: %(error)s",
                         account=account.name,
                         error=account._error_message(exc),
@@ -75,7 +76,7 @@ class MailchimpOperation(models.TransientModel):
                 )
                 continue
             lines.append(
-                _(
+                self.env._(
                     "%(account)s: %(count)s audience(s) imported.",
                     account=account.name,
                     count=len(audiences),
@@ -84,7 +85,7 @@ class MailchimpOperation(models.TransientModel):
             if self.import_members:
                 runs = audiences._start_member_import(full=self.full_resync)
                 lines.append(
-                    _(
+                    self.env._(
                         "%(account)s: %(count)s member import job(s) queued.",
                         account=account.name,
                         count=len(runs),
@@ -108,7 +109,7 @@ class MailchimpOperation(models.TransientModel):
         try:
             templates = self.env["mailchimp.template"].sudo()._import_from_account(account)
             lines.append(
-                _(
+                self.env._(
                     "%(account)s: %(count)s template(s) imported.",
                     account=account.name,
                     count=len(templates),
@@ -118,7 +119,7 @@ class MailchimpOperation(models.TransientModel):
                 campaigns = self.env["mailchimp.campaign"].sudo()._import_from_account(account)
                 queued = campaigns._queue_reports()
                 lines.append(
-                    _(
+                    self.env._(
                         "%(account)s: %(count)s campaign(s) imported, %(reports)s report "
                         "job(s) queued.",
                         account=account.name,
@@ -129,6 +130,10 @@ class MailchimpOperation(models.TransientModel):
         except mce.MailchimpError as exc:
             _logger.warning("Mailchimp account %s: campaign import failed: %s", account.id, exc)
             lines.append(
-                _("%(account)s: %(error)s", account=account.name, error=account._error_message(exc))
+                self.env._(
+                    "%(account)s: %(error)s",
+                    account=account.name,
+                    error=account._error_message(exc),
+                )
             )
         return lines
