@@ -1,6 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import re
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -18,6 +19,19 @@ from ..services.sync_rules import (
 )
 
 _logger = logging.getLogger(__name__)
+
+#: a plain ASCII address, which Odoo's email_normalize only lower-cases
+_PLAIN_EMAIL = re.compile(r"^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.I)
+
+
+def fast_email_normalize(address):
+    """``email_normalize`` with a shortcut for the plain addresses Mailchimp sends (the
+    full parser costs more than the rest of a member's import)."""
+    address = (address or "").strip()
+    if _PLAIN_EMAIL.match(address):
+        return address.lower()
+    return email_normalize(address)
+
 
 #: how far back an incremental pull re-reads before the previous watermark
 WATERMARK_OVERLAP = timedelta(minutes=5)
@@ -236,7 +250,7 @@ class MailchimpList(models.Model):
         counts = {"created": 0, "updated": 0, "skipped": 0}
         remotes = {}
         for item in items:
-            email = email_normalize(item.get("email_address") or "")
+            email = fast_email_normalize(item.get("email_address"))
             if not email:
                 _logger.info("Mailchimp audience %s: skipped invalid address", self.mc_id)
                 counts["skipped"] += 1

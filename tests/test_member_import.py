@@ -1,7 +1,9 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import email_normalize
 
+from ..models.mailchimp_list import fast_email_normalize
 from .common import MailchimpCase
 
 
@@ -327,3 +329,27 @@ class TestMemberImport(MailchimpCase):
                 [("module", "=", "mailchimp_connector"), ("name", "=", xmlid)]
             )
             self.assertFalse(data.noupdate, f"{xmlid} must be recreated by -u")
+
+
+@tagged("post_install", "-at_install")
+class TestEmailNormalization(TransactionCase):
+    def test_fast_normalization_agrees_with_odoo(self):
+        addresses = [
+            "Jane.Doe@Example.COM",
+            "  x+tag@sub.example.org ",
+            "o'brien@example.com",
+            "a..b@example.com",
+            ".lead@example.com",
+            "Name <Name@Example.com>",
+            "user@localhost",
+            "déjà@example.com",
+            "user@exämple.com",
+            "a,b@example.com",
+            "not an address",
+            "",
+            "first_last%x@example.co.uk",
+        ]
+        for address in addresses:
+            self.assertEqual(
+                fast_email_normalize(address), email_normalize(address), f"address {address!r}"
+            )
