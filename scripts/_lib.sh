@@ -2,7 +2,24 @@
 # shellcheck shell=bash
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PY=${PYTHON:-python3}
+# The Python to use: $PYTHON, else the first python3 that imports Odoo 18 (PATH first, then the
+# usual pyenv / local installs, so a CI with a bare PATH still finds it), else one with pytest.
+pick_python() {
+    if [ -n "${PYTHON:-}" ]; then echo "$PYTHON"; return; fi
+    local candidates=() c
+    mapfile -t candidates < <(type -ap python3 2>/dev/null)
+    candidates+=("${HOME:-/root}/.pyenv/shims/python3" /root/.pyenv/shims/python3
+                 /usr/local/bin/python3 /usr/bin/python3)
+    for c in "${candidates[@]}"; do
+        [ -x "$c" ] && "$c" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' \
+            >/dev/null 2>&1 && { echo "$c"; return; }
+    done
+    for c in "${candidates[@]}"; do
+        [ -x "$c" ] && "$c" -c 'import pytest' >/dev/null 2>&1 && { echo "$c"; return; }
+    done
+    echo python3
+}
+PY=$(pick_python)
 WORK=${MC_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mailchimp_connector.XXXXXX")}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
