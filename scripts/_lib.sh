@@ -73,7 +73,7 @@ start_postgres() {
     if [ "$(id -u)" = 0 ]; then
         # PostgreSQL refuses to run as root: run the cluster as the postgres user
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-        as=(runuser -u postgres --)
+        as=(runuser -u postgres -- env -C /)
     fi
     PGDIR="$WORK/pg"
     PG_SOCKET="$WORK/pgsock"
