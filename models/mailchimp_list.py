@@ -297,7 +297,13 @@ class MailchimpList(models.Model):
             if partners.get(email):
                 vals["partner_id"] = partners[email].id
             if decision.action == ACTION_CREATE:
-                vals.update(list_id=self.id, email_normalized=email)
+                # the stored related fields given at once: no per-record recompute
+                vals.update(
+                    list_id=self.id,
+                    email_normalized=email,
+                    account_id=self.account_id.id,
+                    company_id=self.company_id.id,
+                )
                 new_bindings.append(vals)
                 counts["created"] += 1
             else:

@@ -21,8 +21,9 @@ class MailchimpMember(models.Model):
     _order = "list_id, email_normalized"
     _rec_name = "email"
 
+    # no index of its own: the unique (list_id, email_normalized) index serves list_id too
     list_id = fields.Many2one(
-        "mailchimp.list", string="Audience", required=True, ondelete="cascade", index=True
+        "mailchimp.list", string="Audience", required=True, ondelete="cascade"
     )
     account_id = fields.Many2one(related="list_id.account_id", store=True, index=True)
     company_id = fields.Many2one(related="list_id.company_id", store=True, index=True)
@@ -32,7 +33,7 @@ class MailchimpMember(models.Model):
     mc_web_id = fields.Char(string="Web ID", copy=False)
     mc_contact_id = fields.Char(string="Mailchimp Contact ID", copy=False)
     mc_unique_email_id = fields.Char(string="Unique Email ID", copy=False)
-    status = fields.Selection(STATUSES, index=True, copy=False)
+    status = fields.Selection(STATUSES, copy=False)
     last_changed = fields.Datetime(
         string="Last Changed (Mailchimp)", copy=False, help="Mailchimp's last_changed of the member"
     )

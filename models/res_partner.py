@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .mailchimp_membership_mixin import ensure_email_normalized_index
+
 
 class ResPartner(models.Model):
     _name = "res.partner"
@@ -11,3 +13,7 @@ class ResPartner(models.Model):
     mailchimp_member_ids = fields.One2many(
         "mailchimp.member", "partner_id", string="Mailchimp Memberships"
     )
+
+    def init(self):
+        super().init()
+        ensure_email_normalized_index(self)

@@ -65,6 +65,8 @@ class TestMemberImport(MailchimpCase):
             self.import_members(audience)
         members = self.assertMatchesEmulator(audience)
         remote = self.remote_by_email()
+        self.assertEqual(members.account_id, self.account)
+        self.assertEqual(members.company_id, self.account.company_id)
         subscribed = members.filtered(lambda m: m.status == "subscribed")
         self.assertTrue(subscribed)
         self.assertTrue(all(subscribed.mapped("mailing_contact_id")))
@@ -353,3 +355,12 @@ class TestEmailNormalization(TransactionCase):
             self.assertEqual(
                 fast_email_normalize(address), email_normalize(address), f"address {address!r}"
             )
+
+    def test_contact_and_partner_addresses_are_indexed(self):
+        for table in ("mailing_contact", "res_partner"):
+            self.env.cr.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s "
+                "AND indexdef LIKE '%%USING btree (email_normalized)%%'",
+                (table,),
+            )
+            self.assertTrue(self.env.cr.fetchall(), f"no index on {table}.email_normalized")
