@@ -15,5 +15,6 @@ class MailingContact(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         ensure_email_normalized_index(self)
+        return res
