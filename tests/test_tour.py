@@ -23,3 +23,33 @@ class TestAccountTour(MailchimpCommon, HttpCase):
         )
         self.assertEqual(self.account.state, "connected")
         self.assertGreaterEqual(emulator.count_requests(path_prefix="/3.0/ping"), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestOperationTour(MailchimpCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_mailchimp()
+        cls.account.name = "Tour Account"
+
+    def test_operation_wizard_imports_audiences_members_and_campaigns(self):
+        emulator = self._start_emulator()
+        seeded = emulator.seed("Tour Audience", members=30, campaigns=2)
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_operation",
+            "mailchimp_connector_operation_tour",
+            login="admin",
+        )
+        audience = self.env["mailchimp.list"].search([("mc_id", "=", seeded["list_id"])])
+        self.assertEqual(audience.name, "Tour Audience")
+        campaigns = self.env["mailchimp.campaign"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(sorted(campaigns.mapped("mc_id")), sorted(seeded["campaigns"]))
+        self.assertTrue(all(campaigns.mapped("template_id")), "campaigns linked to templates")
+        self.env["queue.job"]._mailchimp_run_pending()
+        self.assertEqual(
+            self.env["mailchimp.member"].search_count([("list_id", "=", audience.id)]),
+            seeded["member_count"],
+        )
