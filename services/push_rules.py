@@ -1,0 +1,170 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Odoo -> Mailchimp decisions (pure Python, no Odoo, no HTTP).
+
+Given what Odoo knows of a contact and of its binding, what to send to Mailchimp and why not.
+The guard that keeps the sync legal lives here: nobody is ever sent back to ``subscribed``
+once Mailchimp has unsubscribed, cleaned, archived or erased them.
+"""
+
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from .sync_rules import normalize_email
+
+#: statuses a push never turns into subscribed (re-subscribing is an explicit user action)
+NEVER_RESUBSCRIBE = frozenset({"unsubscribed", "cleaned", "archived", "deleted", "transactional"})
+#: statuses with nothing left to push at all
+NOTHING_TO_PUSH = frozenset({"cleaned", "archived", "deleted"})
+
+PUSH_CREATE = "create"
+PUSH_UPDATE = "update"
+PUSH_UNSUBSCRIBE = "unsubscribe"
+PUSH_SKIP = "skip"
+
+ADDRESS_PARTS = ("addr1", "city", "state", "zip", "country")
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """Account options and per-audience flags that drive a push."""
+
+    push_contacts: bool = True
+    push_new: bool = False
+    push_unsubscribes: bool = False
+    push_fields: bool = False
+    double_optin: bool = False
+
+
+@dataclass
+class LocalContact:
+    """What Odoo says of one address of one audience."""
+
+    email: str = ""
+    values: dict = field(default_factory=dict)  # source name -> value (see merge_fields)
+    opted_out: bool = False  # opt-out on the audience's mailing list, or blacklisted
+    binding_status: str = None  # Mailchimp status Odoo last saw; None = not a member yet
+    binding_email: str = ""  # the address the binding was made for (its hash)
+
+
+@dataclass
+class PushDecision:
+    action: str
+    reason: str = ""
+    status: str = None
+    merge_fields: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    old_email: str = ""  # set when the address changed: update under the old hash
+
+
+def split_name(name):
+    """'Jane van Dyke' -> ('Jane', 'van Dyke')."""
+    parts = (name or "").strip().split(None, 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ((parts[0], "") if parts else ("", ""))
+
+
+def format_phone(number, country_code=None):
+    """E.164 of ``number`` read with the contact's country; (None, reason) when unusable."""
+    number = (number or "").strip()
+    if not number:
+        return None, ""
+    try:
+        parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        return None, f"phone {number!r} not understood ({exc})"
+    if not phonenumbers.is_valid_number(parsed):
+        return None, f"phone {number!r} is not a valid number"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), ""
+
+
+def address_value(address):
+    """Mailchimp's ADDRESS value, or None unless street, city, state, ZIP and country are all
+    there (Mailchimp refuses an incomplete address: the contact is sent without it)."""
+    if not address:
+        return None
+    value = {key: (address.get(key) or "").strip() for key in (*ADDRESS_PARTS, "addr2")}
+    if not all(value[key] for key in ADDRESS_PARTS):
+        return None
+    return value
+
+
+def merge_fields(values, mapping):
+    """Merge fields from the contact's ``values`` through ``mapping`` (tag -> source).
+
+    Sources: first_name, last_name, name, company, phone (needs values['country_code']),
+    address (a dict), or any other key of ``values`` sent as text. Returns
+    (merge_fields, warnings)."""
+    result, warnings = {}, []
+    first, last = values.get("first_name"), values.get("last_name")
+    if first is None and last is None:
+        first, last = split_name(values.get("name"))
+    for tag, source in mapping.items():
+        if source == "email" or tag == "EMAIL":
+            continue  # the address travels as email_address
+        if source == "first_name":
+            value = first or ""
+        elif source == "last_name":
+            value = last or ""
+        elif source == "phone":
+            value, problem = format_phone(values.get("phone"), values.get("country_code"))
+            if problem:
+                warnings.append(problem)
+            if value is None:
+                continue
+        elif source == "address":
+            value = address_value(values.get("address"))
+            if value is None:
+                if values.get("address"):
+                    warnings.append("address incomplete: not sent")
+                continue
+        else:
+            value = values.get(source)
+            value = "" if value in (None, False) else str(value)
+        result[tag] = value
+    return result, warnings
+
+
+def decide_push(local, opts, mapping):
+    """What to send for one address. ``mapping`` is {merge tag: source}."""
+    if not opts.push_contacts:
+        return PushDecision(PUSH_SKIP, "pushes are off for this account")
+    email = normalize_email(local.email)
+    if not email:
+        return PushDecision(PUSH_SKIP, f"invalid email address {local.email!r}")
+    status = local.binding_status
+    if status in NOTHING_TO_PUSH:
+        return PushDecision(PUSH_SKIP, f"{status} in Mailchimp: never sent again")
+    if local.opted_out:
+        if status in ("subscribed", "pending") and opts.push_unsubscribes:
+            return PushDecision(PUSH_UNSUBSCRIBE, "opted out in Odoo", status="unsubscribed")
+        if status is None:
+            return PushDecision(PUSH_SKIP, "opted out or blacklisted in Odoo: not added")
+        if status == "unsubscribed":
+            return PushDecision(PUSH_SKIP, "already unsubscribed in Mailchimp")
+        return PushDecision(PUSH_SKIP, "unsubscribes are not pushed for this audience")
+    fields, warnings = merge_fields(local.values, mapping)
+    if status is None:
+        if not opts.push_new:
+            return PushDecision(PUSH_SKIP, "new records are not pushed for this audience")
+        return PushDecision(
+            PUSH_CREATE,
+            "new member",
+            status="pending" if opts.double_optin else "subscribed",
+            merge_fields=fields,
+            warnings=warnings,
+        )
+    if not opts.push_fields:
+        return PushDecision(PUSH_SKIP, "fields are not pushed for this audience")
+    decision = PushDecision(
+        PUSH_UPDATE,
+        "changed in Odoo",
+        status=status,  # never changed by a field update: no resubscribe
+        merge_fields=fields,
+        warnings=warnings,
+    )
+    old = normalize_email(local.binding_email)
+    if old and old != email:
+        decision.old_email = old
+        decision.reason = "address changed in Odoo"
+    return decision
