@@ -25,6 +25,7 @@
         "views/mailing_contact_views.xml",
         "views/res_partner_views.xml",
         "wizards/mailchimp_operation_views.xml",
+        "wizards/mailchimp_export_existing_views.xml",
         "views/mailchimp_menus.xml",
     ],
     "assets": {

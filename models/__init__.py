@@ -1,7 +1,9 @@
 from . import (
+    mail_blacklist,
     mailchimp_account,
     mailchimp_campaign,
     mailchimp_campaign_activity,
+    mailchimp_field_mapping,
     mailchimp_list,
     mailchimp_member,
     mailchimp_membership_mixin,
@@ -9,6 +11,7 @@ from . import (
     mailchimp_sync_run,
     mailchimp_template,
     mailing_contact,
+    mailing_subscription,
     queue_job,
     res_partner,
 )

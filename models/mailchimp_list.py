@@ -4,19 +4,25 @@ import logging
 import re
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import email_normalize
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize, mute_logger
 
 from ..services import mailchimp_errors as mce
+from ..services.push_rules import PushOptions
 from ..services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
     LocalMember,
     PullOptions,
     decide_pull,
+    normalize_email,
     parse_mc_datetime,
 )
+from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +38,10 @@ def fast_email_normalize(address):
         return address.lower()
     return email_normalize(address)
 
+
+#: bindings one export job sends (batch calls of 500)
+PUSH_JOB_SIZE = 5000
+JOB_CHANNEL = "root.mailchimp"
 
 #: how far back an incremental pull re-reads before the previous watermark
 WATERMARK_OVERLAP = timedelta(minutes=5)
@@ -80,7 +90,22 @@ class MailchimpList(models.Model):
     push_new = fields.Boolean(string="Push new records")
     push_unsubscribes = fields.Boolean(string="Push unsubscribes")
     push_fields = fields.Boolean(string="Push fields")
-    sync_from = fields.Datetime(help="Only contacts created or changed after this date are pushed.")
+    sync_from = fields.Datetime(
+        help="Only contacts created or changed after this date are pushed automatically (set "
+        "when Push new records is turned on); Export existing contacts sends the others."
+    )
+    mapping_ids = fields.One2many("mailchimp.field.mapping", "list_id", string="Field Mapping")
+    push_pending_count = fields.Integer(
+        compute="_compute_push_pending_count", string="Waiting for Export"
+    )
+    last_push_date = fields.Datetime(string="Last Export", readonly=True, copy=False)
+    last_push_result = fields.Text(string="Last Export Result", readonly=True, copy=False)
+    push_skipped = fields.Text(
+        string="Skipped Contacts",
+        readonly=True,
+        copy=False,
+        help="The latest contacts that could not be exported, with the reason.",
+    )
 
     merge_field_ids = fields.One2many("mailchimp.merge.field", "list_id", string="Merge Fields")
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
@@ -100,6 +125,42 @@ class MailchimpList(models.Model):
         counts = {audience.id: count for audience, count in data}
         for audience in self:
             audience.member_count = counts.get(audience.id, 0)
+
+    def _compute_push_pending_count(self):
+        data = self.env["mailchimp.member"]._read_group(
+            [("list_id", "in", self.ids), ("need_push", "=", True)], ["list_id"], ["__count"]
+        )
+        counts = {audience.id: count for audience, count in data}
+        for audience in self:
+            audience.push_pending_count = counts.get(audience.id, 0)
+
+    @api.constrains("push_new", "account_id")
+    def _check_single_push_new(self):
+        for audience in self.filtered("push_new"):
+            other = self.with_context(active_test=False).search(
+                [
+                    ("account_id", "=", audience.account_id.id),
+                    ("push_new", "=", True),
+                    ("id", "!=", audience.id),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "Only one audience per account may push new records: %(other)s already "
+                        "does for account %(account)s.",
+                        other=other.name,
+                        account=audience.account_id.name,
+                    )
+                )
+
+    def write(self, vals):
+        if vals.get("push_new") and not vals.get("sync_from"):
+            # no initial push: what exists now is sent only by Export existing contacts
+            for audience in self.filtered(lambda a: not a.push_new and not a.sync_from):
+                audience.sync_from = fields.Datetime.now()
+        return super().write(vals)
 
     def _compute_campaign_count(self):
         data = self.env["mailchimp.campaign"]._read_group(
@@ -136,6 +197,7 @@ class MailchimpList(models.Model):
             if not audience.mailing_list_id:
                 audience.mailing_list_id = self.env["mailing.list"].create({"name": audience.name})
             audience._import_merge_fields(client)
+            audience._ensure_default_mappings()
         return result
 
     @api.model
@@ -243,6 +305,7 @@ class MailchimpList(models.Model):
                 mail_create_nolog=True,
                 mail_create_nosubscribe=True,
                 mail_notrack=True,
+                mailchimp_no_push=True,
             ),
             su=True,
         )
@@ -468,3 +531,245 @@ class MailchimpList(models.Model):
         )
         action["domain"] = [("list_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------------
+    # Odoo -> Mailchimp export
+    # ------------------------------------------------------------------
+    def _ensure_default_mappings(self):
+        """FNAME/LNAME/EMAIL/PHONE/ADDRESS lines for an audience that has none yet (only the
+        tags the audience has)."""
+        Mapping = self.env["mailchimp.field.mapping"]
+        for audience in self.filtered(lambda a: not a.mapping_ids):
+            tags = set(audience.merge_field_ids.mapped("tag")) | {"EMAIL"}
+            Mapping.create(
+                [
+                    {"list_id": audience.id, "merge_tag": tag, "source": source, "sequence": i}
+                    for i, (tag, source) in enumerate(DEFAULT_MAPPING)
+                    if tag in tags
+                ]
+            )
+
+    def _mapping_dict(self):
+        """{merge tag: source}, checked against the audience's merge fields: an unknown tag
+        or a required merge field left unmapped raises a UserError naming it."""
+        self.ensure_one()
+        mapping = {line.merge_tag: line.source for line in self.mapping_ids}
+        known = {mf.tag: mf for mf in self.merge_field_ids}
+        if known:
+            unknown = sorted(set(mapping) - set(known) - {"EMAIL"})
+            if unknown:
+                raise UserError(
+                    self.env._(
+                        "Audience %(audience)s: Mailchimp has no merge field %(tags)s.",
+                        audience=self.name,
+                        tags=", ".join(unknown),
+                    )
+                )
+            missing = sorted(t for t, mf in known.items() if mf.required and t not in mapping)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Audience %(audience)s: the required merge field %(tags)s is not mapped.",
+                        audience=self.name,
+                        tags=", ".join(missing),
+                    )
+                )
+        return mapping
+
+    def _push_options(self):
+        self.ensure_one()
+        account = self.account_id
+        return PushOptions(
+            push_contacts=account.push_contacts,
+            push_new=self.push_new,
+            push_unsubscribes=self.push_unsubscribes,
+            push_fields=self.push_fields and account.auto_update_contact,
+            double_optin=self.double_optin,
+        )
+
+    def _pushes_anything(self):
+        self.ensure_one()
+        return self.account_id.push_contacts and (
+            self.push_new or self.push_unsubscribes or self.push_fields
+        )
+
+    def _bind_for_push(self, contacts=None, partners=None, only_new=False):
+        """Bindings (created when missing) of these mailing contacts / partners in this
+        audience, marked for export. Records without a valid address are returned as
+        (record, reason) in the second value."""
+        self.ensure_one()
+        Member = self.env["mailchimp.member"].sudo()
+        subjects, skipped = {}, []
+        for contact in contacts or []:
+            email = normalize_email(contact.email)
+            if not email:
+                skipped.append((contact, self.env._("no valid email address")))
+                continue
+            subjects.setdefault(email, {"mailing_contact_id": contact.id, "email": contact.email})
+        for partner in partners or []:
+            raw = partner.email or partner.parent_id.email
+            email = normalize_email(raw)
+            if not email:
+                skipped.append((partner, self.env._("no valid email address")))
+                continue
+            subjects.setdefault(email, {"email": raw.strip()})
+            subjects[email]["partner_id"] = partner.id
+        if skipped:
+            lines = [
+                f"{rec.email or '-'}: {reason} ({rec.display_name})" for rec, reason in skipped
+            ]
+            previous = (self.push_skipped or "").splitlines()
+            self.sudo().push_skipped = "\n".join((lines + previous)[:200])
+        if not subjects:
+            return Member.browse(), skipped
+        existing = Member.search(
+            [("list_id", "=", self.id), ("email_normalized", "in", list(subjects))]
+        )
+        for binding in existing:
+            vals = {} if only_new else {"need_push": True}
+            links = subjects.pop(binding.email_normalized)
+            for key in ("mailing_contact_id", "partner_id"):
+                if links.get(key) and not binding[key]:
+                    vals[key] = links[key]
+            if vals:
+                binding.write(vals)
+        new = Member.create(
+            [
+                dict(
+                    links,
+                    list_id=self.id,
+                    email_normalized=email,
+                    account_id=self.account_id.id,
+                    company_id=self.company_id.id,
+                    need_push=True,
+                )
+                for email, links in subjects.items()
+            ]
+        )
+        return existing | new, skipped
+
+    def _queue_push(self):
+        """Enqueue one export job per audience that has something to send."""
+        queued = self.browse()
+        for audience in self:
+            if not audience._pushes_anything() or audience.account_id.state != "connected":
+                continue
+            audience.with_delay(
+                channel=JOB_CHANNEL,
+                description=self.env._("Mailchimp: export contacts to %s", audience.name),
+                identity_key=f"mailchimp-push-{audience.id}",
+            )._job_push()
+            queued |= audience
+        return queued
+
+    def _job_push(self):
+        """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
+        next job if more wait. Idempotent: a binding leaves the queue once answered."""
+        self.ensure_one()
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT id FROM mailchimp_list WHERE id = %s FOR UPDATE NOWAIT", (self.id,)
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise RetryableJobError("Another export of this audience runs", seconds=10) from None
+        if not self.exists() or not self.account_id.active:
+            return "skipped: audience or account gone"
+        if not self._pushes_anything():
+            return "skipped: this audience pushes nothing"
+        Member = self.env["mailchimp.member"].sudo()
+        bindings = Member.search(
+            [("list_id", "=", self.id), ("need_push", "=", True)], limit=PUSH_JOB_SIZE, order="id"
+        )
+        if not bindings:
+            return "nothing to export"
+        try:
+            mapping = self._mapping_dict()
+        except UserError as exc:
+            self.sudo().write(
+                {"last_push_result": str(exc), "last_push_date": fields.Datetime.now()}
+            )
+            self.sudo().message_post(body=self.env._("Export stopped: %s", exc))
+            return f"failed: {exc}"
+        client = self.account_id._get_client()
+        try:
+            counts, skipped = bindings._push(client, self._push_options(), mapping)
+        except (
+            mce.MailchimpRateLimited,
+            mce.MailchimpServerError,
+            mce.MailchimpNetworkError,
+        ) as exc:
+            raise RetryableJobError(str(exc), seconds=int(exc.retry_after or 60)) from None
+        except mce.MailchimpError as exc:
+            message = self.account_id._error_message(exc)
+            self.sudo().write(
+                {"last_push_result": message, "last_push_date": fields.Datetime.now()}
+            )
+            return f"failed: {exc}"
+        summary = self.env._(
+            "%(created)s added, %(updated)s updated, %(unsubscribed)s unsubscribed, "
+            "%(errors)s refused, %(skipped)s skipped.",
+            **counts,
+        )
+        if skipped:
+            summary += "\n" + "\n".join(skipped[:50])
+        self.sudo().write({"last_push_result": summary, "last_push_date": fields.Datetime.now()})
+        if Member.search_count([("list_id", "=", self.id), ("need_push", "=", True)], limit=1):
+            self._queue_push()
+        return summary
+
+    @api.model
+    def _cron_push(self):
+        """Hourly: enqueue the export of every audience with bindings waiting (found through
+        the need-push flag's partial index, no scan of the contacts)."""
+        self.env.cr.execute("SELECT DISTINCT list_id FROM mailchimp_member WHERE need_push")
+        audiences = self.browse([row[0] for row in self.env.cr.fetchall()]).exists()
+        return len(audiences._queue_push())
+
+    def action_push_now(self):
+        self.check_access("write")
+        queued = self.sudo()._queue_push()
+        return self._notify_queued_push(queued)
+
+    def _notify_queued_push(self, queued):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp"),
+                "message": self.env._("Export queued for %s audience(s).", len(queued))
+                if queued
+                else self.env._("Nothing to export (check the account and audience options)."),
+                "sticky": False,
+            },
+        }
+
+    def _existing_contacts_to_export(self):
+        """Contacts of the mailing list, not opted out, without a binding yet."""
+        self.ensure_one()
+        if not self.mailing_list_id:
+            return self.env["mailing.contact"]
+        subs = self.env["mailing.subscription"].search(
+            [("list_id", "=", self.mailing_list_id.id), ("opt_out", "=", False)]
+        )
+        contacts = subs.contact_id
+        bound = set(
+            self.env["mailchimp.member"]
+            .search([("list_id", "=", self.id), ("mailing_contact_id", "in", contacts.ids)])
+            .mapped("mailing_contact_id")
+            .ids
+        )
+        return contacts.filtered(lambda c: c.id not in bound and not c.is_blacklisted)
+
+    def action_export_existing(self):
+        """Open the confirmation that says how many contacts would be sent."""
+        self.ensure_one()
+        self.check_access("write")
+        wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailchimp.export.existing",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }

@@ -1,6 +1,22 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import mailchimp_errors as mce
+from ..services.mailchimp_client import subscriber_hash
+from ..services.push_rules import (
+    PUSH_CREATE,
+    PUSH_SKIP,
+    PUSH_UPDATE,
+    LocalContact,
+    decide_push,
+)
+from ..services.sync_rules import normalize_email, parse_mc_datetime
+
+_logger = logging.getLogger(__name__)
 
 STATUSES = [
     ("subscribed", "Subscribed"),
@@ -47,6 +63,14 @@ class MailchimpMember(models.Model):
     synced_last_name = fields.Char(copy=False)
     last_sync_date = fields.Datetime(copy=False)
     sync_error = fields.Text(copy=False)
+    # Odoo -> Mailchimp
+    need_push = fields.Boolean(
+        copy=False, help="Changed in Odoo: sent to Mailchimp by the next export job."
+    )
+    push_reason = fields.Char(
+        string="Last Export", readonly=True, copy=False, help="What the last export did or why not."
+    )
+    last_push_date = fields.Datetime(string="Last Export Date", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -60,3 +84,249 @@ class MailchimpMember(models.Model):
     def _compute_display_name(self):
         for member in self:
             member.display_name = f"{member.email} ({member.list_id.name})"
+
+    def init(self):
+        res = super().init()
+        # the export reads the bindings waiting to be pushed: a small partial index
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS mailchimp_member_need_push_idx "
+            "ON mailchimp_member (list_id) WHERE need_push"
+        )
+        return res
+
+    # ------------------------------------------------------------------
+    # Odoo -> Mailchimp
+    # ------------------------------------------------------------------
+    def _local_contact(self, opted_out_emails):
+        """The push rules' view of this binding: address, values and opt-out."""
+        self.ensure_one()
+        contact, partner = self.mailing_contact_id, self.partner_id
+        if contact:
+            email = contact.email or ""
+        else:
+            # a child contact without its own address uses its parent's (the account holder)
+            email = partner.email or partner.parent_id.email or ""
+        address_partner = partner if partner.street else partner.parent_id
+        values = {
+            "first_name": contact.first_name or False if contact else None,
+            "last_name": contact.last_name or False if contact else None,
+            "name": (contact.name if contact else partner.name) or "",
+            "company_name": (contact.company_name if contact else partner.commercial_company_name)
+            or "",
+            "phone": partner.phone or partner.mobile or "",
+            "country_code": (contact.country_id.code if contact and contact.country_id else None)
+            or partner.country_id.code
+            or None,
+            "country": (contact.country_id.code if contact else partner.country_id.code) or "",
+        }
+        if contact and not contact.first_name and not contact.last_name:
+            values["first_name"] = values["last_name"] = None
+        if address_partner:
+            values["address"] = {
+                "addr1": address_partner.street or "",
+                "addr2": address_partner.street2 or "",
+                "city": address_partner.city or "",
+                "state": address_partner.state_id.code or "",
+                "zip": address_partner.zip or "",
+                "country": address_partner.country_id.code or "",
+            }
+        return LocalContact(
+            email=email,
+            values=values,
+            opted_out=normalize_email(email) in opted_out_emails
+            or self.email_normalized in opted_out_emails,
+            binding_status=self.status or None,
+            binding_email=self.email or "",
+        )
+
+    def _opted_out_emails(self):
+        """Addresses of these bindings that are blacklisted or opted out of the audience's
+        mailing list: one query each."""
+        emails = set(self.mapped("email_normalized"))
+        emails |= {normalize_email(c.email) for c in self.mailing_contact_id if c.email}
+        emails.discard("")
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", list(emails))])
+            .mapped("email")
+        )
+        mailing_lists = self.list_id.mailing_list_id
+        subs = (
+            self.env["mailing.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("list_id", "in", mailing_lists.ids),
+                    ("contact_id", "in", self.mailing_contact_id.ids),
+                    ("opt_out", "=", True),
+                ]
+            )
+        )
+        opted = {normalize_email(s.contact_id.email) for s in subs}
+        return blacklisted | opted
+
+    def _push(self, client, opts, mapping):
+        """Send these bindings (one audience) to Mailchimp: batch subscribe (<= 500 a call)
+        for creates, updates and unsubscribes, one PATCH per changed address. Every binding
+        ends with need_push off and its outcome in push_reason / sync_error. Returns counts."""
+        audience = self.list_id
+        audience.ensure_one()
+        counts = {"created": 0, "updated": 0, "unsubscribed": 0, "skipped": 0, "errors": 0}
+        skipped_lines = []
+        opted_out = self._opted_out_emails()
+        batch, by_email, renames = [], {}, []
+        now = fields.Datetime.now()
+        for binding in self:
+            local = binding._local_contact(opted_out)
+            decision = decide_push(local, opts, mapping)
+            note = "; ".join(decision.warnings)
+            if decision.action == PUSH_SKIP:
+                counts["skipped"] += 1
+                skipped_lines.append(f"{binding.email}: {decision.reason}")
+                binding.write(
+                    {"need_push": False, "push_reason": decision.reason, "last_push_date": now}
+                )
+                continue
+            email = normalize_email(local.email)
+            if decision.old_email:
+                renames.append((binding, email, decision, note))
+                continue
+            item = {"email_address": email, "status": decision.status}
+            if decision.merge_fields:
+                item["merge_fields"] = decision.merge_fields
+            batch.append(item)
+            by_email[email] = (binding, decision, note)
+        if batch:
+            result = client.batch_subscribe(audience.mc_id, batch, update_existing=True)
+            done = result.get("new_members", []) + result.get("updated_members", [])
+            for member in done:
+                email = normalize_email(member.get("email_address"))
+                if email not in by_email:
+                    continue
+                binding, decision, note = by_email.pop(email)
+                binding._record_push(member, decision, note, now)
+                key = {PUSH_CREATE: "created", PUSH_UPDATE: "updated"}.get(
+                    decision.action, "unsubscribed"
+                )
+                counts[key] += 1
+            for error in result.get("errors", []):
+                email = normalize_email(error.get("email_address"))
+                if email not in by_email:
+                    continue
+                binding, decision, note = by_email.pop(email)
+                message = error.get("error") or error.get("field_message") or "refused"
+                counts["errors"] += 1
+                _logger.info(
+                    "Mailchimp audience %s refused %s: %s", audience.mc_id, binding.email, message
+                )
+                binding.write(
+                    {
+                        "need_push": False,
+                        "sync_error": message,
+                        "push_reason": self.env._("Refused by Mailchimp"),
+                        "last_push_date": now,
+                    }
+                )
+            for binding, _decision, _note in by_email.values():  # neither done nor refused
+                binding.write({"need_push": False, "push_reason": "no answer for this address"})
+        for binding, email, decision, note in renames:
+            counts[binding._push_rename(client, email, decision, note, now)] += 1
+        return counts, skipped_lines
+
+    def _record_push(self, member, decision, note, now):
+        contact = self.mailing_contact_id
+        vals = {
+            "need_push": False,
+            "sync_error": False,
+            "push_reason": note or decision.reason,
+            "last_push_date": now,
+            "status": member.get("status") or decision.status,
+            "subscriber_hash": member.get("id") or self.subscriber_hash,
+            "last_changed": parse_mc_datetime(member.get("last_changed")) or self.last_changed,
+            "merge_values": member.get("merge_fields") or self.merge_values,
+            "mc_web_id": str(member.get("web_id") or self.mc_web_id or ""),
+            "mc_contact_id": member.get("contact_id") or self.mc_contact_id,
+            "mc_unique_email_id": member.get("unique_email_id") or self.mc_unique_email_id,
+        }
+        if contact:
+            vals["synced_first_name"] = contact.first_name or ""
+            vals["synced_last_name"] = contact.last_name or ""
+        self.write(vals)
+
+    def _push_rename(self, client, email, decision, note, now):
+        """The address changed in Odoo: update the member under its old hash."""
+        clash = self.search(
+            [
+                ("list_id", "=", self.list_id.id),
+                ("email_normalized", "=", email),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        if clash:
+            self.write(
+                {
+                    "need_push": False,
+                    "push_reason": self.env._("%s is already a member of this audience", email),
+                    "last_push_date": now,
+                }
+            )
+            return "skipped"
+        body = {"email_address": email}
+        if decision.merge_fields:
+            body["merge_fields"] = decision.merge_fields
+        try:
+            member = client.patch(
+                f"/lists/{self.list_id.mc_id}/members/{subscriber_hash(decision.old_email)}",
+                json=body,
+            )
+        except (mce.MailchimpRateLimited, mce.MailchimpServerError, mce.MailchimpNetworkError):
+            raise
+        except mce.MailchimpError as exc:
+            self.write(
+                {
+                    "need_push": False,
+                    "sync_error": exc.detail or exc.title or str(exc),
+                    "push_reason": self.env._("Refused by Mailchimp"),
+                    "last_push_date": now,
+                }
+            )
+            return "errors"
+        self.write({"email": email, "email_normalized": email})
+        self._record_push(member, decision, note, now)
+        return "updated"
+
+    def action_resubscribe_pending(self):
+        """Explicit user action: ask Mailchimp to send an opt-in confirmation (status
+        pending) to an unsubscribed member. Cleaned, archived or erased members cannot."""
+        for binding in self:
+            if binding.status in ("subscribed", "pending"):
+                continue
+            if binding.status != "unsubscribed":
+                raise UserError(
+                    self.env._(
+                        "%(email)s is %(status)s in Mailchimp and cannot be re-subscribed.",
+                        email=binding.email,
+                        status=binding.status or self.env._("not a member"),
+                    )
+                )
+            binding.list_id.check_access("write")
+            account = binding.list_id.account_id
+            client = account._get_client()
+            try:
+                member = client.patch(
+                    f"/lists/{binding.list_id.mc_id}/members/{subscriber_hash(binding.email)}",
+                    json={"status": "pending"},
+                )
+            except mce.MailchimpError as exc:
+                raise UserError(account._error_message(exc)) from None
+            binding.sudo().write(
+                {
+                    "status": member.get("status") or "pending",
+                    "last_changed": parse_mc_datetime(member.get("last_changed")),
+                    "sync_error": False,
+                    "push_reason": self.env._("Re-subscription requested (pending)"),
+                }
+            )
+        return True

@@ -1,6 +1,6 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .mailchimp_membership_mixin import ensure_email_normalized_index
 
@@ -18,3 +18,56 @@ class MailingContact(models.Model):
         res = super().init()
         ensure_email_normalized_index(self)
         return res
+
+    #: changes of these fields are exported (when the audience pushes fields)
+    _mailchimp_push_fields = frozenset(
+        {"name", "first_name", "last_name", "email", "company_name", "country_id"}
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        contacts = super().create(vals_list)
+        # list_ids writes the subscription table directly (no mailing.subscription.create)
+        contacts._mailchimp_mark_subscriptions()
+        return contacts
+
+    def write(self, vals):
+        res = super().write(vals)
+        if self._mailchimp_push_fields.intersection(vals):
+            self._mailchimp_mark_changed()
+        if "list_ids" in vals or "subscription_ids" in vals:
+            self._mailchimp_mark_subscriptions()
+        return res
+
+    def _mailchimp_mark_subscriptions(self):
+        if self.env.context.get("mailchimp_no_push") or not self:
+            return
+        self.env.flush_all()
+        # list_ids and subscription_ids share a table: the cache of one misses the other
+        self.invalidate_recordset(["subscription_ids", "list_ids"])
+        self.subscription_ids._mailchimp_mark()
+
+    def _mailchimp_mark_changed(self):
+        if self.env.context.get("mailchimp_no_push") or not self.ids:
+            return
+        self.env["mailchimp.member"].sudo().search(
+            [
+                ("mailing_contact_id", "in", self.ids),
+                ("list_id.push_fields", "=", True),
+                ("list_id.account_id.auto_update_contact", "=", True),
+            ]
+        ).write({"need_push": True})
+
+    def action_mailchimp_export(self):
+        """Server action "Export to Mailchimp": bind these contacts in the audiences of their
+        mailing lists that push new records, and queue the exports."""
+        audiences = (
+            self.env["mailchimp.list"]
+            .sudo()
+            .search([("mailing_list_id", "in", self.list_ids.ids), ("push_new", "=", True)])
+        )
+        for audience in audiences:
+            members = self.filtered(lambda c, a=audience: a.mailing_list_id in c.list_ids)
+            audience._bind_for_push(contacts=members)
+        queued = audiences._queue_push()
+        return queued._notify_queued_push(queued)

@@ -18,3 +18,50 @@ class ResPartner(models.Model):
         res = super().init()
         ensure_email_normalized_index(self)
         return res
+
+    _mailchimp_push_fields = frozenset(
+        {
+            "name",
+            "email",
+            "phone",
+            "mobile",
+            "street",
+            "street2",
+            "city",
+            "state_id",
+            "zip",
+            "country_id",
+            "parent_id",
+        }
+    )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if self._mailchimp_push_fields.intersection(vals):
+            self._mailchimp_mark_changed()
+        return res
+
+    def _mailchimp_mark_changed(self):
+        if self.env.context.get("mailchimp_no_push") or not self.ids:
+            return
+        # the partner's own bindings, and those of the contacts that use its data
+        self.env["mailchimp.member"].sudo().search(
+            [
+                ("partner_id", "in", self.ids),
+                ("list_id.push_fields", "=", True),
+                ("list_id.account_id.auto_update_contact", "=", True),
+            ]
+        ).write({"need_push": True})
+
+    def action_mailchimp_export(self):
+        """Server action "Export to Mailchimp": bind these partners in the audience that
+        pushes new records (one per account) and queue the exports."""
+        audiences = (
+            self.env["mailchimp.list"]
+            .sudo()
+            .search([("push_new", "=", True), ("account_id.push_contacts", "=", True)])
+        )
+        for audience in audiences:
+            audience._bind_for_push(partners=self)
+        queued = audiences._queue_push()
+        return queued._notify_queued_push(queued)

@@ -135,15 +135,21 @@ def decide_push(local, opts, mapping):
     status = local.binding_status
     if status in NOTHING_TO_PUSH:
         return PushDecision(PUSH_SKIP, f"{status} in Mailchimp: never sent again")
+    fields, warnings = merge_fields(local.values, mapping)
     if local.opted_out:
-        if status in ("subscribed", "pending") and opts.push_unsubscribes:
-            return PushDecision(PUSH_UNSUBSCRIBE, "opted out in Odoo", status="unsubscribed")
         if status is None:
             return PushDecision(PUSH_SKIP, "opted out or blacklisted in Odoo: not added")
-        if status == "unsubscribed":
-            return PushDecision(PUSH_SKIP, "already unsubscribed in Mailchimp")
-        return PushDecision(PUSH_SKIP, "unsubscribes are not pushed for this audience")
-    fields, warnings = merge_fields(local.values, mapping)
+        if status in ("subscribed", "pending"):
+            if not opts.push_unsubscribes:
+                return PushDecision(PUSH_SKIP, "unsubscribes are not pushed for this audience")
+            return PushDecision(
+                PUSH_UNSUBSCRIBE,
+                "opted out in Odoo",
+                status="unsubscribed",
+                merge_fields=fields if opts.push_fields else {},
+                warnings=warnings,
+            )
+        # already unsubscribed (or transactional) in Mailchimp: fields only, status kept
     if status is None:
         if not opts.push_new:
             return PushDecision(PUSH_SKIP, "new records are not pushed for this audience")

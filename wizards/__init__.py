@@ -1,1 +1,1 @@
-from . import mailchimp_campaign_track, mailchimp_operation
+from . import mailchimp_campaign_track, mailchimp_export_existing, mailchimp_operation

@@ -1,0 +1,34 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+
+class MailBlacklist(models.Model):
+    _inherit = "mail.blacklist"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        entries = super().create(vals_list)
+        entries._mailchimp_mark()
+        return entries
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("active") or "email" in vals:
+            self._mailchimp_mark()
+        return res
+
+    def _mailchimp_mark(self):
+        """A blacklisted address is unsubscribed from the audiences that push unsubscribes."""
+        if self.env.context.get("mailchimp_no_push"):
+            return
+        emails = [entry.email for entry in self if entry.active and entry.email]
+        if not emails:
+            return
+        self.env["mailchimp.member"].sudo().search(
+            [
+                ("email_normalized", "in", emails),
+                ("list_id.push_unsubscribes", "=", True),
+                ("status", "in", ("subscribed", "pending")),
+            ]
+        ).write({"need_push": True})

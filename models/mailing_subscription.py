@@ -1,0 +1,53 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class MailingSubscription(models.Model):
+    _inherit = "mailing.subscription"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        subscriptions = super().create(vals_list)
+        subscriptions._mailchimp_mark()
+        return subscriptions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "opt_out" in vals or "list_id" in vals:
+            self._mailchimp_mark()
+        return res
+
+    def _mailchimp_mark(self):
+        """A contact joining an audience's mailing list (after its 'sync from' date) becomes a
+        binding waiting for export; an opt-out marks the binding for an unsubscribe."""
+        if self.env.context.get("mailchimp_no_push") or not self:
+            return
+        audiences = (
+            self.env["mailchimp.list"]
+            .sudo()
+            .search(
+                [
+                    ("mailing_list_id", "in", self.list_id.ids),
+                    ("account_id.push_contacts", "=", True),
+                    "|",
+                    "|",
+                    ("push_new", "=", True),
+                    ("push_unsubscribes", "=", True),
+                    ("push_fields", "=", True),
+                ]
+            )
+        )
+        now = fields.Datetime.now()
+        for audience in audiences:
+            subs = self.filtered(lambda s, a=audience: s.list_id == a.mailing_list_id)
+            if audience.push_new and (not audience.sync_from or audience.sync_from <= now):
+                audience._bind_for_push(
+                    contacts=subs.filtered(lambda s: not s.opt_out).contact_id, only_new=True
+                )
+            if audience.push_unsubscribes:
+                opted = subs.filtered("opt_out").contact_id
+                if opted:
+                    self.env["mailchimp.member"].sudo().search(
+                        [("list_id", "=", audience.id), ("mailing_contact_id", "in", opted.ids)]
+                    ).write({"need_push": True})

@@ -1,0 +1,48 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class MailchimpExportExisting(models.TransientModel):
+    """One-off export of the contacts that existed before pushes were turned on: says how
+    many would be sent, sends them on confirmation."""
+
+    _name = "mailchimp.export.existing"
+    _description = "Mailchimp: Export Existing Contacts"
+
+    list_id = fields.Many2one("mailchimp.list", string="Audience", required=True, readonly=True)
+    contact_count = fields.Integer(compute="_compute_counts", string="Contacts to Send")
+    result = fields.Text(readonly=True)
+
+    @api.depends("list_id")
+    def _compute_counts(self):
+        for wizard in self:
+            wizard.contact_count = len(wizard.list_id._existing_contacts_to_export())
+
+    def action_confirm(self):
+        self.ensure_one()
+        audience = self.list_id
+        audience.check_access("write")
+        contacts = audience._existing_contacts_to_export()
+        bindings, skipped = audience.sudo()._bind_for_push(contacts=contacts)
+        queued = audience.sudo()._queue_push()
+        lines = [
+            self.env._(
+                "%(count)s contact(s) queued for export to %(audience)s.",
+                count=len(bindings),
+                audience=audience.name,
+            )
+        ]
+        if not queued:
+            lines.append(self.env._("Nothing was queued: check the account and audience options."))
+        lines += [
+            f"{record.display_name} ({record.email or '-'}): {reason}" for record, reason in skipped
+        ]
+        self.result = "\n".join(lines)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
