@@ -373,7 +373,7 @@ class MailchimpList(models.Model):
                 by_email[email].write(vals)
                 counts["updated"] += 1
         if new_bindings:
-            env["mailchimp.member"].create(new_bindings)
+            env["mailchimp.member"].with_context(mailchimp_defaults_cache={}).create(new_bindings)
         audience._pull_unsubscribes(remotes, decisions, contacts)
         return counts
 

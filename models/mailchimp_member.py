@@ -80,6 +80,18 @@ class MailchimpMember(models.Model):
         ),
     ]
 
+    @api.model
+    def default_get(self, fields_list):
+        """Bulk creates (a page of 1,000 imported members) ask the same defaults once: with
+        ``mailchimp_defaults_cache`` in the context the answer is computed once per batch."""
+        cache = self.env.context.get("mailchimp_defaults_cache")
+        if cache is None:
+            return super().default_get(fields_list)
+        key = tuple(fields_list)
+        if key not in cache:
+            cache[key] = super().default_get(fields_list)
+        return dict(cache[key])
+
     @api.depends("email", "list_id.name")
     def _compute_display_name(self):
         for member in self:
