@@ -12,15 +12,13 @@ figures); then it is never polled again. Each report fetch reads the recipients'
 import logging
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
+from .job_tools import lock_for_job
 
 _logger = logging.getLogger(__name__)
 
@@ -450,16 +448,7 @@ class MailchimpCampaign(models.Model):
             )._job_fetch_activity_page(phase, offset)
 
     def _lock(self):
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM mailchimp_campaign WHERE id = %s FOR UPDATE NOWAIT",
-                    (self.id,),
-                )
-        except psycopg2.errors.LockNotAvailable:
-            raise RetryableJobError(
-                "Another worker is reading this campaign", seconds=10, ignore_retry=True
-            ) from None
+        lock_for_job(self, "Another worker is reading this campaign")
 
     def _activity_params(self, phase, offset):
         endpoint, key = ACTIVITY_PHASES[phase]

@@ -4,12 +4,10 @@ import logging
 import re
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize, mute_logger
+from odoo.tools import email_normalize
 
 from ..services import mailchimp_errors as mce
 from ..services.push_rules import PushOptions
@@ -22,6 +20,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
+from .job_tools import lock_for_job
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -666,13 +665,7 @@ class MailchimpList(models.Model):
         """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
         next job if more wait. Idempotent: a binding leaves the queue once answered."""
         self.ensure_one()
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM mailchimp_list WHERE id = %s FOR UPDATE NOWAIT", (self.id,)
-                )
-        except psycopg2.errors.LockNotAvailable:
-            raise RetryableJobError("Another export of this audience runs", seconds=10) from None
+        lock_for_job(self, "Another export of this audience runs")
         if not self.exists() or not self.account_id.active:
             return "skipped: audience or account gone"
         if not self._pushes_anything():

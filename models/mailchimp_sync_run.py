@@ -11,14 +11,12 @@ at most the page in flight and a re-run of a page job is a no-op.
 import logging
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.tools import mute_logger
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime
+from .job_tools import lock_for_job
 
 _logger = logging.getLogger(__name__)
 
@@ -82,16 +80,7 @@ class MailchimpSyncRun(models.Model):
             )._job_import_page(run.next_offset)
 
     def _lock(self):
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM mailchimp_sync_run WHERE id = %s FOR UPDATE NOWAIT",
-                    (self.id,),
-                )
-        except psycopg2.errors.LockNotAvailable:
-            raise RetryableJobError(
-                "Another worker is importing this page", seconds=10, ignore_retry=True
-            ) from None
+        lock_for_job(self, "Another worker is importing this page")
 
     def _job_import_page(self, offset):
         """Import one page of members; idempotent (re-running it changes nothing)."""

@@ -1,0 +1,24 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Helpers shared by the Mailchimp jobs (no model here)."""
+
+import psycopg2
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.tools import SQL, mute_logger
+
+
+def lock_for_job(record, busy_message):
+    """Lock ``record``'s row for the job in flight (NOWAIT). When another worker holds it,
+    queue_job tries again in 10 seconds, without counting a retry."""
+    try:
+        with mute_logger("odoo.sql_db"), record.env.cr.savepoint():
+            record.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT",
+                    SQL.identifier(record._table),
+                    record.id,
+                )
+            )
+    except psycopg2.errors.LockNotAvailable:
+        raise RetryableJobError(busy_message, seconds=10, ignore_retry=True) from None
