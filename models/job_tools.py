@@ -8,6 +8,11 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL, mute_logger
 
 
+def retry_later(exc):
+    """The job error that makes queue_job retry after Mailchimp's wait (429) or a minute."""
+    return RetryableJobError(str(exc), seconds=int(exc.retry_after or 60))
+
+
 def lock_for_job(record, busy_message):
     """Lock ``record``'s row for the job in flight (NOWAIT). When another worker holds it,
     queue_job tries again in 10 seconds, without counting a retry."""

@@ -13,12 +13,11 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
-from .job_tools import lock_for_job
+from .job_tools import lock_for_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -75,16 +74,10 @@ ACTIVITY_PHASES = {
     "activity": ("email-activity", "emails"),
     "unsubscribed": ("unsubscribed", "unsubscribes"),
 }
-RETRYABLE = (mce.MailchimpRateLimited, mce.MailchimpServerError, mce.MailchimpNetworkError)
 
 
 def _fields_param(key, names):
     return ",".join([f"{key}.{name}" for name in names] + ["total_items"])
-
-
-def _retry(exc):
-    """The job error that makes queue_job retry after Mailchimp's wait (429) or a minute."""
-    return RetryableJobError(str(exc), seconds=int(exc.retry_after or 60))
 
 
 class MailchimpCampaign(models.Model):
@@ -370,8 +363,8 @@ class MailchimpCampaign(models.Model):
         client = self.account_id._get_client()
         try:
             self._fetch_report(client)
-        except RETRYABLE as exc:
-            raise _retry(exc) from None
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
         except mce.MailchimpError as exc:
             self._record_error(exc)
             return f"failed: {exc}"
@@ -476,8 +469,8 @@ class MailchimpCampaign(models.Model):
         path, key, params = self._activity_params(phase, offset)
         try:
             page = self.account_id._get_client().get(path, params=params)
-        except RETRYABLE as exc:
-            raise _retry(exc) from None
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
         except mce.MailchimpError as exc:
             self.write({"activity_state": "idle"})
             self._record_error(exc)
@@ -570,8 +563,8 @@ class MailchimpCampaign(models.Model):
                 )
             except mce.MailchimpNotFound:
                 gone |= campaign
-            except RETRYABLE as exc:
-                raise _retry(exc) from None
+            except mce.RETRYABLE_ERRORS as exc:
+                raise retry_later(exc) from None
         refreshed = self._upsert(account, client, remotes)
         if gone:
             # deleted in Mailchimp: stop polling, keep the record

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
@@ -20,7 +19,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
-from .job_tools import lock_for_job
+from .job_tools import lock_for_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -242,20 +241,24 @@ class MailchimpList(models.Model):
         runs = self._start_member_import(full=True)
         return self._notify_queued(runs)
 
+    def _notification(self, message, kind=None, close=False):
+        """The toast a Mailchimp button answers with (``close``: and the dialog it came from)."""
+        params = {"title": self.env._("Mailchimp"), "message": message}
+        if kind:
+            params["type"] = kind
+        if close:
+            params["next"] = {"type": "ir.actions.act_window_close"}
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
     def _notify_queued(self, runs):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp"),
-                "message": self.env._(
-                    "%s member import(s) queued; contacts appear as the pages are processed.",
-                    len(runs),
-                ),
-                "type": "info",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self._notification(
+            self.env._(
+                "%s member import(s) queued; contacts appear as the pages are processed.",
+                len(runs),
+            ),
+            kind="info",
+            close=True,
+        )
 
     def _start_member_import(self, full=False):
         """Start (or resume) one member import per audience; return the runs."""
@@ -687,12 +690,8 @@ class MailchimpList(models.Model):
         client = self.account_id._get_client()
         try:
             counts, skipped = bindings._push(client, self._push_options(), mapping)
-        except (
-            mce.MailchimpRateLimited,
-            mce.MailchimpServerError,
-            mce.MailchimpNetworkError,
-        ) as exc:
-            raise RetryableJobError(str(exc), seconds=int(exc.retry_after or 60)) from None
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
         except mce.MailchimpError as exc:
             message = self.account_id._error_message(exc)
             self.sudo().write(
@@ -725,17 +724,11 @@ class MailchimpList(models.Model):
         return self._notify_queued_push(queued)
 
     def _notify_queued_push(self, queued):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp"),
-                "message": self.env._("Export queued for %s audience(s).", len(queued))
-                if queued
-                else self.env._("Nothing to export (check the account and audience options)."),
-                "sticky": False,
-            },
-        }
+        return self._notification(
+            self.env._("Export queued for %s audience(s).", len(queued))
+            if queued
+            else self.env._("Nothing to export (check the account and audience options).")
+        )
 
     def _existing_contacts_to_export(self):
         """Contacts of the mailing list, not opted out, without a binding yet."""

@@ -293,8 +293,8 @@ class MailchimpMember(models.Model):
                 f"/lists/{self.list_id.mc_id}/members/{subscriber_hash(decision.old_email)}",
                 json=body,
             )
-        except (mce.MailchimpRateLimited, mce.MailchimpServerError, mce.MailchimpNetworkError):
-            raise
+        except mce.RETRYABLE_ERRORS:
+            raise  # the job retries later; everything else is this member's own refusal
         except mce.MailchimpError as exc:
             self.write(
                 {

@@ -52,6 +52,19 @@ class MailchimpMembershipMixin(models.AbstractModel):
         action["domain"] = [(self._mailchimp_member_field, "=", self.id)]
         return action
 
+    def _mailchimp_mark_changed(self):
+        """A synced field changed in Odoo: the memberships of these records in audiences that
+        push fields wait for the next export (never while the import itself writes)."""
+        if self.env.context.get("mailchimp_no_push") or not self.ids:
+            return
+        self.env["mailchimp.member"].sudo().search(
+            [
+                (self._mailchimp_member_field, "in", self.ids),
+                ("list_id.push_fields", "=", True),
+                ("list_id.account_id.auto_update_contact", "=", True),
+            ]
+        ).write({"need_push": True})
+
     def _compute_mailchimp_activity_count(self):
         # the activity row carries the same field names as the member binding
         field = self._mailchimp_member_field

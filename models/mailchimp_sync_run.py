@@ -12,11 +12,10 @@ import logging
 from datetime import timedelta
 
 from odoo import fields, models
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime
-from .job_tools import lock_for_job
+from .job_tools import lock_for_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -94,12 +93,8 @@ class MailchimpSyncRun(models.Model):
             if not self.until:
                 self._start(client)
             page = client.get(f"/lists/{audience.mc_id}/members", params=self._page_params(offset))
-        except (
-            mce.MailchimpRateLimited,
-            mce.MailchimpServerError,
-            mce.MailchimpNetworkError,
-        ) as exc:
-            raise RetryableJobError(str(exc), seconds=int(exc.retry_after or 60)) from None
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
         except mce.MailchimpError as exc:
             message = audience._record_sync_error(exc)
             self.write(

@@ -47,17 +47,6 @@ class MailingContact(models.Model):
         self.invalidate_recordset(["subscription_ids", "list_ids"])
         self.subscription_ids._mailchimp_mark()
 
-    def _mailchimp_mark_changed(self):
-        if self.env.context.get("mailchimp_no_push") or not self.ids:
-            return
-        self.env["mailchimp.member"].sudo().search(
-            [
-                ("mailing_contact_id", "in", self.ids),
-                ("list_id.push_fields", "=", True),
-                ("list_id.account_id.auto_update_contact", "=", True),
-            ]
-        ).write({"need_push": True})
-
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these contacts in the audiences of their
         mailing lists that push new records, and queue the exports."""

@@ -41,18 +41,6 @@ class ResPartner(models.Model):
             self._mailchimp_mark_changed()
         return res
 
-    def _mailchimp_mark_changed(self):
-        if self.env.context.get("mailchimp_no_push") or not self.ids:
-            return
-        # the partner's own bindings, and those of the contacts that use its data
-        self.env["mailchimp.member"].sudo().search(
-            [
-                ("partner_id", "in", self.ids),
-                ("list_id.push_fields", "=", True),
-                ("list_id.account_id.auto_update_contact", "=", True),
-            ]
-        ).write({"need_push": True})
-
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these partners in the audience that
         pushes new records (one per account) and queue the exports."""

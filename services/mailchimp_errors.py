@@ -111,6 +111,9 @@ class MailchimpTimeout(MailchimpNetworkError):
     code = "timeout"
 
 
+#: errors that go away by waiting: a job meeting one is retried later, never failed
+RETRYABLE_ERRORS = (MailchimpRateLimited, MailchimpServerError, MailchimpNetworkError)
+
 TITLE_CLASSES = {
     "member exists": MailchimpMemberExists,
     "member in compliance state": MailchimpComplianceError,
