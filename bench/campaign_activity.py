@@ -6,37 +6,20 @@ activity rows stored; then a no-change refresh (incremental) and a full re-read 
 store nothing new.
 Reads BENCH_EMULATOR_URL, BENCH_KEY, BENCH_CAMPAIGN, BENCH_SEEDED_ROWS from the environment.
 """
-# ruff: noqa: F821  (env is given by odoo shell)
+# ruff: noqa: F821  (env is given by odoo shell; URL, KEY, emulator_requests and
+# run_all_jobs by bench/_shell_helpers.py, fed to the shell first)
 
-import json
 import os
 import time
-import urllib.request
 
 import psutil
 
-URL = os.environ["BENCH_EMULATOR_URL"]
-KEY = os.environ["BENCH_KEY"]
 CAMPAIGN = os.environ["BENCH_CAMPAIGN"]
 SEEDED = int(os.environ["BENCH_SEEDED_ROWS"])
 
 
-def emulator_requests():
-    with urllib.request.urlopen(f"{URL}/_emulator/requests") as response:
-        return json.load(response)["requests"]
-
-
 def count_calls(calls, contains=None):
     return sum(1 for call in calls if contains is None or contains in call["path"])
-
-
-def run_all_jobs():
-    ran = 0
-    while True:
-        done = env["queue.job"]._mailchimp_run_pending()
-        ran += done
-        if not done:
-            return ran
 
 
 def timed(label, func):

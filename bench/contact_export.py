@@ -4,37 +4,20 @@ Prints: the write calls, wall time and peak RSS growth of the export of BENCH_CO
 mailing contacts to an empty emulator audience, and the figures of a no-change hourly run
 (API writes, wall time). Reads BENCH_EMULATOR_URL, BENCH_KEY, BENCH_CONTACTS.
 """
-# ruff: noqa: F821  (env is given by odoo shell)
+# ruff: noqa: F821  (env is given by odoo shell; URL, KEY, emulator_requests and
+# run_all_jobs by bench/_shell_helpers.py, fed to the shell first)
 
-import json
 import os
 import resource
 import time
-import urllib.request
 
 import psutil
 
-URL = os.environ["BENCH_EMULATOR_URL"]
-KEY = os.environ["BENCH_KEY"]
 CONTACTS = int(os.environ["BENCH_CONTACTS"])
-
-
-def emulator_requests():
-    with urllib.request.urlopen(f"{URL}/_emulator/requests") as response:
-        return json.load(response)["requests"]
 
 
 def writes(calls):
     return sum(1 for c in calls if c["method"] in ("POST", "PUT", "PATCH", "DELETE"))
-
-
-def run_all_jobs():
-    ran = 0
-    while True:
-        done = env["queue.job"]._mailchimp_run_pending()
-        ran += done
-        if not done:
-            return ran
 
 
 account = env["mailchimp.account"].create(

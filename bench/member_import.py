@@ -6,24 +6,16 @@ subscription) made by a bare batched ORM create with tracking and chatter loggin
 baseline); peak RSS growth of the import; and the no-change incremental re-sync figures.
 Reads BENCH_EMULATOR_URL, BENCH_KEY, BENCH_MEMBERS from the environment.
 """
-# ruff: noqa: F821  (env is given by odoo shell)
+# ruff: noqa: F821  (env is given by odoo shell; URL, KEY, emulator_requests and
+# run_all_jobs by bench/_shell_helpers.py, fed to the shell first)
 
-import json
 import os
 import resource
 import time
-import urllib.request
 
 import psutil
 
-URL = os.environ["BENCH_EMULATOR_URL"]  # http://127.0.0.1:PORT
-KEY = os.environ["BENCH_KEY"]
 MEMBERS = int(os.environ["BENCH_MEMBERS"])
-
-
-def emulator_requests():
-    with urllib.request.urlopen(f"{URL}/_emulator/requests") as response:
-        return json.load(response)["requests"]
 
 
 def count_calls(calls, method=None, contains=None):
@@ -41,15 +33,6 @@ def rss_mb():
 
 def maxrss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_all_jobs():
-    ran = 0
-    while True:
-        done = env["queue.job"]._mailchimp_run_pending()
-        ran += done
-        if not done:
-            return ran
 
 
 account = env["mailchimp.account"].create(
