@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from .reports import aggregates
 from .util import as_ts_string, fmt_ts, not_found, parse_ts, short_hash
+from .util import locked as _locked
 
 CAMPAIGN_STATUSES = (
     "save",
@@ -29,16 +30,6 @@ DEFAULT_HTML = (
     '<div mc:edit="footer"><a href="*|UNSUB|*">Unsubscribe</a></div></body></html>'
 )
 _SECTION_RE = re.compile(r'mc:edit="([\w-]+)"[^>]*>(.*?)</div>', re.S)
-
-
-def _locked(func):
-    def wrapper(self, *args, **kwargs):
-        with self.lock:
-            return func(self, *args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
 
 
 class CampaignMixin:

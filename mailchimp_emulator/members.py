@@ -17,6 +17,9 @@ from .util import (
     ts_ceil,
     ts_floor,
 )
+from .util import (
+    locked as _locked,
+)
 
 SETTABLE_STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transactional")
 ALL_STATUSES = SETTABLE_STATUSES + ("archived",)
@@ -68,16 +71,6 @@ LAST_NAMES = (
 )
 SEED_BASE = datetime(2024, 1, 1, tzinfo=UTC)
 SIMPLE_FIELDS = ("language", "vip", "ip_signup", "ip_opt")
-
-
-def _locked(func):
-    def wrapper(self, *args, **kwargs):
-        with self.lock:
-            return func(self, *args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
 
 
 def copy_member(m):

@@ -148,17 +148,22 @@ def email_activity(state, camp, query):
 
     def render(row):
         h, entry, acts = row
-        activity = []
-        for e in acts:
-            item = {"action": e["action"], "timestamp": e["timestamp"], "ip": e["ip"]}
-            if e["action"] == "bounce":
-                item["type"] = e["type"]
-            if e["action"] == "click":
-                item["url"] = e["url"]
-            activity.append(item)
-        return dict(base, email_id=h, email_address=entry["email"], activity=activity)
+        return dict(base, email_id=h, email_address=entry["email"], activity=_activity_items(acts))
 
     return page(query, "emails", rows, render, {"campaign_id": camp["info"]["id"]})
+
+
+def _activity_items(events):
+    """One recipient's events as /email-activity shows them (type of a bounce, url of a click)."""
+    items = []
+    for e in events:
+        item = {"action": e["action"], "timestamp": e["timestamp"], "ip": e["ip"]}
+        if e["action"] == "bounce":
+            item["type"] = e["type"]
+        if e["action"] == "click":
+            item["url"] = e["url"]
+        items.append(item)
+    return items
 
 
 def email_activity_one(state, camp, subscriber):
@@ -167,14 +172,7 @@ def email_activity_one(state, camp, subscriber):
     if entry is None:
         return None
     base, _ = _ctx(state, camp)
-    activity = []
-    for e in agg["by_hash"].get(subscriber, []):
-        item = {"action": e["action"], "timestamp": e["timestamp"], "ip": e["ip"]}
-        if e["action"] == "bounce":
-            item["type"] = e["type"]
-        if e["action"] == "click":
-            item["url"] = e["url"]
-        activity.append(item)
+    activity = _activity_items(agg["by_hash"].get(subscriber, []))
     return dict(base, email_id=subscriber, email_address=entry["email"], activity=activity)
 
 

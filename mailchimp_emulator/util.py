@@ -15,6 +15,18 @@ _EMAIL_RE = re.compile(
 )
 
 
+def locked(func):
+    """Method decorator: run it holding the state's lock (``self.lock``)."""
+
+    def wrapper(self, *args, **kwargs):
+        with self.lock:
+            return func(self, *args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
 def subscriber_hash(email):
     """Mailchimp's member id: md5 hex digest of the lower-cased email address."""
     return hashlib.md5(email.strip().lower().encode("utf-8")).hexdigest()
