@@ -2,12 +2,16 @@
 # shellcheck shell=bash
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# The Python to use: $PYTHON, else the first python3 that imports Odoo 18 (PATH first, then the
-# usual pyenv / local installs, so a CI with a bare PATH still finds it), else one with pytest.
+# The private environment that scripts/setup-odoo prepares (same default as there).
+MC_ENV=${MC_ENV_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/mailchimp_connector}
+case "$MC_ENV" in /*) ;; *) MC_ENV="$ROOT/$MC_ENV" ;; esac
+# The Python to use: $PYTHON, else the first python3 that imports Odoo 18 (the private
+# environment of scripts/setup-odoo first, then PATH, then the usual pyenv / local installs, so
+# a CI with a bare PATH still finds it), else one with pytest.
 pick_python() {
     if [ -n "${PYTHON:-}" ]; then echo "$PYTHON"; return; fi
-    local candidates=() c
-    mapfile -t candidates < <(type -ap python3 2>/dev/null)
+    local candidates=("$MC_ENV/venv/bin/python") c
+    mapfile -t -O 1 candidates < <(type -ap python3 2>/dev/null)
     candidates+=("${HOME:-/root}/.pyenv/shims/python3" /root/.pyenv/shims/python3
                  /usr/local/bin/python3 /usr/bin/python3)
     for c in "${candidates[@]}"; do
@@ -20,6 +24,18 @@ pick_python() {
     echo python3
 }
 PY=$(pick_python)
+
+# No Odoo 18 found: let scripts/setup-odoo prepare the private environment (it needs ODOO_SRC,
+# a cached source, or Odoo's repository), then use its python. MC_NO_SETUP=1 skips this.
+ensure_odoo() {
+    [ -n "${ODOO_BIN:-}" ] && return 0
+    "$PY" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' >/dev/null 2>&1 && return 0
+    [ "${MC_NO_SETUP:-0}" = 1 ] && return 1
+    local vpy
+    vpy=$(bash "$ROOT/scripts/setup-odoo" | tail -n 1) || return 1
+    [ -x "$vpy" ] || return 1
+    PY=$vpy
+}
 WORK=${MC_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mailchimp_connector.XXXXXX")}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -32,6 +48,7 @@ free_port() {
 # Odoo is found through ODOO_BIN (a path to odoo-bin) or `import odoo` in $PY.
 find_odoo() {
     ODOO_ADDONS=""
+    ensure_odoo || true
     if [ -n "${ODOO_BIN:-}" ]; then
         [ -e "$ODOO_BIN" ] || { log "ODOO_BIN=$ODOO_BIN does not exist"; return 1; }
         ODOO_CMD=("$PY" "$ODOO_BIN")
