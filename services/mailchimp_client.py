@@ -6,7 +6,6 @@ never retries another 4xx. Errors are the classes of :mod:`.mailchimp_errors`.
 """
 
 import email.utils
-import hashlib
 import logging
 import random
 import re
@@ -16,16 +15,12 @@ from datetime import UTC, datetime
 import requests
 
 from . import mailchimp_errors as mce
+from .identity import subscriber_hash  # noqa: F401 (one definition, re-exported)
 
 _DC_RE = re.compile(r"^[a-z]+[0-9]+$")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_PAGE = 1000
 BATCH_LIMIT = 500
-
-
-def subscriber_hash(email):
-    """Mailchimp's member id: md5 of the lower-cased address."""
-    return hashlib.md5((email or "").strip().lower().encode("utf-8")).hexdigest()  # noqa: S324
 
 
 def parse_api_key(api_key):
@@ -85,6 +80,7 @@ class MailchimpClient:
         self.stats = {"requests": 0, "retries": 0}
         #: Mailchimp's clock (naive UTC) at the last answer, from its Date header
         self.last_server_time = None
+        self.clock_offset = None
 
     def __repr__(self):
         return f"<MailchimpClient {self.base_url}>"
@@ -126,6 +122,11 @@ class MailchimpClient:
         except (TypeError, ValueError):
             return
         self.last_server_time = parsed.astimezone(UTC).replace(tzinfo=None)
+        # Mailchimp's clock minus ours (whole seconds in the header): what an Odoo time is
+        # shifted by before it is compared with a Mailchimp time (last_changed)
+        self.clock_offset = (
+            self.last_server_time - datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        ).total_seconds()
 
     def request(self, method, path, *, params=None, json=None, retry=True):
         """One API call; returns the decoded JSON (None for an empty answer)."""
@@ -237,6 +238,42 @@ class MailchimpClient:
         return self.iter_page_batches(
             f"/lists/{list_id}/members", "members", params=params, count=count, fields=fields
         )
+
+    def get_list(self, list_id):
+        """One audience (its statistics); the response's Date header sets the server time."""
+        return self.get(f"/lists/{list_id}")
+
+    def members_page(
+        self,
+        list_id,
+        *,
+        count=MAX_PAGE,
+        offset=0,
+        fields=None,
+        since_last_changed=None,
+        before_last_changed=None,
+        sort_field=None,
+        sort_dir=None,
+    ):
+        """One page of ``GET /lists/{id}/members``: the dict with ``members`` and
+        ``total_items``. ``fields``: member fields to return (``total_items`` always is)."""
+        params = {"count": max(1, min(MAX_PAGE, int(count))), "offset": int(offset)}
+        if fields:
+            params["fields"] = ",".join([f"members.{f}" for f in fields] + ["total_items"])
+        if since_last_changed:
+            params["since_last_changed"] = _iso(since_last_changed)
+        if before_last_changed:
+            params["before_last_changed"] = _iso(before_last_changed)
+        if sort_field:
+            params["sort_field"] = sort_field
+            params["sort_dir"] = sort_dir or "ASC"
+        return self.get(f"/lists/{list_id}/members", params=params) or {}
+
+    def member(self, list_id, email_or_hash, *, fields=None):
+        """One member; raises MailchimpNotFound when Mailchimp has no such member (never
+        added, or permanently deleted)."""
+        params = {"fields": ",".join(fields)} if fields else None
+        return self.get(self._member_path(list_id, email_or_hash), params=params)
 
     def _member_path(self, list_id, email_or_hash):
         ident = email_or_hash if "@" not in email_or_hash else subscriber_hash(email_or_hash)
