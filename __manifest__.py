@@ -14,6 +14,7 @@
         "security/mailchimp_security.xml",
         "security/ir.model.access.csv",
         "data/queue_job_data.xml",
+        "data/mailing_optout_data.xml",
         "data/ir_cron_data.xml",
         "wizards/mailchimp_campaign_track_views.xml",
         "views/mailchimp_template_views.xml",

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from ..services.identity import member_key
+
 
 class MailBlacklist(models.Model):
     _inherit = "mail.blacklist"
@@ -22,7 +24,16 @@ class MailBlacklist(models.Model):
         """A blacklisted address is unsubscribed from the audiences that push unsubscribes."""
         if self.env.context.get("mailchimp_no_push"):
             return
-        emails = [entry.email for entry in self if entry.active and entry.email]
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+        )
+        # a bounce is not an unsubscribe: only a person's or a user's blacklist entry is pushed
+        emails = [
+            member_key(entry.email)
+            for entry in self
+            if entry.active and entry.email and entry.opt_out_reason_id != bounce
+        ]
+        emails = [email for email in emails if email]
         if not emails:
             return
         self.env["mailchimp.member"].sudo().search(

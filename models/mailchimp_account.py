@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import threading
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -45,6 +46,13 @@ class MailchimpAccount(models.Model):
         "Set it only to talk to a Mailchimp emulator (demo, tests).",
     )
     datacenter = fields.Char(compute="_compute_datacenter", store=True, copy=False)
+    mc_clock_offset = fields.Integer(
+        string="Mailchimp Clock Offset",
+        readonly=True,
+        copy=False,
+        groups="base.group_no_one",
+        help="Technical: Mailchimp's clock minus Odoo's, in seconds, as last measured.",
+    )
     state = fields.Selection(
         [("draft", "Not Connected"), ("connected", "Connected"), ("error", "Error")],
         default="draft",
@@ -168,6 +176,18 @@ class MailchimpAccount(models.Model):
             BASE_URL_PARAM
         )
         return (url or "").strip() or None
+
+    def _clock_offset(self):
+        """Seconds to add to an Odoo time to compare it with a Mailchimp time: measured on
+        the account's last answer from Mailchimp (kept on the account between workers)."""
+        self.ensure_one()
+        client = self._get_client()
+        if client.clock_offset is None:
+            return timedelta(seconds=self.sudo().mc_clock_offset or 0)
+        offset = round(client.clock_offset)
+        if abs(offset - (self.sudo().mc_clock_offset or 0)) > 2:
+            self.sudo().mc_clock_offset = offset
+        return timedelta(seconds=offset)
 
     def _get_client(self):
         """Return the API client of this account (one HTTP session per account)."""

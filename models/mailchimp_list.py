@@ -9,12 +9,15 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
 from ..services import mailchimp_errors as mce
+from ..services.identity import member_key
 from ..services.push_rules import PushOptions
 from ..services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
     LocalMember,
     PullOptions,
+    clean_merge_fields,
+    clean_text,
     decide_pull,
     normalize_email,
     parse_mc_datetime,
@@ -28,13 +31,21 @@ _logger = logging.getLogger(__name__)
 _PLAIN_EMAIL = re.compile(r"^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.I)
 
 
-def fast_email_normalize(address):
-    """``email_normalize`` with a shortcut for the plain addresses Mailchimp sends (the
-    full parser costs more than the rest of a member's import)."""
-    address = (address or "").strip()
-    if _PLAIN_EMAIL.match(address):
-        return address.lower()
-    return email_normalize(address)
+def odoo_email_forms(addresses):
+    """The forms Odoo stores these addresses under (``email_normalized`` of contacts and
+    partners, ``mail.blacklist.email``) besides their member keys: Odoo keeps the case of a
+    non-ASCII local part, so ``ÉLODIE@exämple.fr`` must be looked up as both."""
+    forms = set()
+    for address in addresses:
+        address = (address or "").strip()
+        key = member_key(address)
+        if key:
+            forms.add(key)
+        if address and not _PLAIN_EMAIL.match(address):
+            odoo_form = email_normalize(address)
+            if odoo_form and member_key(odoo_form) == key:
+                forms.add(odoo_form)
+    return forms
 
 
 #: bindings one export job sends (batch calls of 500)
@@ -296,10 +307,65 @@ class MailchimpList(models.Model):
             override_name=account.override_contact_name,
         )
 
-    def _apply_member_page(self, items):
+    def _apply_member_page(self, items, full=False):
         """Apply one page of Mailchimp members: one query per kind of record read, one
-        batched ``create`` per kind of record made. Returns counts."""
+        batched ``create`` per kind of record made. A member Odoo cannot take (not one valid
+        address, or a value that fails) is named in ``problems`` and the others go on.
+        ``full``: a Full Resync (consent state re-asserted for unchanged members too).
+        Returns (counts, problems): problems are (address, reason) pairs."""
         self.ensure_one()
+        counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+        problems = []
+        remotes = {}
+        for item in items:
+            raw = item.get("email_address")
+            email = member_key(raw) if isinstance(raw, str) else ""
+            if not email:
+                problems.append((clean_text(raw) or "-", self.env._("not one valid address")))
+                counts["skipped"] += 1
+                continue
+            remotes[email] = dict(
+                item,
+                email_address=clean_text(raw),
+                merge_fields=clean_merge_fields(item.get("merge_fields")),
+            )
+        if not remotes:
+            return counts, problems
+        attempt = dict.fromkeys(counts, 0)
+        try:
+            with self.env.cr.savepoint():
+                self._apply_members(remotes, attempt, full)
+        except Exception:  # pylint: disable=broad-except
+            # one member the database refuses must not fail the page: one by one, each in
+            # its own savepoint, the failing ones recorded with their reason
+            self.env.invalidate_all()
+            attempt = dict.fromkeys(counts, 0)
+            for remote_key, remote in remotes.items():
+                one = dict.fromkeys(counts, 0)
+                try:
+                    with self.env.cr.savepoint():
+                        self._apply_members({remote_key: remote}, one, full)
+                except Exception as exc:  # pylint: disable=broad-except
+                    self.env.invalidate_all()
+                    one = {"failed": 1}
+                    reason = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+                    problems.append((remote["email_address"], reason))
+                    _logger.warning(
+                        "Mailchimp audience %s: member %s not imported: %s",
+                        self.mc_id,
+                        remote["email_address"],
+                        reason,
+                    )
+                for key, value in one.items():
+                    attempt[key] += value
+        for key, value in attempt.items():
+            counts[key] += value
+        for address, reason in problems:
+            _logger.info("Mailchimp audience %s: skipped %r: %s", self.mc_id, address, reason)
+        return counts, problems
+
+    def _apply_members(self, remotes, counts, full=False):
+        """The body of :meth:`_apply_member_page` for members with a valid key."""
         env = self.env(
             context=dict(
                 self.env.context,
@@ -312,21 +378,12 @@ class MailchimpList(models.Model):
             su=True,
         )
         audience = self.with_env(env)
-        counts = {"created": 0, "updated": 0, "skipped": 0}
-        remotes = {}
-        for item in items:
-            email = fast_email_normalize(item.get("email_address"))
-            if not email:
-                _logger.info("Mailchimp audience %s: skipped invalid address", self.mc_id)
-                counts["skipped"] += 1
-                continue
-            remotes[email] = item
-        if not remotes:
-            return counts
         bindings = env["mailchimp.member"].search(
             [("list_id", "=", self.id), ("email_normalized", "in", list(remotes))]
         )
         by_email = {binding.email_normalized: binding for binding in bindings}
+        opted_out_at = audience._opt_out_dates(bindings.mailing_contact_id)
+        offset = self.account_id._clock_offset()  # opt-outs compared in Mailchimp's time
         opts = audience._pull_options()
         decisions = {}
         for email, remote in remotes.items():
@@ -342,8 +399,11 @@ class MailchimpList(models.Model):
                     last_name=contact.last_name or "",
                     synced_first_name=binding.synced_first_name or "",
                     synced_last_name=binding.synced_last_name or "",
+                    opted_out_at=opted_out_at[contact.id] + offset
+                    if contact.id in opted_out_at
+                    else None,
                 )
-            decisions[email] = decide_pull(remote, local, opts)
+            decisions[email] = decide_pull(remote, local, opts, full=full)
 
         contacts = audience._pull_contacts(remotes, decisions, by_email)
         partners = audience._pull_partners(remotes, decisions)
@@ -353,7 +413,7 @@ class MailchimpList(models.Model):
             if decision.action == ACTION_SKIP:
                 counts["skipped"] += 1
                 continue
-            vals = self._binding_values(remote)
+            vals = self._binding_values(remote, decision)
             contact = contacts.get(email)
             if contact:
                 vals["mailing_contact_id"] = contact.id
@@ -376,26 +436,44 @@ class MailchimpList(models.Model):
                 counts["updated"] += 1
         if new_bindings:
             env["mailchimp.member"].with_context(mailchimp_defaults_cache={}).create(new_bindings)
-        audience._pull_unsubscribes(remotes, decisions, contacts)
-        return counts
+        audience._pull_consent(remotes, decisions, contacts)
+        env.flush_all()
+
+    def _opt_out_dates(self, contacts):
+        """{contact id: when it opted out of this audience's mailing list} (opted-out only)."""
+        if not contacts or not self.mailing_list_id:
+            return {}
+        subs = self.env["mailing.subscription"].search(
+            [
+                ("list_id", "=", self.mailing_list_id.id),
+                ("contact_id", "in", contacts.ids),
+                ("opt_out", "=", True),
+            ]
+        )
+        return {sub.contact_id.id: sub.opt_out_datetime or sub.write_date for sub in subs}
 
     @api.model
-    def _binding_values(self, remote):
+    def _binding_values(self, remote, decision=None):
         tags = remote.get("tags") or []
-        return {
+        last_changed = parse_mc_datetime(remote.get("last_changed"))
+        vals = {
             "email": (remote.get("email_address") or "").strip(),
             "subscriber_hash": remote.get("id"),
             "status": remote.get("status"),
-            "last_changed": parse_mc_datetime(remote.get("last_changed")),
+            "last_changed": last_changed,
             "merge_values": remote.get("merge_fields") or {},
-            "tags": ", ".join(tag.get("name", "") for tag in tags) or False,
+            "tags": ", ".join(clean_text(t.get("name")) for t in tags if isinstance(t, dict))
+            or False,
             "mc_web_id": str(remote.get("web_id") or ""),
             "mc_contact_id": remote.get("contact_id"),
             "mc_unique_email_id": remote.get("unique_email_id"),
-            "unsubscribe_reason": remote.get("unsubscribe_reason") or False,
+            "unsubscribe_reason": clean_text(remote.get("unsubscribe_reason")) or False,
             "last_sync_date": fields.Datetime.now(),
             "sync_error": False,
         }
+        if decision is None or decision.status_changed:
+            vals["status_changed"] = last_changed
+        return vals
 
     def _pull_contacts(self, remotes, decisions, by_email):
         """Mailing contacts per email: linked existing ones, created missing ones, and the
@@ -412,8 +490,9 @@ class MailchimpList(models.Model):
             if decision.create_contact and email not in contacts
         ]
         if wanted:
-            for contact in Contact.search([("email_normalized", "in", wanted)], order="id"):
-                contacts.setdefault(contact.email_normalized, contact)
+            forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+            for contact in Contact.search([("email_normalized", "in", list(forms))], order="id"):
+                contacts.setdefault(member_key(contact.email_normalized), contact)
         mailing_list = self.mailing_list_id
         to_create = []
         for email in wanted:
@@ -451,8 +530,9 @@ class MailchimpList(models.Model):
             return {}
         Partner = self.env["res.partner"]
         partners = {}
-        for partner in Partner.search([("email_normalized", "in", wanted)], order="id"):
-            partners.setdefault(partner.email_normalized, partner)
+        forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+        for partner in Partner.search([("email_normalized", "in", list(forms))], order="id"):
+            partners.setdefault(member_key(partner.email_normalized), partner)
         missing = [email for email in wanted if email not in partners]
         if missing:
             vals_list = []
@@ -466,13 +546,17 @@ class MailchimpList(models.Model):
                 partners[email] = partner
         return partners
 
-    def _pull_unsubscribes(self, remotes, decisions, contacts):
-        """Opt-outs on the audience's mailing list and blacklist entries for cleaned ones."""
+    def _pull_consent(self, remotes, decisions, contacts):
+        """Mailchimp's consent decisions on Odoo: opt-outs of the audience's mailing list,
+        blacklist entries for cleaned (bounced) addresses, and the opt-out lifted when the
+        person re-subscribed in Mailchimp after it. Only what is missing is written."""
+        mailing_list = self.mailing_list_id
+        Subscription = self.env["mailing.subscription"]
         opt_out_emails = [e for e, d in decisions.items() if d.opt_out and e in contacts]
-        if opt_out_emails and self.mailing_list_id:
-            subscriptions = self.env["mailing.subscription"].search(
+        if opt_out_emails and mailing_list:
+            subscriptions = Subscription.search(
                 [
-                    ("list_id", "=", self.mailing_list_id.id),
+                    ("list_id", "=", mailing_list.id),
                     ("contact_id", "in", [contacts[e].id for e in opt_out_emails]),
                     ("opt_out", "=", False),
                 ]
@@ -483,15 +567,46 @@ class MailchimpList(models.Model):
             subscriptions.write(
                 {"opt_out": True, "opt_out_reason_id": reason.id if reason else False}
             )
+        lift = [e for e, d in decisions.items() if d.clear_opt_out and e in contacts]
+        if lift and mailing_list:
+            Subscription.search(
+                [
+                    ("list_id", "=", mailing_list.id),
+                    ("contact_id", "in", [contacts[e].id for e in lift]),
+                    ("opt_out", "=", True),
+                ]
+            ).write({"opt_out": False, "opt_out_reason_id": False})
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+        )
+        Blacklist = self.env["mail.blacklist"].with_context(active_test=False)
+        if lift and bounce:
+            # a bounce the connector blacklisted is over once the person subscribes again
+            forms = odoo_email_forms(remotes[e]["email_address"] for e in lift)
+            Blacklist.search(
+                [
+                    ("email", "in", list(forms)),
+                    ("active", "=", True),
+                    ("opt_out_reason_id", "=", bounce.id),
+                ]
+            ).write({"active": False})
         blacklist = [e for e, d in decisions.items() if d.blacklist]
         if blacklist:
-            Blacklist = self.env["mail.blacklist"].with_context(active_test=False)
-            known = Blacklist.search([("email", "in", blacklist)])
-            for entry in known.filtered(lambda b: not b.active):
-                entry.active = True
-            missing = set(blacklist) - set(known.mapped("email"))
+            forms = odoo_email_forms(remotes[e]["email_address"] for e in blacklist)
+            known = Blacklist.search([("email", "in", list(forms))])
+            known_keys = {member_key(entry.email) for entry in known}
+            known.filtered(lambda b: not b.active).write({"active": True})
+            missing = sorted(set(blacklist) - known_keys)
             if missing:
-                Blacklist.create([{"email": email} for email in sorted(missing)])
+                Blacklist.create(
+                    [
+                        {
+                            "email": remotes[email]["email_address"],
+                            "opt_out_reason_id": bounce.id if bounce else False,
+                        }
+                        for email in missing
+                    ]
+                )
 
     def _record_sync_error(self, exc):
         message = self.account_id._error_message(exc)
@@ -690,6 +805,7 @@ class MailchimpList(models.Model):
         client = self.account_id._get_client()
         try:
             counts, skipped = bindings._push(client, self._push_options(), mapping)
+            self.account_id._clock_offset()  # keep the measured clock offset
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         except mce.MailchimpError as exc:

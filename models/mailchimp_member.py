@@ -1,12 +1,13 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.mailchimp_client import subscriber_hash
+from ..services.identity import subscriber_hash
 from ..services.push_rules import (
     PUSH_CREATE,
     PUSH_SKIP,
@@ -15,6 +16,7 @@ from ..services.push_rules import (
     decide_push,
 )
 from ..services.sync_rules import normalize_email, parse_mc_datetime
+from .mailchimp_list import odoo_email_forms
 
 _logger = logging.getLogger(__name__)
 
@@ -52,6 +54,15 @@ class MailchimpMember(models.Model):
     status = fields.Selection(STATUSES, copy=False)
     last_changed = fields.Datetime(
         string="Last Changed (Mailchimp)", copy=False, help="Mailchimp's last_changed of the member"
+    )
+    status_changed = fields.Datetime(
+        string="Status Changed (Mailchimp)",
+        copy=False,
+        help="When Mailchimp's status of the member last changed, as Odoo saw it: the newer "
+        "of this and an opt-out made in Odoo is the consent decision that stands.",
+    )
+    seen_run_id = fields.Integer(
+        copy=False, help="Technical: the last Full Resync that read this member."
     )
     merge_values = fields.Json(copy=False)
     tags = fields.Char(copy=False)
@@ -109,7 +120,7 @@ class MailchimpMember(models.Model):
     # ------------------------------------------------------------------
     # Odoo -> Mailchimp
     # ------------------------------------------------------------------
-    def _local_contact(self, opted_out_emails):
+    def _local_contact(self, opted_out, offset=None):
         """The push rules' view of this binding: address, values and opt-out."""
         self.ensure_one()
         contact, partner = self.mailing_contact_id, self.partner_id
@@ -142,27 +153,35 @@ class MailchimpMember(models.Model):
                 "zip": address_partner.zip or "",
                 "country": address_partner.country_id.code or "",
             }
+        when = opted_out.get(normalize_email(email)) or opted_out.get(self.email_normalized)
         return LocalContact(
             email=email,
             values=values,
-            opted_out=normalize_email(email) in opted_out_emails
-            or self.email_normalized in opted_out_emails,
+            opted_out=bool(when),
+            opted_out_at=when + (offset or timedelta()) if isinstance(when, datetime) else None,
             binding_status=self.status or None,
             binding_email=self.email or "",
+            status_changed=self.status_changed,
         )
 
     def _opted_out_emails(self):
-        """Addresses of these bindings that are blacklisted or opted out of the audience's
-        mailing list: one query each."""
-        emails = set(self.mapped("email_normalized"))
-        emails |= {normalize_email(c.email) for c in self.mailing_contact_id if c.email}
-        emails.discard("")
-        blacklisted = set(
-            self.env["mail.blacklist"]
-            .sudo()
-            .search([("email", "in", list(emails))])
-            .mapped("email")
+        """{member key: when it opted out} for the addresses of these bindings that a person
+        or a user opted out: of the audience's mailing list, or blacklisted for another
+        reason than a bounce (a cleaned address is blacklisted but never pushed as an
+        unsubscribe). One query each."""
+        addresses = set(self.mapped("email"))
+        addresses |= {c.email for c in self.mailing_contact_id if c.email}
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
         )
+        domain = [("email", "in", list(odoo_email_forms(addresses)))]
+        if bounce:
+            domain.append(("opt_out_reason_id", "!=", bounce.id))
+        result = {}
+        for entry in self.env["mail.blacklist"].sudo().search(domain):
+            key = normalize_email(entry.email)
+            if key:
+                result[key] = max(entry.write_date, result.get(key) or entry.write_date)
         mailing_lists = self.list_id.mailing_list_id
         subs = (
             self.env["mailing.subscription"]
@@ -175,22 +194,31 @@ class MailchimpMember(models.Model):
                 ]
             )
         )
-        opted = {normalize_email(s.contact_id.email) for s in subs}
-        return blacklisted | opted
+        for sub in subs:
+            key = normalize_email(sub.contact_id.email)
+            when = sub.opt_out_datetime or sub.write_date
+            if key:
+                result[key] = max(when, result.get(key) or when)
+        return result
 
     def _push(self, client, opts, mapping):
-        """Send these bindings (one audience) to Mailchimp: batch subscribe (<= 500 a call)
-        for creates, updates and unsubscribes, one PATCH per changed address. Every binding
-        ends with need_push off and its outcome in push_reason / sync_error. Returns counts."""
+        """Send these bindings (one audience) to Mailchimp. New members and unsubscribes go
+        by batch subscribe (<= 500 a call): a new member with ``status_if_new`` only (an
+        existing member's status is never changed by it), an unsubscribe with its status.
+        A field update goes alone by PATCH, without any status, so that a status Odoo saw
+        before cannot re-subscribe a member unsubscribed or archived since. An address change
+        is a PATCH under the old hash. Every binding ends with need_push off and its outcome
+        in push_reason / sync_error. Returns (counts, skipped lines)."""
         audience = self.list_id
         audience.ensure_one()
         counts = {"created": 0, "updated": 0, "unsubscribed": 0, "skipped": 0, "errors": 0}
         skipped_lines = []
         opted_out = self._opted_out_emails()
-        batch, by_email, renames = [], {}, []
+        offset = audience.account_id._clock_offset()
+        batch, by_email, singles = [], {}, []
         now = fields.Datetime.now()
         for binding in self:
-            local = binding._local_contact(opted_out)
+            local = binding._local_contact(opted_out, offset)
             decision = decide_push(local, opts, mapping)
             note = "; ".join(decision.warnings)
             if decision.action == PUSH_SKIP:
@@ -201,10 +229,14 @@ class MailchimpMember(models.Model):
                 )
                 continue
             email = normalize_email(local.email)
-            if decision.old_email:
-                renames.append((binding, email, decision, note))
+            if decision.old_email or decision.action == PUSH_UPDATE:
+                singles.append((binding, email, decision, note))
                 continue
-            item = {"email_address": email, "status": decision.status}
+            item = {"email_address": email}
+            if decision.status:
+                item["status"] = decision.status
+            if decision.status_if_new:
+                item["status_if_new"] = decision.status_if_new
             if decision.merge_fields:
                 item["merge_fields"] = decision.merge_fields
             batch.append(item)
@@ -229,33 +261,40 @@ class MailchimpMember(models.Model):
                 binding, decision, note = by_email.pop(email)
                 message = error.get("error") or error.get("field_message") or "refused"
                 counts["errors"] += 1
-                _logger.info(
-                    "Mailchimp audience %s refused %s: %s", audience.mc_id, binding.email, message
-                )
-                binding.write(
-                    {
-                        "need_push": False,
-                        "sync_error": message,
-                        "push_reason": self.env._("Refused by Mailchimp"),
-                        "last_push_date": now,
-                    }
-                )
+                binding._record_refusal(message, now)
             for binding, _decision, _note in by_email.values():  # neither done nor refused
                 binding.write({"need_push": False, "push_reason": "no answer for this address"})
-        for binding, email, decision, note in renames:
-            counts[binding._push_rename(client, email, decision, note, now)] += 1
+        for binding, email, decision, note in singles:
+            counts[binding._push_single(client, email, decision, note, now)] += 1
         return counts, skipped_lines
+
+    def _record_refusal(self, message, now):
+        _logger.info(
+            "Mailchimp audience %s refused %s: %s", self.list_id.mc_id, self.email, message
+        )
+        self.write(
+            {
+                "need_push": False,
+                "sync_error": message,
+                "push_reason": self.env._("Refused by Mailchimp"),
+                "last_push_date": now,
+            }
+        )
 
     def _record_push(self, member, decision, note, now):
         contact = self.mailing_contact_id
+        # status_changed is left alone: it dates consent decisions made in Mailchimp (seen by
+        # the import), and a status this export sets is Odoo's own decision
+        status = member.get("status") or decision.status or self.status
+        last_changed = parse_mc_datetime(member.get("last_changed")) or self.last_changed
         vals = {
             "need_push": False,
             "sync_error": False,
             "push_reason": note or decision.reason,
             "last_push_date": now,
-            "status": member.get("status") or decision.status,
+            "status": status,
             "subscriber_hash": member.get("id") or self.subscriber_hash,
-            "last_changed": parse_mc_datetime(member.get("last_changed")) or self.last_changed,
+            "last_changed": last_changed,
             "merge_values": member.get("merge_fields") or self.merge_values,
             "mc_web_id": str(member.get("web_id") or self.mc_web_id or ""),
             "mc_contact_id": member.get("contact_id") or self.mc_contact_id,
@@ -265,47 +304,53 @@ class MailchimpMember(models.Model):
             vals["synced_first_name"] = contact.first_name or ""
             vals["synced_last_name"] = contact.last_name or ""
         self.write(vals)
+        if status in ("unsubscribed", "cleaned") and decision.status != status:
+            # Mailchimp already had this address unsubscribed or bounced (a new contact in
+            # Odoo, or a change Odoo had not read yet): Odoo learns it at once, as an import
+            # would, so that Odoo's own mailings respect it too
+            self.list_id._apply_member_page([dict(member, email_address=self.email)], full=True)
 
-    def _push_rename(self, client, email, decision, note, now):
-        """The address changed in Odoo: update the member under its old hash."""
-        clash = self.search(
-            [
-                ("list_id", "=", self.list_id.id),
-                ("email_normalized", "=", email),
-                ("id", "!=", self.id),
-            ],
-            limit=1,
-        )
-        if clash:
-            self.write(
-                {
-                    "need_push": False,
-                    "push_reason": self.env._("%s is already a member of this audience", email),
-                    "last_push_date": now,
-                }
+    def _push_single(self, client, email, decision, note, now):
+        """A field update, or an address change (under the old hash): one PATCH without any
+        status."""
+        old = decision.old_email or self.email_normalized or email
+        if old != email:
+            clash = self.search(
+                [
+                    ("list_id", "=", self.list_id.id),
+                    ("email_normalized", "=", email),
+                    ("id", "!=", self.id),
+                ],
+                limit=1,
             )
-            return "skipped"
-        body = {"email_address": email}
+            if clash:
+                self.write(
+                    {
+                        "need_push": False,
+                        "push_reason": self.env._("%s is already a member of this audience", email),
+                        "last_push_date": now,
+                    }
+                )
+                return "skipped"
+        body = {}
+        if old != email:
+            body["email_address"] = email
         if decision.merge_fields:
             body["merge_fields"] = decision.merge_fields
+        if not body:
+            self.write({"need_push": False, "push_reason": decision.reason, "last_push_date": now})
+            return "skipped"
         try:
             member = client.patch(
-                f"/lists/{self.list_id.mc_id}/members/{subscriber_hash(decision.old_email)}",
-                json=body,
+                f"/lists/{self.list_id.mc_id}/members/{subscriber_hash(old)}", json=body
             )
         except mce.RETRYABLE_ERRORS:
             raise  # the job retries later; everything else is this member's own refusal
         except mce.MailchimpError as exc:
-            self.write(
-                {
-                    "need_push": False,
-                    "sync_error": exc.detail or exc.title or str(exc),
-                    "push_reason": self.env._("Refused by Mailchimp"),
-                    "last_push_date": now,
-                }
-            )
+            self._record_refusal(exc.detail or exc.title or str(exc), now)
             return "errors"
-        self.write({"email": email, "email_normalized": email})
+        if old != email:
+            self.write({"email": email, "email_normalized": email})
         self._record_push(member, decision, note, now)
         return "updated"
 

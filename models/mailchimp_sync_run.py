@@ -14,13 +14,26 @@ from datetime import timedelta
 from odoo import fields, models
 
 from ..services import mailchimp_errors as mce
-from ..services.sync_rules import format_mc_datetime
+from ..services.identity import member_key
 from .job_tools import lock_for_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
 JOB_CHANNEL = "root.mailchimp"
+#: times a page is read again when members left the window before it, before a retry
+MAX_REFETCH = 5
+#: bindings a Full Resync reconcile job reads one by one
+RECONCILE_BATCH = 200
+#: addresses a run names as not imported
+MAX_PROBLEMS = 200
+
+
+def page_size():
+    """Members per page (a function so that tests can make pages small)."""
+    return PAGE_SIZE
+
+
 MEMBER_FIELDS = (
     "id",
     "email_address",
@@ -59,6 +72,10 @@ class MailchimpSyncRun(models.Model):
     created = fields.Integer()
     updated = fields.Integer()
     skipped = fields.Integer()
+    failed = fields.Integer(help="Members Odoo could not take (named in Not Imported).")
+    problems = fields.Text(
+        string="Not Imported", help="The addresses this run did not import, with the reason."
+    )
     date_start = fields.Datetime(default=fields.Datetime.now)
     date_end = fields.Datetime()
     last_error = fields.Text()
@@ -92,7 +109,7 @@ class MailchimpSyncRun(models.Model):
         try:
             if not self.until:
                 self._start(client)
-            page = client.get(f"/lists/{audience.mc_id}/members", params=self._page_params(offset))
+            start, page = self._fetch_page(client, offset)
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         except mce.MailchimpError as exc:
@@ -105,72 +122,186 @@ class MailchimpSyncRun(models.Model):
 
         items = page.get("members") or []
         total = page.get("total_items") or 0
-        counts = audience._apply_member_page(items)
-        # members that changed during the run leave the window and shift later pages back:
-        # step back by as much so that nobody is skipped (re-reading is harmless)
-        drift = max(0, self.total_items - total) if self.page_count else 0
-        next_offset = max(0, offset + len(items) - drift)
+        counts, problems = audience._apply_member_page(items, full=self.full)
+        if self.full:
+            self._mark_seen(items)
+        next_offset = start + len(items)
         done = not items or next_offset >= total
-        self.write(
-            {
-                "next_offset": next_offset,
-                "total_items": total,
-                "page_count": self.page_count + 1,
-                "processed": self.processed + len(items),
-                "created": self.created + counts["created"],
-                "updated": self.updated + counts["updated"],
-                "skipped": self.skipped + counts["skipped"],
-            }
-        )
+        vals = {
+            "next_offset": next_offset,
+            "total_items": total,
+            "page_count": self.page_count + 1,
+            "processed": self.processed + len(items),
+            "created": self.created + counts["created"],
+            "updated": self.updated + counts["updated"],
+            "skipped": self.skipped + counts["skipped"],
+            "failed": self.failed + counts["failed"],
+        }
+        if problems:
+            lines = [f"{address}: {reason}" for address, reason in problems]
+            vals["problems"] = "\n".join(
+                ((self.problems or "").splitlines() + lines)[-MAX_PROBLEMS:]
+            )
+        self.write(vals)
         if done:
             self._finish()
         else:
             self._ensure_job()
         return self.env._(
             "page at %(offset)s: %(n)s members (%(created)s created, %(updated)s updated)",
-            offset=offset,
+            offset=start,
             n=len(items),
             created=counts["created"],
             updated=counts["updated"],
         )
 
+    def _fetch_page(self, client, offset):
+        """The page at ``offset`` of the run's window, corrected for members that left the
+        window since the previous page: returns (offset actually read, page).
+
+        The window (``since`` .. ``until``, sorted by ``last_changed``) only shrinks while the
+        run goes on: a member changed now gets a ``last_changed`` after ``until`` and leaves
+        it (the next incremental run reads it), and nobody can enter it. A member that leaves
+        from before ``offset`` shifts every later member one place back, so that reading at
+        ``offset`` would skip one. ``total_items`` tells how many left since the previous page
+        (the checkpoint keeps it, so this holds after a crash too): the page is read again
+        from that many places earlier until the count of departures is covered. Members read
+        twice are applied twice, which changes nothing."""
+        expected = self.total_items if self.page_count else None
+        back = 0
+        for _attempt in range(MAX_REFETCH):
+            start = max(0, offset - back)
+            page = client.members_page(
+                self.list_id.mc_id,
+                count=page_size(),
+                offset=start,
+                fields=MEMBER_FIELDS,
+                since_last_changed=self.since if self.since and not self.full else None,
+                before_last_changed=self.until,
+                sort_field="last_changed",
+                sort_dir="ASC",
+            )
+            total = page.get("total_items") or 0
+            left = (expected - total) if expected is not None else 0
+            if left <= back or start == 0:
+                return start, page
+            back = left
+        raise mce.MailchimpServerError(
+            self.env._("The audience keeps changing faster than it can be read; retrying.")
+        )
+
+    def _mark_seen(self, items):
+        """Full Resync: remember which bindings Mailchimp still has (one statement a page)."""
+        keys = [member_key(item.get("email_address")) for item in items]
+        keys = [key for key in keys if key]
+        if not keys:
+            return
+        self.env.cr.execute(
+            "UPDATE mailchimp_member SET seen_run_id = %s "
+            "WHERE list_id = %s AND email_normalized = ANY(%s)",
+            (self.id, self.list_id.id, keys),
+        )
+        self.env["mailchimp.member"].invalidate_model(["seen_run_id"])
+
     def _start(self, client):
-        """First call of a run: read the audience (its statistics and Mailchimp's clock)."""
+        """First call of a run: read the audience (its statistics and Mailchimp's clock).
+        The window ends one second before Mailchimp's clock (whole seconds): whatever changes
+        from now on is after it, whether Mailchimp's ``before_last_changed`` includes its bound
+        or not, so nobody enters the window during the run."""
         audience = self.list_id
-        remote = client.get(f"/lists/{audience.mc_id}")
+        remote = client.get_list(audience.mc_id)
         vals = audience._values_from_remote(remote)
         vals.pop("name", None)
         audience.write(vals)
-        self.until = client.last_server_time or fields.Datetime.now()
-
-    def _page_params(self, offset):
-        params = {
-            "count": PAGE_SIZE,
-            "offset": offset,
-            "fields": ",".join([f"members.{f}" for f in MEMBER_FIELDS] + ["total_items"]),
-            "sort_field": "last_changed",
-            "sort_dir": "ASC",
-            # Mailchimp's Date header has whole seconds: members changed within the second
-            # of ``until`` are read now and again by the next run (overlap), never skipped
-            "before_last_changed": format_mc_datetime(self.until + timedelta(seconds=1)),
-        }
-        if self.since and not self.full:
-            params["since_last_changed"] = format_mc_datetime(self.since)
-        return params
+        self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
+        audience.account_id._clock_offset()  # keep the measured clock offset
 
     def _finish(self):
         audience = self.list_id
         now = fields.Datetime.now()
         self.write({"state": "done", "date_end": now})
-        audience.write(
-            {
-                "members_watermark": self.until,
-                "last_sync_date": now,
-                "last_sync_result": self.env._(
-                    "%(processed)s members read: %(created)s new, %(updated)s updated.",
-                    processed=self.processed,
-                    created=self.created,
-                    updated=self.updated,
-                ),
-            }
+        summary = self.env._(
+            "%(processed)s members read: %(created)s new, %(updated)s updated.",
+            processed=self.processed,
+            created=self.created,
+            updated=self.updated,
         )
+        if self.skipped_problem_count():
+            summary += "\n" + self.env._(
+                "%(n)s not imported:\n%(lines)s",
+                n=self.skipped_problem_count(),
+                lines=self.problems,
+            )
+        audience.write(
+            {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
+        )
+        if self.full:
+            self._queue_reconcile()
+
+    def skipped_problem_count(self):
+        return len((self.problems or "").splitlines())
+
+    # ------------------------------------------------------------------
+    # Full Resync: members Odoo has and Mailchimp no longer lists
+    # ------------------------------------------------------------------
+    def _unseen_bindings(self, limit=None):
+        """Bindings of the audience known to Mailchimp (a status) that this Full Resync did
+        not read: permanently deleted since, or changed during the run."""
+        return (
+            self.env["mailchimp.member"]
+            .sudo()
+            .search(
+                [
+                    ("list_id", "=", self.list_id.id),
+                    ("status", "not in", (False, "deleted")),
+                    ("seen_run_id", "!=", self.id),
+                    ("create_date", "<", self.date_start),
+                ],
+                limit=limit,
+                order="id",
+            )
+        )
+
+    def _queue_reconcile(self):
+        if self._unseen_bindings(limit=1):
+            self.with_delay(
+                channel=JOB_CHANNEL,
+                description=self.env._("Mailchimp: check members gone from %s", self.list_id.name),
+                identity_key=f"mailchimp-reconcile-{self.id}",
+            )._job_reconcile()
+
+    def _job_reconcile(self):
+        """Read each unseen binding's member: 404 → permanently deleted (the binding says so
+        and nothing re-creates it); found → applied like any imported member."""
+        self.ensure_one()
+        self._lock()
+        if not self.list_id.exists() or not self.list_id.account_id.active:
+            return "skipped: audience or account gone"
+        audience = self.list_id
+        client = audience.account_id._get_client()
+        bindings = self._unseen_bindings(limit=RECONCILE_BATCH)
+        found, gone = [], 0
+        try:
+            for binding in bindings:
+                try:
+                    found.append(client.member(audience.mc_id, binding.email, fields=MEMBER_FIELDS))
+                except mce.MailchimpNotFound:
+                    binding.write(
+                        {
+                            "status": "deleted",
+                            "status_changed": fields.Datetime.now(),
+                            "last_changed": fields.Datetime.now(),
+                            "need_push": False,
+                            "seen_run_id": self.id,
+                            "sync_error": self.env._("No longer in Mailchimp (deleted)."),
+                        }
+                    )
+                    gone += 1
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        if found:
+            audience._apply_member_page(found, full=True)
+            self._mark_seen(found)
+        if len(bindings) == RECONCILE_BATCH:
+            self._queue_reconcile()
+        return f"{len(found)} found, {gone} permanently deleted"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
-from .sync_rules import normalize_email
+from .sync_rules import newer_consent_in_odoo, normalize_email
 
 #: statuses a push never turns into subscribed (re-subscribing is an explicit user action)
 NEVER_RESUBSCRIBE = frozenset({"unsubscribed", "cleaned", "archived", "deleted", "transactional"})
@@ -43,16 +43,26 @@ class LocalContact:
 
     email: str = ""
     values: dict = field(default_factory=dict)  # source name -> value (see merge_fields)
-    opted_out: bool = False  # opt-out on the audience's mailing list, or blacklisted
+    #: a person's or user's opt-out: of the audience's mailing list, or a blacklist entry that
+    #: is not a bounce (an address cleaned in Mailchimp is blacklisted, not unsubscribed)
+    opted_out: bool = False
+    opted_out_at: object = None  # when that opt-out was made (datetime), if known
     binding_status: str = None  # Mailchimp status Odoo last saw; None = not a member yet
     binding_email: str = ""  # the address the binding was made for (its hash)
+    #: when Mailchimp's status last changed, as Odoo saw it (datetime)
+    status_changed: object = None
 
 
 @dataclass
 class PushDecision:
+    """``status`` is sent only for an unsubscribe (a consent change made in Odoo); a new
+    member is sent with ``status_if_new``, which never changes an existing member's status;
+    a field update carries no status at all."""
+
     action: str
     reason: str = ""
     status: str = None
+    status_if_new: str = None
     merge_fields: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     old_email: str = ""  # set when the address changed: update under the old hash
@@ -136,7 +146,17 @@ def decide_push(local, opts, mapping):
     if status in NOTHING_TO_PUSH:
         return PushDecision(PUSH_SKIP, f"{status} in Mailchimp: never sent again")
     fields, warnings = merge_fields(local.values, mapping)
-    if local.opted_out:
+    opted_out = local.opted_out
+    if (
+        opted_out
+        and status in ("subscribed", "pending")
+        and local.opted_out_at
+        and local.status_changed
+        and not newer_consent_in_odoo(local.opted_out_at, local.status_changed)
+    ):
+        # (re-)subscribed in Mailchimp after the Odoo opt-out: the newer decision stands
+        opted_out = False
+    if opted_out:
         if status is None:
             return PushDecision(PUSH_SKIP, "opted out or blacklisted in Odoo: not added")
         if status in ("subscribed", "pending"):
@@ -156,7 +176,7 @@ def decide_push(local, opts, mapping):
         return PushDecision(
             PUSH_CREATE,
             "new member",
-            status="pending" if opts.double_optin else "subscribed",
+            status_if_new="pending" if opts.double_optin else "subscribed",
             merge_fields=fields,
             warnings=warnings,
         )
@@ -165,7 +185,8 @@ def decide_push(local, opts, mapping):
     decision = PushDecision(
         PUSH_UPDATE,
         "changed in Odoo",
-        status=status,  # never changed by a field update: no resubscribe
+        # no status: a field update never changes one (a stale "subscribed" sent to a member
+        # archived since would re-subscribe them)
         merge_fields=fields,
         warnings=warnings,
     )

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .identity import member_key
+
 STATUS_SUBSCRIBED = "subscribed"
 STATUS_UNSUBSCRIBED = "unsubscribed"
 STATUS_CLEANED = "cleaned"
@@ -24,17 +26,8 @@ ACTION_CREATE = "create"
 ACTION_UPDATE = "update"
 ACTION_SKIP = "skip"
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def normalize_email(email):
-    """Lower-cased, stripped address, or '' when it does not look like one address."""
-    if not email:
-        return ""
-    email = email.strip().lower()
-    if "<" in email and email.endswith(">"):
-        email = email[email.rindex("<") + 1 : -1].strip()
-    return email if _EMAIL_RE.match(email) else ""
+#: the one definition of "the same member" (see services/identity.py)
+normalize_email = member_key
 
 
 def parse_mc_datetime(value):
@@ -54,6 +47,40 @@ def parse_mc_datetime(value):
 def format_mc_datetime(value):
     """Naive UTC datetime -> Mailchimp's ISO 8601 form."""
     return value.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+#: control characters PostgreSQL or a form cannot hold (NUL above all); tabs/newlines stay
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: longest text kept from one merge field (Mailchimp's own limit for text fields is 255)
+MAX_TEXT = 1000
+
+
+def clean_text(value):
+    """A merge-field value as Odoo can store it: text (numbers and booleans written out),
+    without NUL and other control characters, at most MAX_TEXT characters; '' for None."""
+    if value is None or value is False:
+        return ""
+    if isinstance(value, dict | list):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return _CONTROL_RE.sub("", text)[:MAX_TEXT].strip()
+
+
+def clean_merge_fields(merges):
+    """Mailchimp's merge_fields made safe to store: text values cleaned, addresses (dicts)
+    kept with their parts cleaned, anything else dropped."""
+    if not isinstance(merges, dict):
+        return {}
+    result = {}
+    for tag, value in merges.items():
+        tag = clean_text(tag)
+        if not tag:
+            continue
+        if isinstance(value, dict):
+            result[tag] = {clean_text(k): clean_text(v) for k, v in value.items() if clean_text(k)}
+        else:
+            result[tag] = clean_text(value)
+    return result
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,8 @@ class LocalMember:
     last_name: str = ""
     synced_first_name: str = ""
     synced_last_name: str = ""
+    #: when Odoo's opt-out of this audience's mailing list was made (None: not opted out)
+    opted_out_at: datetime = None
 
 
 @dataclass
@@ -90,11 +119,15 @@ class PullDecision:
     contact_values: dict = field(default_factory=dict)
     opt_out: bool = False
     blacklist: bool = False
+    #: the member re-subscribed in Mailchimp after Odoo's opt-out: clear that opt-out
+    clear_opt_out: bool = False
+    #: Mailchimp's status changed (the binding's status_changed moves to last_changed)
+    status_changed: bool = False
 
 
 def remote_names(remote):
     merges = remote.get("merge_fields") or {}
-    return (merges.get("FNAME") or "").strip(), (merges.get("LNAME") or "").strip()
+    return clean_text(merges.get("FNAME")), clean_text(merges.get("LNAME"))
 
 
 def _name_updates(remote, local, opts):
@@ -117,17 +150,49 @@ def _name_updates(remote, local, opts):
     return values
 
 
-def decide_pull(remote, local, opts):
+def newer_consent_in_odoo(opted_out_at, mailchimp_changed):
+    """Whether Odoo's opt-out (made at ``opted_out_at``, in Mailchimp's time) is a newer
+    decision than Mailchimp's status (as of ``mailchimp_changed``): the newest consent
+    decision wins on both sides. Times are whole seconds from two clocks: when the order
+    cannot be told (same second), the opt-out wins."""
+    if not opted_out_at:
+        return False
+    return not mailchimp_changed or opted_out_at >= mailchimp_changed
+
+
+def _consent(decision, status, local, last_changed, opts):
+    """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo."""
+    if not opts.import_unsubscribes:
+        return
+    if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
+        decision.opt_out = True
+        decision.blacklist = status == STATUS_CLEANED
+    elif (
+        status in (STATUS_SUBSCRIBED, STATUS_PENDING)
+        and decision.status_changed
+        and local.opted_out_at
+        and not newer_consent_in_odoo(local.opted_out_at, last_changed)
+    ):
+        # re-subscribed in Mailchimp after the opt-out made in Odoo: the person's newer
+        # decision wins, Odoo's opt-out of this audience's list is lifted
+        decision.clear_opt_out = True
+
+
+def decide_pull(remote, local, opts, full=False):
     """Decide what importing ``remote`` (a Mailchimp member dict) does.
 
-    ``local`` is a :class:`LocalMember` or None when Odoo has no binding yet.
+    ``local`` is a :class:`LocalMember` or None when Odoo has no binding yet. ``full``: a
+    Full Resync, which also re-asserts the consent state of unchanged members (restores an
+    opt-out or blacklist entry Odoo lost) without writing anything else.
     """
     status = remote.get("status")
     last_changed = parse_mc_datetime(remote.get("last_changed"))
     if local is None:
         if status == STATUS_ARCHIVED:
-            return PullDecision(ACTION_CREATE, "archived in Mailchimp: recorded, not imported")
-        decision = PullDecision(ACTION_CREATE, "new member")
+            return PullDecision(
+                ACTION_CREATE, "archived in Mailchimp: recorded, not imported", status_changed=True
+            )
+        decision = PullDecision(ACTION_CREATE, "new member", status_changed=True)
         wants_contact = opts.import_new and opts.create_contact
         if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
             # an unsubscribed member only becomes a contact when unsubscribes are imported,
@@ -146,28 +211,40 @@ def decide_pull(remote, local, opts):
             decision.reason = decision.reason + " (binding only)"
         return decision
 
-    if local.status == STATUS_DELETED:
+    if local.status == STATUS_DELETED and not (
+        last_changed and local.last_changed and last_changed > local.last_changed
+    ):
         return PullDecision(ACTION_SKIP, "permanently deleted: tombstone kept")
-    if local.last_changed and last_changed and last_changed <= local.last_changed:
-        if local.status == status:
-            return PullDecision(ACTION_SKIP, "unchanged since the last sync")
-    decision = PullDecision(ACTION_UPDATE, "changed in Mailchimp")
+    unchanged = (
+        local.last_changed
+        and last_changed
+        and last_changed <= local.last_changed
+        and local.status == status
+    )
+    if unchanged:
+        decision = PullDecision(ACTION_SKIP, "unchanged since the last sync")
+        if full:
+            _consent(decision, status, local, last_changed, opts)
+        return decision
+    decision = PullDecision(
+        ACTION_UPDATE, "changed in Mailchimp", status_changed=local.status != status
+    )
     if status == STATUS_ARCHIVED:
         decision.reason = "archived in Mailchimp"
         return decision
     if opts.pull_fields and local.has_contact:
         decision.contact_values = _name_updates(remote, local, opts)
-    if opts.import_unsubscribes and status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
-        decision.opt_out = True
-        decision.blacklist = status == STATUS_CLEANED
-    elif (
-        not local.has_contact
+    _consent(decision, status, local, last_changed, opts)
+    if (
+        not decision.opt_out
+        and not local.has_contact
         and opts.import_new
         and opts.create_contact
         and status in (STATUS_SUBSCRIBED, STATUS_PENDING)
-        and local.status not in BLOCKED_STATUSES
+        and (local.status not in BLOCKED_STATUSES or decision.status_changed)
     ):
-        # known only as a binding (e.g. was archived) and now a subscriber again
+        # known only as a binding (archived, unsubscribed before, or made by the export) and
+        # now a subscriber again by the person's own decision
         first, last = remote_names(remote)
         decision.create_contact = True
         decision.create_partner = opts.create_partner

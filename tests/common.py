@@ -60,7 +60,11 @@ class MailchimpCommon:
         return emulator
 
     def run_jobs(self, max_jobs=None):
-        """Run the queued Mailchimp jobs the way the fallback cron does."""
+        """Run the queued Mailchimp jobs the way the fallback cron does. Jobs run a moment
+        after the changes a test makes: an import's window ends a second before Mailchimp's
+        clock (what changed in that second is read by the next run), so the emulator's clock
+        moves two seconds on first."""
+        self.emulator.state.advance(2)
         return self.env["queue.job"]._mailchimp_run_pending(max_jobs=max_jobs)
 
     def mailchimp_jobs(self, states=("pending",)):

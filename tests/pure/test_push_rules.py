@@ -1,5 +1,7 @@
 """Odoo -> Mailchimp push decisions (no Odoo)."""
 
+from datetime import datetime
+
 from services.push_rules import (
     PUSH_CREATE,
     PUSH_SKIP,
@@ -61,9 +63,14 @@ def test_merge_fields_map_and_report():
 def test_new_contact_is_created_subscribed_or_pending_with_double_optin():
     local = LocalContact(email="Jane@Example.com", values={"first_name": "Jane"})
     decision = decide_push(local, ALL_ON, MAPPING)
-    assert (decision.action, decision.status) == (PUSH_CREATE, "subscribed")
+    # status_if_new only: an address Mailchimp already has keeps its status
+    assert (decision.action, decision.status_if_new, decision.status) == (
+        PUSH_CREATE,
+        "subscribed",
+        None,
+    )
     dbl = PushOptions(push_new=True, double_optin=True)
-    assert decide_push(local, dbl, MAPPING).status == "pending"
+    assert decide_push(local, dbl, MAPPING).status_if_new == "pending"
 
 
 def test_nothing_is_pushed_when_the_account_or_audience_says_no():
@@ -92,7 +99,47 @@ def test_never_resubscribes():
         ALL_ON,
         MAPPING,
     )
-    assert (edited.action, edited.status) == (PUSH_UPDATE, "unsubscribed")
+    assert (edited.action, edited.status, edited.status_if_new) == (PUSH_UPDATE, None, None)
+
+
+def test_a_field_update_never_carries_a_status():
+    """A stale 'subscribed' on the binding sent with a field update would re-subscribe a
+    member archived or unsubscribed in Mailchimp since."""
+    for status in ("subscribed", "pending", "unsubscribed", "transactional"):
+        decision = decide_push(
+            LocalContact(email="a@example.org", binding_status=status, values={"first_name": "N"}),
+            ALL_ON,
+            MAPPING,
+        )
+        assert decision.action == PUSH_UPDATE, status
+        assert decision.status is None and decision.status_if_new is None, status
+
+
+def test_newer_consent_wins_on_push():
+    t1, t2 = datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 11)
+    # opted out in Odoo after Mailchimp's subscribe: pushed as an unsubscribe
+    odoo_newer = LocalContact(
+        email="a@example.org",
+        opted_out=True,
+        opted_out_at=t2,
+        binding_status="subscribed",
+        status_changed=t1,
+    )
+    assert decide_push(odoo_newer, ALL_ON, MAPPING).action == PUSH_UNSUBSCRIBE
+    # re-subscribed in Mailchimp after the Odoo opt-out: a name edit sends the name only
+    mc_newer = LocalContact(
+        email="a@example.org",
+        opted_out=True,
+        opted_out_at=t1,
+        binding_status="subscribed",
+        status_changed=t2,
+        values={"first_name": "New"},
+    )
+    decision = decide_push(mc_newer, ALL_ON, MAPPING)
+    assert decision.action == PUSH_UPDATE and decision.status is None
+    # an opt-out of unknown date is a current Odoo decision: pushed
+    undated = LocalContact(email="a@example.org", opted_out=True, binding_status="subscribed")
+    assert decide_push(undated, ALL_ON, MAPPING).action == PUSH_UNSUBSCRIBE
 
 
 def test_opt_out_unsubscribes_only_when_pushed_and_subscribed():

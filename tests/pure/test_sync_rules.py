@@ -8,6 +8,8 @@ from services.sync_rules import (
     ACTION_UPDATE,
     LocalMember,
     PullOptions,
+    clean_merge_fields,
+    clean_text,
     decide_pull,
     format_mc_datetime,
     normalize_email,
@@ -136,16 +138,64 @@ def test_unsubscribe_after_import_opts_out():
     assert not decision.opt_out
 
 
-def test_permanently_deleted_tombstone_is_never_touched():
-    decision = decide_pull(remote(last_changed=T1), known(status="deleted"), PullOptions())
+def test_permanently_deleted_tombstone_is_never_touched_by_old_data():
+    decision = decide_pull(
+        remote(last_changed=T0), known(status="deleted", changed=T1), PullOptions()
+    )
     assert decision.action == ACTION_SKIP
+    full = decide_pull(
+        remote(last_changed=T0), known(status="deleted", changed=T1), PullOptions(), full=True
+    )
+    assert full.action == ACTION_SKIP and not full.opt_out
 
 
-def test_unsubscribed_member_resubscribed_remotely_is_not_recreated_as_subscriber():
+def test_a_new_sign_up_after_a_permanent_delete_is_the_persons_own_decision():
+    decision = decide_pull(remote(last_changed=T1), known(status="deleted"), PullOptions())
+    assert decision.action == ACTION_UPDATE and decision.status_changed
+
+
+def test_member_resubscribed_remotely_follows_the_persons_newer_decision():
+    """Unsubscribed (no contact: unsubscribes were not imported), then re-subscribed in
+    Mailchimp by the person: the newer decision wins, the subscriber becomes a contact."""
     local = LocalMember(status="unsubscribed", last_changed=parse_mc_datetime(T0))
     decision = decide_pull(remote("subscribed", last_changed=T1), local, PullOptions())
-    assert decision.action == ACTION_UPDATE
-    assert not decision.create_contact
+    assert decision.action == ACTION_UPDATE and decision.status_changed
+    assert decision.create_contact
+
+
+def test_resubscribe_in_mailchimp_lifts_an_older_odoo_opt_out_only():
+    older = known(status="unsubscribed")
+    older.opted_out_at = parse_mc_datetime(T0)
+    decision = decide_pull(remote("subscribed", last_changed=T1), older, PullOptions())
+    assert decision.clear_opt_out and not decision.opt_out
+    newer = known(status="unsubscribed")
+    newer.opted_out_at = parse_mc_datetime("2026-01-01T12:00:00+00:00")
+    decision = decide_pull(remote("subscribed", last_changed=T1), newer, PullOptions())
+    assert not decision.clear_opt_out, "the Odoo opt-out is newer: it stands (and is pushed)"
+    # a field edit in Mailchimp (status unchanged) never touches Odoo's opt-out
+    same = known(status="subscribed")
+    same.opted_out_at = parse_mc_datetime(T0)
+    decision = decide_pull(remote("subscribed", fname="X", last_changed=T1), same, PullOptions())
+    assert not decision.clear_opt_out and not decision.opt_out
+
+
+def test_full_resync_restores_lost_consent_of_unchanged_members():
+    for status, blacklist in (("unsubscribed", False), ("cleaned", True)):
+        decision = decide_pull(remote(status), known(status=status), PullOptions(), full=True)
+        assert decision.action == ACTION_SKIP
+        assert decision.opt_out and decision.blacklist == blacklist
+        incremental = decide_pull(remote(status), known(status=status), PullOptions())
+        assert not incremental.opt_out
+
+
+def test_hostile_merge_values_are_cleaned():
+    assert clean_text("A\x00nn") == "Ann"
+    assert clean_text(42) == "42"
+    assert clean_text(None) == "" and clean_text({"x": 1}) == ""
+    assert len(clean_text("x" * 5000)) == 1000
+    merges = clean_merge_fields({"FNAME": 7, "LNAME": "Lee\x00", "ADDRESS": {"addr1": None}})
+    assert merges == {"FNAME": "7", "LNAME": "Lee", "ADDRESS": {"addr1": ""}}
+    assert clean_merge_fields("garbage") == {}
 
 
 def test_archived_binding_resubscribed_remotely_becomes_a_contact():
