@@ -72,6 +72,9 @@ class MailchimpSyncRun(models.Model):
     created = fields.Integer()
     updated = fields.Integer()
     skipped = fields.Integer()
+    check_gone = fields.Boolean(
+        help="Technical: this Full Resync marks the members it reads, to find those gone."
+    )
     failed = fields.Integer(help="Members Odoo could not take (named in Not Imported).")
     problems = fields.Text(
         string="Not Imported", help="The addresses this run did not import, with the reason."
@@ -123,7 +126,7 @@ class MailchimpSyncRun(models.Model):
         items = page.get("members") or []
         total = page.get("total_items") or 0
         counts, problems = audience._apply_member_page(items, full=self.full)
-        if self.full:
+        if self.check_gone:
             self._mark_seen(items)
         next_offset = start + len(items)
         done = not items or next_offset >= total
@@ -214,6 +217,12 @@ class MailchimpSyncRun(models.Model):
         vals.pop("name", None)
         audience.write(vals)
         self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
+        # a Full Resync of an audience Odoo already knows looks for members gone since
+        self.check_gone = self.full and bool(
+            self.env["mailchimp.member"].sudo().search_count(
+                [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))], limit=1
+            )
+        )
         audience.account_id._clock_offset()  # keep the measured clock offset
 
     def _finish(self):
@@ -235,7 +244,7 @@ class MailchimpSyncRun(models.Model):
         audience.write(
             {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
         )
-        if self.full:
+        if self.check_gone:
             self._queue_reconcile()
 
     def skipped_problem_count(self):
