@@ -1,1 +1,8 @@
-from . import test_account, test_campaigns, test_contact_export, test_member_import, test_tour
+from . import (
+    test_access,
+    test_account,
+    test_campaigns,
+    test_contact_export,
+    test_member_import,
+    test_tour,
+)
