@@ -5,10 +5,11 @@ import logging
 import threading
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import MailchimpClient, parse_api_key
+from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -261,11 +262,28 @@ class MailchimpAccount(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @api.model
+    def _check_mailchimp_group(self, manager=False):
+        """AccessError unless the user is a Mailchimp user (``manager``: a Mailchimp
+        manager). Every public method that makes Mailchimp write, or starts an import,
+        calls it before going sudo; superuser mode (crons, jobs) passes."""
+        if self.env.su:
+            return
+        group = MAILCHIMP_MANAGER_GROUP if manager else MAILCHIMP_USER_GROUP
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._("Only Mailchimp managers can do this.")
+                if manager
+                else self.env._("Only Mailchimp users can do this.")
+            )
+
     def _check_manager(self):
-        if not self.env.user.has_group("mailchimp_connector.group_mailchimp_manager"):
-            raise UserError(
+        """A Mailchimp manager who may edit these accounts (their company's)."""
+        if not self.env.su and not self.env.user.has_group(MAILCHIMP_MANAGER_GROUP):
+            raise AccessError(
                 self.env._("Only Mailchimp managers can connect or disconnect accounts.")
             )
+        self.check_access("write")
 
     def _test_connection(self):
         """Ping the API and read the account. Returns (ok, message); never raises for

@@ -579,6 +579,8 @@ class MailchimpCampaign(models.Model):
     # ------------------------------------------------------------------
     def action_refresh_report(self):
         """Fetch the report now (inside or outside the window) and queue the activity."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         for campaign in self:
             if campaign.status not in REPORT_STATUSES:
                 raise UserError(self.env._("Campaign '%s' has not been sent yet.", campaign.name))

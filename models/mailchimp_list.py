@@ -234,10 +234,14 @@ class MailchimpList(models.Model):
     # Members import
     # ------------------------------------------------------------------
     def action_import_members(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         runs = self._start_member_import(full=False)
         return self._notify_queued(runs)
 
     def action_full_resync(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         runs = self._start_member_import(full=True)
         return self._notify_queued(runs)
 
@@ -719,6 +723,7 @@ class MailchimpList(models.Model):
         return len(audiences._queue_push())
 
     def action_push_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
         self.check_access("write")
         queued = self.sudo()._queue_push()
         return self._notify_queued_push(queued)
@@ -750,6 +755,7 @@ class MailchimpList(models.Model):
     def action_export_existing(self):
         """Open the confirmation that says how many contacts would be sent."""
         self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
         self.check_access("write")
         wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
         return {

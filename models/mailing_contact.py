@@ -52,11 +52,14 @@ class MailingContact(models.Model):
 
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these contacts in the audiences of their
-        mailing lists that push new records, and queue the exports."""
+        mailing lists that push new records, and queue the exports. Mailchimp users only,
+        into the audiences of their companies."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         audiences = (
             self.env["mailchimp.list"]
-            .sudo()
             .search([("mailing_list_id", "in", self.list_ids.ids), ("push_new", "=", True)])
+            .sudo()
         )
         for audience in audiences:
             members = self.filtered(lambda c, a=audience: a.mailing_list_id in c.list_ids)

@@ -46,11 +46,14 @@ class ResPartner(models.Model):
 
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these partners in the audience that
-        pushes new records (one per account) and queue the exports."""
+        pushes new records (one per account) and queue the exports. Mailchimp users
+        only, into the audiences of their companies."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         audiences = (
             self.env["mailchimp.list"]
-            .sudo()
             .search([("push_new", "=", True), ("account_id.push_contacts", "=", True)])
+            .sudo()
         )
         for audience in audiences:
             audience._bind_for_push(partners=self)

@@ -169,3 +169,62 @@ class TestContactsReadAsBefore(AccessCommon):
         self.assertEqual(contact.mailchimp_member_count, 1)
         arch = contact.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("mailchimp_activity_count", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestMailchimpWritesNeedTheGroup(AccessCommon):
+    """Public methods that make Mailchimp write (or import) check the Mailchimp groups."""
+
+    def test_plain_user_cannot_export_partners_nor_contacts(self):
+        self.assertRefused(
+            lambda: self.partner.with_user(self.plain).action_mailchimp_export(), "partner"
+        )
+        self.assertRefused(
+            lambda: self.contact.with_user(self.mailer).action_mailchimp_export(), "contact"
+        )
+        self.assertFalse(self.state.get_member(self.list_mc_id, "ann@example.com"))
+        self.assertFalse(self.state.get_member(self.list_mc_id, "bob@example.com"))
+        self.assertFalse(
+            self.env["mailchimp.member"].search([("partner_id", "=", self.partner.id)])
+            - self.member,
+            "no binding created",
+        )
+
+    def test_mailchimp_user_exports(self):
+        self.partner.with_user(self.mc_user).action_mailchimp_export()
+        self.assertEqual(len(self.new_jobs()), 1)
+        self.run_jobs()
+        self.assertEqual(
+            self.state.get_member(self.list_mc_id, "ann@example.com")["status"], "subscribed"
+        )
+
+    def test_users_outside_the_groups_start_nothing(self):
+        for user in (self.plain, self.mailer):
+            calls = {
+                "import members": lambda u=user: self.audience.with_user(u).action_import_members(),
+                "full resync": lambda u=user: self.audience.with_user(u).action_full_resync(),
+                "push now": lambda u=user: self.audience.with_user(u).action_push_now(),
+                "export existing": lambda u=user: self.audience.with_user(
+                    u
+                ).action_export_existing(),
+                "refresh report": lambda u=user: self.campaign.with_user(u).action_refresh_report(),
+                "resubscribe": lambda u=user: self.member.with_user(u).action_resubscribe_pending(),
+                "test connection": lambda u=user: self.account.with_user(
+                    u
+                ).action_test_connection(),
+                "refresh status": lambda u=user: self.account.with_user(u).action_refresh_status(),
+                "disconnect": lambda u=user: self.account.with_user(u).action_disconnect(),
+                "reconnect": lambda u=user: self.account.with_user(u).action_reconnect(),
+            }
+            for label, call in calls.items():
+                self.assertRefused(call, f"{user.login}: {label}")
+        self.assertTrue(self.account.active)
+
+    def test_mailchimp_user_cannot_push_nor_resubscribe(self):
+        self.member.status = "unsubscribed"
+        self.member.need_push = True
+        for label, call in {
+            "push now": lambda: self.audience.with_user(self.mc_user).action_push_now(),
+            "resubscribe": lambda: self.member.with_user(self.mc_user).action_resubscribe_pending(),
+        }.items():
+            self.assertRefused(call, label)
