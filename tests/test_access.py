@@ -228,3 +228,72 @@ class TestMailchimpWritesNeedTheGroup(AccessCommon):
             "resubscribe": lambda: self.member.with_user(self.mc_user).action_resubscribe_pending(),
         }.items():
             self.assertRefused(call, label)
+
+
+@tagged("post_install", "-at_install")
+class TestMultiCompany(AccessCommon):
+    """A Mailchimp manager of company B only sees and starts nothing of company A."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
+        cls.manager_b = new_test_user(
+            cls.env,
+            login="mc_manager_b",
+            groups="base.group_user,mailchimp_connector.group_mailchimp_manager,"
+            "mass_mailing.group_mass_mailing_user",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
+        )
+
+    def test_company_a_records_are_invisible(self):
+        self.assertEqual(self.account.company_id, self.env.company)
+        self.assertNotEqual(self.account.company_id, self.company_b)
+        for model in MAILCHIMP_MODELS:
+            self.assertGreater(self.env[model].search_count([]), 0, f"{model}: no data in A")
+            self.assertEqual(self.env[model].with_user(self.manager_b).search_count([]), 0, model)
+        # and they are still visible to a manager of company A
+        for model in MAILCHIMP_MODELS:
+            self.assertGreater(self.env[model].with_user(self.manager).search_count([]), 0, model)
+
+    def test_company_a_jobs_cannot_be_started(self):
+        self.member.status = "unsubscribed"
+        self.member.need_push = True
+        user = self.manager_b
+        Operation = self.env["mailchimp.operation"].with_user(user)
+        calls = {
+            "import members": lambda: self.audience.with_user(user).action_import_members(),
+            "full resync": lambda: self.audience.with_user(user).action_full_resync(),
+            "push now": lambda: self.audience.with_user(user).action_push_now(),
+            "export existing": lambda: self.audience.with_user(user).action_export_existing(),
+            "refresh report": lambda: self.campaign.with_user(user).action_refresh_report(),
+            "resubscribe": lambda: self.member.with_user(user).action_resubscribe_pending(),
+            "test connection": lambda: self.account.with_user(user).action_test_connection(),
+            "refresh status": lambda: self.account.with_user(user).action_refresh_status(),
+            "disconnect": lambda: self.account.with_user(user).action_disconnect(),
+            "operations wizard": lambda: Operation.create(
+                {"account_ids": [(6, 0, self.account.ids)], "import_members": True}
+            ).action_process(),
+            "track wizard": lambda: (
+                self.env["mailchimp.campaign.track"]
+                .with_user(user)
+                .create({"account_id": self.account.id, "mc_id": "camp01"})
+                .action_track()
+            ),
+        }
+        for label, call in calls.items():
+            self.assertRefused(call, label)
+        self.assertTrue(self.account.active)
+        self.assertEqual(self.account.state, "connected")
+        self.assertEqual(self.member.status, "unsubscribed")
+
+    def test_exports_of_company_b_find_no_audience_of_a(self):
+        with self.assertMailchimpCalls(count=0):
+            self.partner.with_user(self.manager_b).action_mailchimp_export()
+            self.contact.with_user(self.manager_b).action_mailchimp_export()
+            self.assertFalse(self.new_jobs())
+            self.run_jobs()
+        self.assertFalse(
+            self.env["mailchimp.member"].search([("email_normalized", "=", "ann@example.com")])
+        )
