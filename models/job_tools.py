@@ -15,12 +15,15 @@ def retry_later(exc):
 
 def lock_for_job(record, busy_message):
     """Lock ``record``'s row for the job in flight (NOWAIT). When another worker holds it,
-    queue_job tries again in 10 seconds, without counting a retry."""
+    queue_job tries again in 10 seconds, without counting a retry.
+
+    FOR NO KEY UPDATE: it excludes the other jobs on the row (and its updates) but not the
+    FOR KEY SHARE that inserting a row referencing it takes (a member into the audience)."""
     try:
         with mute_logger("odoo.sql_db"), record.env.cr.savepoint():
             record.env.cr.execute(
                 SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT",
+                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE NOWAIT",
                     SQL.identifier(record._table),
                     record.id,
                 )
