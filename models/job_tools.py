@@ -2,15 +2,25 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Helpers shared by the Mailchimp jobs (no model here)."""
 
+import math
+
 import psycopg2
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL, mute_logger
 
+#: attempts of a job before it fails; with the retry pattern of data/queue_job_data.xml
+#: (10 s, then 1, 5, 15, 30 minutes, then hourly) that is about 11 hours of outage
+JOB_MAX_RETRIES = 24
+
 
 def retry_later(exc):
-    """The job error that makes queue_job retry after Mailchimp's wait (429) or a minute."""
-    return RetryableJobError(str(exc), seconds=int(exc.retry_after or 60))
+    """The job error that hands a retryable Mailchimp error back to queue_job: after
+    Mailchimp's own wait when it gave one (429 Retry-After), else after the next step of
+    the job function's retry pattern."""
+    if exc.retry_after:
+        return RetryableJobError(str(exc), seconds=max(1, math.ceil(exc.retry_after)))
+    return RetryableJobError(str(exc))
 
 
 def lock_for_job(record, busy_message):

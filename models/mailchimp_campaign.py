@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
-from .job_tools import lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -346,6 +346,7 @@ class MailchimpCampaign(models.Model):
                 continue
             campaign.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: report of campaign %s", campaign.name),
                 identity_key=f"mailchimp-campaign-report-{campaign.id}",
             )._job_fetch_report(force=force)
@@ -436,6 +437,7 @@ class MailchimpCampaign(models.Model):
             phase, offset = campaign.activity_phase, campaign.activity_offset
             campaign.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: activity of campaign %s", campaign.name),
                 identity_key=f"mailchimp-campaign-{campaign.id}-{phase}-{offset}",
             )._job_fetch_activity_page(phase, offset)
@@ -538,6 +540,7 @@ class MailchimpCampaign(models.Model):
         for account in campaigns.account_id:
             campaigns.filtered(lambda c, a=account: c.account_id == a).with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: refresh open campaigns of %s", account.name),
                 identity_key=f"mailchimp-campaign-refresh-{account.id}",
             )._job_refresh_status()

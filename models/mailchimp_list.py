@@ -19,7 +19,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
-from .job_tools import lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -662,6 +662,7 @@ class MailchimpList(models.Model):
                 continue
             audience.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: export contacts to %s", audience.name),
                 identity_key=f"mailchimp-push-{audience.id}",
             )._job_push()

@@ -15,7 +15,7 @@ from odoo import fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime
-from .job_tools import lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class MailchimpSyncRun(models.Model):
         for run in self.filtered(lambda r: r.state == "running"):
             run.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: import members of %s", run.list_id.name),
                 identity_key=f"mailchimp-run-{run.id}-{run.next_offset}",
             )._job_import_page(run.next_offset)

@@ -4,13 +4,42 @@
 
 import time
 from contextlib import closing
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.job_tools import lock_for_job
+from ..models.job_tools import lock_for_job, retry_later
+from ..services import mailchimp_errors as mce
+from .common import MailchimpCase
+
+#: the longest Mailchimp outage a job must survive before it fails
+OUTAGE_SURVIVED = timedelta(hours=4)
+
+
+def pattern_wait(pattern, retry):
+    """queue_job's delay before the next attempt once ``retry`` attempts ran."""
+    wait = 0
+    for count, seconds in sorted((int(count), seconds) for count, seconds in pattern.items()):
+        if retry >= count:
+            wait = seconds
+    return wait
+
+
+def mailchimp_job_methods(env):
+    """(model, method) of every queue job method (``_job_*``) this addon defines."""
+    found = set()
+    for model_name in env.registry:
+        model = env.registry[model_name]
+        for name in dir(model):
+            if not name.startswith("_job_"):
+                continue
+            module = getattr(getattr(model, name), "__module__", "") or ""
+            if module.startswith("odoo.addons.mailchimp_connector."):
+                found.add((model_name, name))
+    return found
 
 
 @tagged("post_install", "-at_install")
@@ -52,3 +81,50 @@ class TestJobLock(TransactionCase):
                 self.assertLess(time.monotonic() - started, 2, "NOWAIT")
             finally:
                 cr2.rollback()
+
+
+@tagged("post_install", "-at_install")
+class TestJobRetries(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.seed_members(self.list_mc_id, 20)
+        self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
+
+    def test_retry_later_keeps_mailchimps_wait_only(self):
+        throttled = retry_later(mce.MailchimpRateLimited("Too Many", status=429, retry_after=120))
+        self.assertEqual(throttled.seconds, 120)
+        self.assertFalse(throttled.ignore_retry)
+        down = retry_later(mce.MailchimpServerError("Down", status=503))
+        self.assertIsNone(down.seconds, "no wait given: the job's retry pattern decides")
+        self.assertFalse(down.ignore_retry)
+
+    def test_every_job_survives_hours_of_outage(self):
+        methods = mailchimp_job_methods(self.env)
+        self.assertIn(("mailchimp.sync.run", "_job_import_page"), methods)
+        for model_name, method in sorted(methods):
+            function = self.env["queue.job.function"].search(
+                [("name", "=", f"<{model_name}>.{method}")]
+            )
+            self.assertEqual(len(function), 1, f"{model_name}.{method} has no job function")
+            self.assertEqual(function.channel, "root.mailchimp")
+        # the jobs as they are enqueued: their retry count and their function's pattern
+        self.audience._start_member_import()
+        self.audience.push_new = True
+        self.env["mailing.contact"].create(
+            {"email": "new@example.com", "list_ids": [(4, self.audience.mailing_list_id.id)]}
+        )
+        self.audience._queue_push()
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(
+            set(jobs.mapped("method_name")), {"_job_import_page", "_job_push"}, "both queued"
+        )
+        for job in jobs:
+            pattern = job.job_function_id.retry_pattern
+            self.assertLessEqual(pattern_wait(pattern, 1), 60, "the first retry is quick")
+            total = sum(pattern_wait(pattern, r) for r in range(1, job.max_retries))
+            self.assertGreaterEqual(
+                timedelta(seconds=total), OUTAGE_SURVIVED, f"{job.method_name} fails too soon"
+            )
