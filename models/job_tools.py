@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Helpers shared by the Mailchimp jobs (no model here)."""
 
+import functools
 import math
 
 import psycopg2
@@ -9,9 +10,33 @@ import psycopg2
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL, mute_logger
 
+#: context key of the job entry points: the API client then keeps its retries short
+JOB_CONTEXT_KEY = "mailchimp_job"
 #: attempts of a job before it fails; with the retry pattern of data/queue_job_data.xml
 #: (10 s, then 1, 5, 15, 30 minutes, then hourly) that is about 11 hours of outage
 JOB_MAX_RETRIES = 24
+
+
+def mailchimp_job(account_field="account_id"):
+    """Decorate a queue job method of a Mailchimp model: the job runs only while its
+    records exist and their account is active (else it returns "skipped: ..." without
+    calling Mailchimp), with the short-retry API client of the jobs (``JOB_CONTEXT_KEY``).
+    ``account_field``: the account of the records, None when they are the accounts."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def job(self, *args, **kwargs):
+            records = self.with_context(**{JOB_CONTEXT_KEY: True}).exists()
+            if not records:
+                return "skipped: record deleted"
+            accounts = records[account_field] if account_field else records
+            if not accounts or not all(accounts.mapped("active")):
+                return "skipped: account archived"
+            return method(records, *args, **kwargs)
+
+        return job
+
+    return decorate
 
 
 def retry_later(exc):

@@ -8,7 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.mailchimp_client import MailchimpClient, parse_api_key
+from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
+from .job_tools import JOB_CONTEXT_KEY
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -170,9 +171,16 @@ class MailchimpAccount(models.Model):
         )
         return (url or "").strip() or None
 
-    def _get_client(self):
-        """Return the API client of this account (one HTTP session per account)."""
+    def _get_client(self, for_job=None):
+        """Return the API client of this account (one HTTP session per account and mode).
+
+        ``for_job`` (default: the ``mailchimp_job`` context key the job entry points set):
+        the client of the jobs, whose in-process retries stay within a few seconds; a
+        longer wait (429 Retry-After, an outage) is raised to the job, which hands it to
+        queue_job instead of sleeping with its transaction and row lock open."""
         self.ensure_one()
+        if for_job is None:
+            for_job = bool(self.env.context.get(JOB_CONTEXT_KEY))
         key = (self.sudo().api_key or "").strip()
         if not key:
             raise UserError(self.env._("Enter the API key of account '%s' first.", self.name))
@@ -186,10 +194,16 @@ class MailchimpAccount(models.Model):
             "max_retries": int(params.get_param("mailchimp_connector.max_retries", 6)),
             "backoff_base": float(params.get_param("mailchimp_connector.backoff_base", 0.5)),
         }
+        if for_job:
+            retry.update(JOB_RETRY_LIMITS)
+            retry["max_retries"] = min(
+                JOB_RETRY_LIMITS["max_retries"],
+                int(params.get_param("mailchimp_connector.max_retries", 6)),
+            )
         fingerprint = hashlib.sha256(
             f"{key}\n{base_url}\n{timeout}\n{sorted(retry.items())}".encode()
         ).hexdigest()
-        cache_key = (self.env.cr.dbname, self.id)
+        cache_key = (self.env.cr.dbname, self.id, for_job)
         with _CLIENTS_LOCK:
             cached = _CLIENTS.get(cache_key)
             if cached and cached[0] == fingerprint:
@@ -370,10 +384,11 @@ class MailchimpAccount(models.Model):
             )
         self.write({"active": False, "state": "draft"})
         for account in self:
-            with _CLIENTS_LOCK:
-                cached = _CLIENTS.pop((self.env.cr.dbname, account.id), None)
-            if cached:
-                cached[1].close()
+            for for_job in (False, True):
+                with _CLIENTS_LOCK:
+                    cached = _CLIENTS.pop((self.env.cr.dbname, account.id, for_job), None)
+                if cached:
+                    cached[1].close()
         return True
 
     def action_reconnect(self):

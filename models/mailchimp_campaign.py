@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
-from .job_tools import JOB_MAX_RETRIES, lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -353,12 +353,11 @@ class MailchimpCampaign(models.Model):
             queued |= campaign
         return queued
 
+    @mailchimp_job()
     def _job_fetch_report(self, force=False):
         """Fetch the report and start the activity read; a no-op (no API call) once the
         report window has closed and the final report was read."""
         self.ensure_one()
-        if not self.exists():
-            return "skipped: campaign deleted"
         if not force and not self._report_due():
             return "skipped: report no longer polled"
         client = self.account_id._get_client()
@@ -456,11 +455,10 @@ class MailchimpCampaign(models.Model):
             params["since"] = format_mc_datetime(self.activity_watermark - ACTIVITY_OVERLAP)
         return f"/reports/{self.mc_id}/{endpoint}", key, params
 
+    @mailchimp_job()
     def _job_fetch_activity_page(self, phase, offset):
         """Read and store one page of activity; idempotent (a re-run changes nothing)."""
         self.ensure_one()
-        if not self.exists():
-            return "skipped: campaign deleted"
         self._lock()
         if (
             self.activity_state != "running"
@@ -546,6 +544,7 @@ class MailchimpCampaign(models.Model):
             )._job_refresh_status()
         return True
 
+    @mailchimp_job()
     def _job_refresh_status(self):
         """Re-read the campaigns that are still open; queue the report of the newly sent."""
         campaigns = self.exists().filtered(lambda c: c.status in OPEN_STATUSES)

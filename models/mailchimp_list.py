@@ -19,7 +19,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
-from .job_tools import JOB_MAX_RETRIES, lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -669,6 +669,7 @@ class MailchimpList(models.Model):
             queued |= audience
         return queued
 
+    @mailchimp_job()
     def _job_push(self):
         """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
         next job if more wait. Idempotent: a binding leaves the queue once answered."""

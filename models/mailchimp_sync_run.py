@@ -15,7 +15,7 @@ from odoo import fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime
-from .job_tools import JOB_MAX_RETRIES, lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class MailchimpSyncRun(models.Model):
     def _lock(self):
         lock_for_job(self, "Another worker is importing this page")
 
+    @mailchimp_job()
     def _job_import_page(self, offset):
         """Import one page of members; idempotent (re-running it changes nothing)."""
         self.ensure_one()

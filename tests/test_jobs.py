@@ -6,7 +6,7 @@ import time
 from contextlib import closing
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -101,6 +101,21 @@ class TestJobRetries(MailchimpCase):
         self.assertIsNone(down.seconds, "no wait given: the job's retry pattern decides")
         self.assertFalse(down.ignore_retry)
 
+    def test_outage_backs_off_along_the_retry_pattern(self):
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
+        self.emulator.faults.fail_next(1000, 503)
+        run = self.audience._start_member_import()
+        with self.assertMailchimpCalls(count=3):  # the job's client retries twice at most
+            self.run_jobs()
+        job = self.mailchimp_jobs()
+        self.assertEqual(len(job), 1)
+        self.assertEqual((job.retry, job.state), (1, "pending"))
+        pattern = job.job_function_id.retry_pattern
+        wait = (job.eta - fields.Datetime.now()).total_seconds()
+        self.assertAlmostEqual(wait, pattern_wait(pattern, 1), delta=5)
+        self.assertEqual(run.state, "running")
+        self.assertEqual(run.next_offset, 0)
+
     def test_every_job_survives_hours_of_outage(self):
         methods = mailchimp_job_methods(self.env)
         self.assertIn(("mailchimp.sync.run", "_job_import_page"), methods)
@@ -128,3 +143,95 @@ class TestJobRetries(MailchimpCase):
             self.assertGreaterEqual(
                 timedelta(seconds=total), OUTAGE_SURVIVED, f"{job.method_name} fails too soon"
             )
+
+    def test_429_with_retry_after_goes_back_to_the_queue_at_once(self):
+        run = self.audience._start_member_import()
+        self.emulator.faults.configure(retry_after=120)
+        self.emulator.faults.fail_next(1, 429)
+        started = time.monotonic()
+        with self.assertMailchimpCalls(count=1), self.assertRaises(RetryableJobError) as caught:
+            run._job_import_page(0)
+        self.assertLess(time.monotonic() - started, 5, "no sleeping inside the job")
+        self.assertEqual(caught.exception.seconds, 120)
+        # through the queue: the job waits for Mailchimp's delay
+        self.emulator.faults.fail_next(1, 429)
+        self.run_jobs()
+        job = self.mailchimp_jobs()
+        self.assertEqual(len(job), 1)
+        wait = (job.eta - fields.Datetime.now()).total_seconds()
+        self.assertAlmostEqual(wait, 120, delta=5)
+
+    def test_job_client_is_short_interactive_client_is_not(self):
+        self.assertEqual(self.account._get_client().max_retries, 6)
+        job_client = self.account.with_context(mailchimp_job=True)._get_client()
+        self.assertLessEqual(job_client.max_retries, 2)
+        self.assertLessEqual(job_client.max_retry_time, 5)
+        self.assertLessEqual(job_client.max_sleep, 2)
+        self.assertIs(self.account._get_client(for_job=True), job_client)
+        self.assertIsNot(self.account._get_client(), job_client)
+
+
+@tagged("post_install", "-at_install")
+class TestJobsOfGoneAccounts(MailchimpCase):
+    JOB_METHODS = {
+        "_job_import_page",
+        "_job_push",
+        "_job_fetch_report",
+        "_job_fetch_activity_page",
+        "_job_refresh_status",
+    }
+
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.seed_members(self.list_mc_id, 20)
+        self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
+
+    def enqueue_every_job(self):
+        audience = self.audience
+        audience._start_member_import()
+        audience.push_new = True
+        self.env["mailing.contact"].create(
+            {"email": "new@example.com", "list_ids": [(4, audience.mailing_list_id.id)]}
+        )
+        audience._queue_push()
+        Campaign = self.env["mailchimp.campaign"]
+        common = {"account_id": self.account.id, "list_id": audience.id}
+        sent = Campaign.create(
+            dict(common, name="Sent", mc_id="c1", status="sent", send_time=fields.Datetime.now())
+        )
+        sent._queue_reports()
+        reading = Campaign.create(dict(common, name="Reading", mc_id="c2", status="sent"))
+        reading.write(
+            {"activity_state": "running", "activity_phase": "activity", "activity_offset": 0}
+        )
+        reading._ensure_activity_job()
+        Campaign.create(dict(common, name="Later", mc_id="c3", status="schedule"))
+        Campaign._cron_refresh_campaigns()
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
+        return jobs
+
+    def test_the_list_covers_every_job(self):
+        found = {method for _model, method in mailchimp_job_methods(self.env)}
+        self.assertEqual(found, self.JOB_METHODS)
+
+    def assertAllSkipped(self, jobs):
+        with self.assertMailchimpCalls(count=0):
+            self.run_jobs()
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("result"))
+        for job in jobs:
+            self.assertTrue(job.result.startswith("skipped"), f"{job.method_name}: {job.result}")
+        self.assertFalse(self.mailchimp_jobs(states=("pending", "enqueued", "failed")))
+
+    def test_archived_account_skips_its_jobs(self):
+        jobs = self.enqueue_every_job()
+        self.account.active = False
+        self.assertAllSkipped(jobs)
+
+    def test_deleted_account_skips_its_jobs(self):
+        jobs = self.enqueue_every_job()
+        self.account.unlink()
+        self.assertAllSkipped(jobs)
