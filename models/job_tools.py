@@ -10,6 +10,7 @@ import psycopg2
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL, mute_logger
 
+JOB_CHANNEL = "root.mailchimp"
 #: context key of the job entry points: the API client then keeps its retries short
 JOB_CONTEXT_KEY = "mailchimp_job"
 #: attempts of a job before it fails; with the retry pattern of data/queue_job_data.xml

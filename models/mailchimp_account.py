@@ -9,7 +9,14 @@ from odoo.exceptions import AccessError, UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
-from .job_tools import JOB_CONTEXT_KEY
+from .job_tools import (
+    JOB_CHANNEL,
+    JOB_CONTEXT_KEY,
+    JOB_MAX_RETRIES,
+    lock_for_job,
+    mailchimp_job,
+    retry_later,
+)
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -395,6 +402,38 @@ class MailchimpAccount(models.Model):
         self._check_manager()
         self.write({"active": True})
         return self.action_test_connection()
+
+    # ------------------------------------------------------------------
+    # Audience refresh (hourly cron)
+    # ------------------------------------------------------------------
+    def _queue_fetch_audiences(self):
+        """Enqueue one audience refresh job per account."""
+        for account in self:
+            account.with_delay(
+                channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
+                description=self.env._("Mailchimp: refresh the audiences of %s", account.name),
+                identity_key=f"mailchimp-audiences-{account.id}",
+            )._job_fetch_audiences()
+        return self
+
+    @mailchimp_job(account_field=None)
+    def _job_fetch_audiences(self):
+        """Refresh the audiences of this account and their merge fields, then start their
+        incremental member imports (one job per page)."""
+        self.ensure_one()
+        lock_for_job(self, "Another audience refresh of this account runs")
+        if self.state != "connected":
+            return "skipped: account not connected"
+        try:
+            audiences = self.env["mailchimp.list"]._import_from_account(self)
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        except mce.MailchimpError as exc:
+            _logger.warning("Mailchimp account %s: audience refresh failed: %s", self.id, exc)
+            return f"failed: {exc}"
+        runs = audiences._start_member_import(full=False)
+        return f"{len(audiences)} audience(s) refreshed, {len(runs)} member import(s) queued"
 
     def action_view_lists(self):
         self.ensure_one()

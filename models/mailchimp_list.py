@@ -505,21 +505,12 @@ class MailchimpList(models.Model):
 
     @api.model
     def _cron_fetch_audiences(self):
-        """Hourly: incremental member import of every audience of the accounts that have
-        'Auto Sync Member?'. Only enqueues jobs."""
+        """Hourly: one job per account that has 'Auto Sync Member?', which refreshes its
+        audiences and starts their incremental member imports. Only enqueues (no API call)."""
         accounts = self.env["mailchimp.account"].search(
             [("auto_sync_member", "=", True), ("state", "=", "connected")]
         )
-        for done, account in enumerate(accounts, start=1):
-            try:
-                audiences = self._import_from_account(account)
-            except mce.MailchimpError as exc:
-                _logger.warning(
-                    "Mailchimp account %s: audience refresh failed: %s", account.id, exc
-                )
-            else:
-                audiences._start_member_import(full=False)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(accounts) - done)
+        accounts._queue_fetch_audiences()
         return True
 
     def action_view_members(self):

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -174,6 +175,7 @@ class TestJobRetries(MailchimpCase):
 @tagged("post_install", "-at_install")
 class TestJobsOfGoneAccounts(MailchimpCase):
     JOB_METHODS = {
+        "_job_fetch_audiences",
         "_job_import_page",
         "_job_push",
         "_job_fetch_report",
@@ -191,6 +193,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
 
     def enqueue_every_job(self):
         audience = self.audience
+        self.account._queue_fetch_audiences()
         audience._start_member_import()
         audience.push_new = True
         self.env["mailing.contact"].create(
@@ -235,3 +238,71 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         jobs = self.enqueue_every_job()
         self.account.unlink()
         self.assertAllSkipped(jobs)
+
+
+@tagged("post_install", "-at_install")
+class TestAudienceCron(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.seed_members(self.list_mc_id, 5)
+
+    def add_account(self, name, **vals):
+        account = self.env["mailchimp.account"].create(
+            dict(
+                {
+                    "name": name,
+                    "api_key": self.emulator.api_key,
+                    "api_base_url": self.emulator.base_url,
+                    "auto_sync_member": True,
+                    "state": "connected",
+                },
+                **vals,
+            )
+        )
+        return account
+
+    def test_cron_enqueues_one_job_per_account_which_starts_the_imports(self):
+        self.account.auto_sync_member = True
+        second = self.add_account("Second")
+        self.add_account("Manual", auto_sync_member=False)
+        self.add_account("Broken", state="error")
+        self.add_account("Archived", active=False)
+        Audience = self.env["mailchimp.list"]
+        with trap_jobs() as trap:
+            with self.assertMailchimpCalls(count=0):
+                Audience._cron_fetch_audiences()
+            trap.assert_jobs_count(2)
+            for account in (self.account, second):
+                trap.assert_enqueued_job(
+                    account._job_fetch_audiences,
+                    properties={
+                        "channel": "root.mailchimp",
+                        "identity_key": f"mailchimp-audiences-{account.id}",
+                    },
+                )
+            self.assertFalse(Audience.search([]), "no audience imported by the cron itself")
+            trap.perform_enqueued_jobs()
+            for account in (self.account, second):
+                audience = Audience.search([("account_id", "=", account.id)])
+                self.assertEqual(audience.mapped("mc_id"), [self.list_mc_id], account.name)
+                run = self.env["mailchimp.sync.run"].search([("list_id", "=", audience.id)])
+                self.assertEqual(len(run), 1)
+                self.assertEqual(run.state, "running")
+                trap.assert_jobs_count(1, only=run._job_import_page)
+            trap.assert_jobs_count(2)
+
+    def test_audience_job_reports_and_retries_mailchimp_errors(self):
+        self.emulator.faults.configure(retry_after=30)
+        self.emulator.faults.fail_next(1, 429)
+        with self.assertRaises(RetryableJobError) as caught:
+            self.account._job_fetch_audiences()
+        self.assertEqual(caught.exception.seconds, 30)
+        self.assertFalse(self.env["mailchimp.list"].search([]))
+        result = self.account._job_fetch_audiences()
+        audience = self.env["mailchimp.list"].search([])
+        self.assertEqual(audience.mc_id, self.list_mc_id)
+        self.assertIn("1 audience", result)
+        self.assertEqual(len(self.mailchimp_jobs()), 1, "its member import is queued")
