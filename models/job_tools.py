@@ -2,25 +2,64 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Helpers shared by the Mailchimp jobs (no model here)."""
 
+import functools
+import math
+
 import psycopg2
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL, mute_logger
 
+JOB_CHANNEL = "root.mailchimp"
+#: context key of the job entry points: the API client then keeps its retries short
+JOB_CONTEXT_KEY = "mailchimp_job"
+#: attempts of a job before it fails; with the retry pattern of data/queue_job_data.xml
+#: (10 s, then 1, 5, 15, 30 minutes, then hourly) that is about 11 hours of outage
+JOB_MAX_RETRIES = 24
+
+
+def mailchimp_job(account_field="account_id"):
+    """Decorate a queue job method of a Mailchimp model: the job runs only while its
+    records exist and their account is active (else it returns "skipped: ..." without
+    calling Mailchimp), with the short-retry API client of the jobs (``JOB_CONTEXT_KEY``).
+    ``account_field``: the account of the records, None when they are the accounts."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def job(self, *args, **kwargs):
+            records = self.with_context(**{JOB_CONTEXT_KEY: True}).exists()
+            if not records:
+                return "skipped: record deleted"
+            accounts = records[account_field] if account_field else records
+            if not accounts or not all(accounts.mapped("active")):
+                return "skipped: account archived"
+            return method(records, *args, **kwargs)
+
+        return job
+
+    return decorate
+
 
 def retry_later(exc):
-    """The job error that makes queue_job retry after Mailchimp's wait (429) or a minute."""
-    return RetryableJobError(str(exc), seconds=int(exc.retry_after or 60))
+    """The job error that hands a retryable Mailchimp error back to queue_job: after
+    Mailchimp's own wait when it gave one (429 Retry-After), else after the next step of
+    the job function's retry pattern."""
+    if exc.retry_after:
+        return RetryableJobError(str(exc), seconds=max(1, math.ceil(exc.retry_after)))
+    return RetryableJobError(str(exc))
 
 
 def lock_for_job(record, busy_message):
     """Lock ``record``'s row for the job in flight (NOWAIT). When another worker holds it,
-    queue_job tries again in 10 seconds, without counting a retry."""
+    queue_job tries again in 10 seconds, without counting a retry.
+
+    FOR NO KEY UPDATE: it excludes the other jobs on the row (and its updates) but not the
+    FOR KEY SHARE that inserting a row referencing it takes (a member into the audience)."""
     try:
         with mute_logger("odoo.sql_db"), record.env.cr.savepoint():
             record.env.cr.execute(
                 SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT",
+                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE NOWAIT",
                     SQL.identifier(record._table),
                     record.id,
                 )

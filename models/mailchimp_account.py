@@ -6,10 +6,19 @@ import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.mailchimp_client import MailchimpClient, parse_api_key
+from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
+from .job_tools import (
+    JOB_CHANNEL,
+    JOB_CONTEXT_KEY,
+    JOB_MAX_RETRIES,
+    lock_for_job,
+    mailchimp_job,
+    retry_later,
+)
+from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -189,9 +198,16 @@ class MailchimpAccount(models.Model):
             self.sudo().mc_clock_offset = offset
         return timedelta(seconds=offset)
 
-    def _get_client(self):
-        """Return the API client of this account (one HTTP session per account)."""
+    def _get_client(self, for_job=None):
+        """Return the API client of this account (one HTTP session per account and mode).
+
+        ``for_job`` (default: the ``mailchimp_job`` context key the job entry points set):
+        the client of the jobs, whose in-process retries stay within a few seconds; a
+        longer wait (429 Retry-After, an outage) is raised to the job, which hands it to
+        queue_job instead of sleeping with its transaction and row lock open."""
         self.ensure_one()
+        if for_job is None:
+            for_job = bool(self.env.context.get(JOB_CONTEXT_KEY))
         key = (self.sudo().api_key or "").strip()
         if not key:
             raise UserError(self.env._("Enter the API key of account '%s' first.", self.name))
@@ -205,10 +221,16 @@ class MailchimpAccount(models.Model):
             "max_retries": int(params.get_param("mailchimp_connector.max_retries", 6)),
             "backoff_base": float(params.get_param("mailchimp_connector.backoff_base", 0.5)),
         }
+        if for_job:
+            retry.update(JOB_RETRY_LIMITS)
+            retry["max_retries"] = min(
+                JOB_RETRY_LIMITS["max_retries"],
+                int(params.get_param("mailchimp_connector.max_retries", 6)),
+            )
         fingerprint = hashlib.sha256(
             f"{key}\n{base_url}\n{timeout}\n{sorted(retry.items())}".encode()
         ).hexdigest()
-        cache_key = (self.env.cr.dbname, self.id)
+        cache_key = (self.env.cr.dbname, self.id, for_job)
         with _CLIENTS_LOCK:
             cached = _CLIENTS.get(cache_key)
             if cached and cached[0] == fingerprint:
@@ -281,11 +303,28 @@ class MailchimpAccount(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @api.model
+    def _check_mailchimp_group(self, manager=False):
+        """AccessError unless the user is a Mailchimp user (``manager``: a Mailchimp
+        manager). Every public method that makes Mailchimp write, or starts an import,
+        calls it before going sudo; superuser mode (crons, jobs) passes."""
+        if self.env.su:
+            return
+        group = MAILCHIMP_MANAGER_GROUP if manager else MAILCHIMP_USER_GROUP
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._("Only Mailchimp managers can do this.")
+                if manager
+                else self.env._("Only Mailchimp users can do this.")
+            )
+
     def _check_manager(self):
-        if not self.env.user.has_group("mailchimp_connector.group_mailchimp_manager"):
-            raise UserError(
+        """A Mailchimp manager who may edit these accounts (their company's)."""
+        if not self.env.su and not self.env.user.has_group(MAILCHIMP_MANAGER_GROUP):
+            raise AccessError(
                 self.env._("Only Mailchimp managers can connect or disconnect accounts.")
             )
+        self.check_access("write")
 
     def _test_connection(self):
         """Ping the API and read the account. Returns (ok, message); never raises for
@@ -372,16 +411,49 @@ class MailchimpAccount(models.Model):
             )
         self.write({"active": False, "state": "draft"})
         for account in self:
-            with _CLIENTS_LOCK:
-                cached = _CLIENTS.pop((self.env.cr.dbname, account.id), None)
-            if cached:
-                cached[1].close()
+            for for_job in (False, True):
+                with _CLIENTS_LOCK:
+                    cached = _CLIENTS.pop((self.env.cr.dbname, account.id, for_job), None)
+                if cached:
+                    cached[1].close()
         return True
 
     def action_reconnect(self):
         self._check_manager()
         self.write({"active": True})
         return self.action_test_connection()
+
+    # ------------------------------------------------------------------
+    # Audience refresh (hourly cron)
+    # ------------------------------------------------------------------
+    def _queue_fetch_audiences(self):
+        """Enqueue one audience refresh job per account."""
+        for account in self:
+            account.with_delay(
+                channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
+                description=self.env._("Mailchimp: refresh the audiences of %s", account.name),
+                identity_key=f"mailchimp-audiences-{account.id}",
+            )._job_fetch_audiences()
+        return self
+
+    @mailchimp_job(account_field=None)
+    def _job_fetch_audiences(self):
+        """Refresh the audiences of this account and their merge fields, then start their
+        incremental member imports (one job per page)."""
+        self.ensure_one()
+        lock_for_job(self, "Another audience refresh of this account runs")
+        if self.state != "connected":
+            return "skipped: account not connected"
+        try:
+            audiences = self.env["mailchimp.list"]._import_from_account(self)
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        except mce.MailchimpError as exc:
+            _logger.warning("Mailchimp account %s: audience refresh failed: %s", self.id, exc)
+            return f"failed: {exc}"
+        runs = audiences._start_member_import(full=False)
+        return f"{len(audiences)} audience(s) refreshed, {len(runs)} member import(s) queued"
 
     def action_view_lists(self):
         self.ensure_one()

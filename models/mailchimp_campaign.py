@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
-from .job_tools import lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -346,18 +346,18 @@ class MailchimpCampaign(models.Model):
                 continue
             campaign.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: report of campaign %s", campaign.name),
                 identity_key=f"mailchimp-campaign-report-{campaign.id}",
             )._job_fetch_report(force=force)
             queued |= campaign
         return queued
 
+    @mailchimp_job()
     def _job_fetch_report(self, force=False):
         """Fetch the report and start the activity read; a no-op (no API call) once the
         report window has closed and the final report was read."""
         self.ensure_one()
-        if not self.exists():
-            return "skipped: campaign deleted"
         if not force and not self._report_due():
             return "skipped: report no longer polled"
         client = self.account_id._get_client()
@@ -436,6 +436,7 @@ class MailchimpCampaign(models.Model):
             phase, offset = campaign.activity_phase, campaign.activity_offset
             campaign.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: activity of campaign %s", campaign.name),
                 identity_key=f"mailchimp-campaign-{campaign.id}-{phase}-{offset}",
             )._job_fetch_activity_page(phase, offset)
@@ -454,11 +455,10 @@ class MailchimpCampaign(models.Model):
             params["since"] = format_mc_datetime(self.activity_watermark - ACTIVITY_OVERLAP)
         return f"/reports/{self.mc_id}/{endpoint}", key, params
 
+    @mailchimp_job()
     def _job_fetch_activity_page(self, phase, offset):
         """Read and store one page of activity; idempotent (a re-run changes nothing)."""
         self.ensure_one()
-        if not self.exists():
-            return "skipped: campaign deleted"
         self._lock()
         if (
             self.activity_state != "running"
@@ -538,11 +538,13 @@ class MailchimpCampaign(models.Model):
         for account in campaigns.account_id:
             campaigns.filtered(lambda c, a=account: c.account_id == a).with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: refresh open campaigns of %s", account.name),
                 identity_key=f"mailchimp-campaign-refresh-{account.id}",
             )._job_refresh_status()
         return True
 
+    @mailchimp_job()
     def _job_refresh_status(self):
         """Re-read the campaigns that are still open; queue the report of the newly sent."""
         campaigns = self.exists().filtered(lambda c: c.status in OPEN_STATUSES)
@@ -579,6 +581,8 @@ class MailchimpCampaign(models.Model):
     # ------------------------------------------------------------------
     def action_refresh_report(self):
         """Fetch the report now (inside or outside the window) and queue the activity."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         for campaign in self:
             if campaign.status not in REPORT_STATUSES:
                 raise UserError(self.env._("Campaign '%s' has not been sent yet.", campaign.name))

@@ -22,7 +22,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
-from .job_tools import lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -245,10 +245,14 @@ class MailchimpList(models.Model):
     # Members import
     # ------------------------------------------------------------------
     def action_import_members(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         runs = self._start_member_import(full=False)
         return self._notify_queued(runs)
 
     def action_full_resync(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         runs = self._start_member_import(full=True)
         return self._notify_queued(runs)
 
@@ -616,21 +620,12 @@ class MailchimpList(models.Model):
 
     @api.model
     def _cron_fetch_audiences(self):
-        """Hourly: incremental member import of every audience of the accounts that have
-        'Auto Sync Member?'. Only enqueues jobs."""
+        """Hourly: one job per account that has 'Auto Sync Member?', which refreshes its
+        audiences and starts their incremental member imports. Only enqueues (no API call)."""
         accounts = self.env["mailchimp.account"].search(
             [("auto_sync_member", "=", True), ("state", "=", "connected")]
         )
-        for done, account in enumerate(accounts, start=1):
-            try:
-                audiences = self._import_from_account(account)
-            except mce.MailchimpError as exc:
-                _logger.warning(
-                    "Mailchimp account %s: audience refresh failed: %s", account.id, exc
-                )
-            else:
-                audiences._start_member_import(full=False)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(accounts) - done)
+        accounts._queue_fetch_audiences()
         return True
 
     def action_view_members(self):
@@ -773,12 +768,14 @@ class MailchimpList(models.Model):
                 continue
             audience.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: export contacts to %s", audience.name),
                 identity_key=f"mailchimp-push-{audience.id}",
             )._job_push()
             queued |= audience
         return queued
 
+    @mailchimp_job()
     def _job_push(self):
         """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
         next job if more wait. Idempotent: a binding leaves the queue once answered."""
@@ -835,6 +832,7 @@ class MailchimpList(models.Model):
         return len(audiences._queue_push())
 
     def action_push_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
         self.check_access("write")
         queued = self.sudo()._queue_push()
         return self._notify_queued_push(queued)
@@ -866,6 +864,7 @@ class MailchimpList(models.Model):
     def action_export_existing(self):
         """Open the confirmation that says how many contacts would be sent."""
         self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
         self.check_access("write")
         wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
         return {

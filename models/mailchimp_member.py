@@ -357,6 +357,9 @@ class MailchimpMember(models.Model):
     def action_resubscribe_pending(self):
         """Explicit user action: ask Mailchimp to send an opt-in confirmation (status
         pending) to an unsubscribed member. Cleaned, archived or erased members cannot."""
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("read")
+        self.list_id.check_access("write")
         for binding in self:
             if binding.status in ("subscribed", "pending"):
                 continue
@@ -368,7 +371,6 @@ class MailchimpMember(models.Model):
                         status=binding.status or self.env._("not a member"),
                     )
                 )
-            binding.list_id.check_access("write")
             account = binding.list_id.account_id
             client = account._get_client()
             try:

@@ -3,6 +3,9 @@
 from odoo import fields, models
 from odoo.tools import sql
 
+MAILCHIMP_USER_GROUP = "mailchimp_connector.group_mailchimp_user"
+MAILCHIMP_MANAGER_GROUP = "mailchimp_connector.group_mailchimp_manager"
+
 
 def ensure_email_normalized_index(model):
     """Index ``email_normalized`` of ``model``'s table unless some index already covers it:
@@ -28,11 +31,17 @@ class MailchimpMembershipMixin(models.AbstractModel):
     #: the field of mailchimp.member pointing at the inheriting model
     _mailchimp_member_field = None
 
+    # readable by the Mailchimp users only: the computes read mailchimp.* models, which
+    # would break every read() of partners / contacts for everybody else
     mailchimp_member_count = fields.Integer(
-        compute="_compute_mailchimp_member_count", string="Mailchimp Memberships Count"
+        compute="_compute_mailchimp_member_count",
+        string="Mailchimp Memberships Count",
+        groups=MAILCHIMP_USER_GROUP,
     )
     mailchimp_activity_count = fields.Integer(
-        compute="_compute_mailchimp_activity_count", string="Mailchimp Campaign Activity Count"
+        compute="_compute_mailchimp_activity_count",
+        string="Mailchimp Campaign Activity Count",
+        groups=MAILCHIMP_USER_GROUP,
     )
 
     def _compute_mailchimp_member_count(self):

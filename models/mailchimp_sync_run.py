@@ -15,7 +15,7 @@ from odoo import fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from .job_tools import lock_for_job, retry_later
+from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class MailchimpSyncRun(models.Model):
         for run in self.filtered(lambda r: r.state == "running"):
             run.with_delay(
                 channel=JOB_CHANNEL,
+                max_retries=JOB_MAX_RETRIES,
                 description=self.env._("Mailchimp: import members of %s", run.list_id.name),
                 identity_key=f"mailchimp-run-{run.id}-{run.next_offset}",
             )._job_import_page(run.next_offset)
@@ -101,6 +102,7 @@ class MailchimpSyncRun(models.Model):
     def _lock(self):
         lock_for_job(self, "Another worker is importing this page")
 
+    @mailchimp_job()
     def _job_import_page(self, offset):
         """Import one page of members; idempotent (re-running it changes nothing)."""
         self.ensure_one()
@@ -219,7 +221,9 @@ class MailchimpSyncRun(models.Model):
         self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
         # a Full Resync of an audience Odoo already knows looks for members gone since
         self.check_gone = self.full and bool(
-            self.env["mailchimp.member"].sudo().search_count(
+            self.env["mailchimp.member"]
+            .sudo()
+            .search_count(
                 [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))], limit=1
             )
         )
@@ -277,15 +281,15 @@ class MailchimpSyncRun(models.Model):
                 channel=JOB_CHANNEL,
                 description=self.env._("Mailchimp: check members gone from %s", self.list_id.name),
                 identity_key=f"mailchimp-reconcile-{self.id}",
+                max_retries=JOB_MAX_RETRIES,
             )._job_reconcile()
 
+    @mailchimp_job()
     def _job_reconcile(self):
         """Read each unseen binding's member: 404 → permanently deleted (the binding says so
         and nothing re-creates it); found → applied like any imported member."""
         self.ensure_one()
         self._lock()
-        if not self.list_id.exists() or not self.list_id.account_id.active:
-            return "skipped: audience or account gone"
         audience = self.list_id
         client = audience.account_id._get_client()
         bindings = self._unseen_bindings(limit=RECONCILE_BATCH)

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .mailchimp_membership_mixin import ensure_email_normalized_index
+from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP, ensure_email_normalized_index
 
 
 class MailingContact(models.Model):
@@ -11,7 +11,10 @@ class MailingContact(models.Model):
     _mailchimp_member_field = "mailing_contact_id"
 
     mailchimp_member_ids = fields.One2many(
-        "mailchimp.member", "mailing_contact_id", string="Mailchimp Memberships"
+        "mailchimp.member",
+        "mailing_contact_id",
+        string="Mailchimp Memberships",
+        groups=MAILCHIMP_USER_GROUP,
     )
 
     def init(self):
@@ -49,11 +52,14 @@ class MailingContact(models.Model):
 
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these contacts in the audiences of their
-        mailing lists that push new records, and queue the exports."""
+        mailing lists that push new records, and queue the exports. Mailchimp users only,
+        into the audiences of their companies."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         audiences = (
             self.env["mailchimp.list"]
-            .sudo()
             .search([("mailing_list_id", "in", self.list_ids.ids), ("push_new", "=", True)])
+            .sudo()
         )
         for audience in audiences:
             members = self.filtered(lambda c, a=audience: a.mailing_list_id in c.list_ids)

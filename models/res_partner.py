@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .mailchimp_membership_mixin import ensure_email_normalized_index
+from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP, ensure_email_normalized_index
 
 
 class ResPartner(models.Model):
@@ -11,7 +11,10 @@ class ResPartner(models.Model):
     _mailchimp_member_field = "partner_id"
 
     mailchimp_member_ids = fields.One2many(
-        "mailchimp.member", "partner_id", string="Mailchimp Memberships"
+        "mailchimp.member",
+        "partner_id",
+        string="Mailchimp Memberships",
+        groups=MAILCHIMP_USER_GROUP,
     )
 
     def init(self):
@@ -43,11 +46,14 @@ class ResPartner(models.Model):
 
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these partners in the audience that
-        pushes new records (one per account) and queue the exports."""
+        pushes new records (one per account) and queue the exports. Mailchimp users
+        only, into the audiences of their companies."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
         audiences = (
             self.env["mailchimp.list"]
-            .sudo()
             .search([("push_new", "=", True), ("account_id.push_contacts", "=", True)])
+            .sudo()
         )
         for audience in audiences:
             audience._bind_for_push(partners=self)

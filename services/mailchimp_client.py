@@ -1,8 +1,9 @@
 """Mailchimp Marketing API v3 client: HTTP, auth, paging, batching, retries (no Odoo import).
 
 One ``requests.Session`` per client (per account). Retries 429, 5xx and network errors with
-exponential backoff and full jitter, honouring ``Retry-After``, bounded in count and time;
-never retries another 4xx. Errors are the classes of :mod:`.mailchimp_errors`.
+exponential backoff and full jitter, honouring ``Retry-After``, bounded in count and time
+(``JOB_RETRY_LIMITS``: the short bounds of a client inside a queue job); never retries
+another 4xx. Errors are the classes of :mod:`.mailchimp_errors`.
 """
 
 import email.utils
@@ -21,6 +22,9 @@ _DC_RE = re.compile(r"^[a-z]+[0-9]+$")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_PAGE = 1000
 BATCH_LIMIT = 500
+#: retry limits of a client used inside a queue job: a few seconds of retries at most,
+#: a longer wait (a 429's Retry-After, an outage) is raised for queue_job to schedule
+JOB_RETRY_LIMITS = {"max_retries": 2, "backoff_max": 2.0, "max_sleep": 2.0, "max_retry_time": 5.0}
 
 
 def parse_api_key(api_key):
@@ -59,6 +63,7 @@ class MailchimpClient:
         backoff_base=0.5,
         backoff_max=30.0,
         max_retry_time=300.0,
+        max_sleep=None,
         session=None,
         sleep=time.sleep,
         logger=None,
@@ -72,6 +77,8 @@ class MailchimpClient:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_time = max_retry_time
+        #: a single wait longer than this (e.g. a long Retry-After) raises the error at once
+        self.max_sleep = max_sleep
         self.session = session or requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
         self._sleep = sleep
@@ -154,6 +161,8 @@ class MailchimpClient:
                 raise error
             wait = self._backoff(attempt, error.retry_after)
             if max(time.monotonic() - started, slept) + wait > self.max_retry_time:
+                raise error
+            if self.max_sleep is not None and wait > self.max_sleep:
                 raise error
             attempt += 1
             self.stats["retries"] += 1

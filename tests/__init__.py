@@ -1,2 +1,10 @@
-from . import test_account, test_campaigns, test_contact_export, test_member_import, test_tour
-from . import test_sync_correctness
+from . import (
+    test_access,
+    test_account,
+    test_campaigns,
+    test_contact_export,
+    test_jobs,
+    test_member_import,
+    test_sync_correctness,
+    test_tour,
+)

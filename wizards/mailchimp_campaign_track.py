@@ -27,6 +27,7 @@ class MailchimpCampaignTrack(models.TransientModel):
     def action_track(self):
         """Import that one campaign and its report, then open it."""
         self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group()
         self.account_id.check_access("read")
         account = self.account_id.sudo()
         if not account.active or account.state != "connected":

@@ -21,6 +21,7 @@ class MailchimpExportExisting(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
         audience = self.list_id
         audience.check_access("write")
         contacts = audience._existing_contacts_to_export()

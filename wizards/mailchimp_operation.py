@@ -48,6 +48,7 @@ class MailchimpOperation(models.TransientModel):
     def action_process(self):
         """Import the audiences now (quick), enqueue the member imports, say what."""
         self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group()
         if not (
             self.import_audiences
             or self.import_members

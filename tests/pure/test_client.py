@@ -6,7 +6,12 @@ import socket
 import pytest
 
 from services import mailchimp_errors as mce
-from services.mailchimp_client import MailchimpClient, parse_api_key, subscriber_hash
+from services.mailchimp_client import (
+    JOB_RETRY_LIMITS,
+    MailchimpClient,
+    parse_api_key,
+    subscriber_hash,
+)
 
 
 class Sleeps(list):
@@ -169,6 +174,40 @@ def test_retries_are_bounded_by_time(emulator):
         client.ping()
     assert sum(client._sleep) <= 12
     assert len(client._sleep) == 2
+
+
+def test_job_mode_raises_long_waits_instead_of_sleeping(emulator):
+    """Inside a queue job the client sleeps a few seconds at most: a long Retry-After or a
+    lasting outage is raised at once for queue_job to schedule the retry."""
+    client = make_client(emulator, backoff_base=0.5, **JOB_RETRY_LIMITS)
+    emulator.faults.configure(retry_after=120)
+    emulator.faults.fail_next(1, status=429)
+    with pytest.raises(mce.MailchimpRateLimited) as info:
+        client.ping()
+    assert info.value.retry_after == 120
+    assert client._sleep == [], "no sleep at all"
+    assert emulator.count_requests() == 1
+    emulator.faults.clear()
+    emulator.faults.fail_next(10, status=503)
+    with pytest.raises(mce.MailchimpServerError):
+        client.ping()
+    assert emulator.count_requests() == 1 + 3, "two retries at most"
+    assert len(client._sleep) == 2
+    assert all(wait <= 2 for wait in client._sleep)
+    # a short hiccup is still absorbed in-process
+    emulator.faults.clear()
+    emulator.faults.configure(retry_after=1)
+    emulator.faults.fail_next(1, status=429)
+    assert client.ping()
+    assert client._sleep[-1] == pytest.approx(1, abs=0.01)
+
+
+def test_default_mode_sleeps_what_mailchimp_asks(emulator):
+    client = make_client(emulator)
+    emulator.faults.configure(retry_after=120)
+    emulator.faults.fail_next(1, status=429)
+    assert client.ping()
+    assert client._sleep == [pytest.approx(120, abs=0.01)]
 
 
 def test_backoff_grows_with_jitter():

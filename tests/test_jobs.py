@@ -1,0 +1,308 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Job mechanics: row locks, retries handed to queue_job, skipped jobs, cron fan-out."""
+
+import time
+from contextlib import closing
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from ..models.job_tools import lock_for_job, retry_later
+from ..services import mailchimp_errors as mce
+from .common import MailchimpCase
+
+#: the longest Mailchimp outage a job must survive before it fails
+OUTAGE_SURVIVED = timedelta(hours=4)
+
+
+def pattern_wait(pattern, retry):
+    """queue_job's delay before the next attempt once ``retry`` attempts ran."""
+    wait = 0
+    for count, seconds in sorted((int(count), seconds) for count, seconds in pattern.items()):
+        if retry >= count:
+            wait = seconds
+    return wait
+
+
+def mailchimp_job_methods(env):
+    """(model, method) of every queue job method (``_job_*``) this addon defines."""
+    found = set()
+    for model_name in env.registry:
+        model = env.registry[model_name]
+        for name in dir(model):
+            if not name.startswith("_job_"):
+                continue
+            module = getattr(getattr(model, name), "__module__", "") or ""
+            if module.startswith("odoo.addons.mailchimp_connector."):
+                found.add((model_name, name))
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestJobLock(TransactionCase):
+    def test_job_lock_serializes_jobs_but_not_inserts_referencing_the_row(self):
+        """Two real connections: the test's holds the job lock on a row (the main company,
+        committed at install, nothing is committed here), a second one then inserts a row
+        referencing it (foreign key check: FOR KEY SHARE) and tries the job lock itself."""
+        company = self.env.ref("base.main_company")
+        lock_for_job(company, "busy")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr2:
+            try:
+                cr2.execute("SET LOCAL lock_timeout = '2s'")
+                with mute_logger("odoo.sql_db"):
+                    cr2.execute(
+                        "INSERT INTO mailchimp_account (name, company_id, state) "
+                        "VALUES ('lock probe', %s, 'draft') RETURNING id",
+                        (company.id,),
+                    )
+                self.assertEqual(len(cr2.fetchall()), 1, "the insert went through")
+                other = api.Environment(cr2, SUPERUSER_ID, {})["res.company"].browse(company.id)
+                with self.assertRaises(RetryableJobError) as caught:
+                    lock_for_job(other, "busy")
+                self.assertTrue(caught.exception.ignore_retry)
+                self.assertEqual(caught.exception.seconds, 10)
+            finally:
+                cr2.rollback()
+
+    def test_lock_on_a_locked_row_raises_at_once(self):
+        company = self.env.ref("base.main_company")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr2:
+            try:
+                cr2.execute(
+                    "SELECT id FROM res_company WHERE id = %s FOR NO KEY UPDATE", (company.id,)
+                )
+                started = time.monotonic()
+                with self.assertRaises(RetryableJobError):
+                    lock_for_job(company, "busy")
+                self.assertLess(time.monotonic() - started, 2, "NOWAIT")
+            finally:
+                cr2.rollback()
+
+
+@tagged("post_install", "-at_install")
+class TestJobRetries(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.seed_members(self.list_mc_id, 20)
+        self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
+
+    def test_retry_later_keeps_mailchimps_wait_only(self):
+        throttled = retry_later(mce.MailchimpRateLimited("Too Many", status=429, retry_after=120))
+        self.assertEqual(throttled.seconds, 120)
+        self.assertFalse(throttled.ignore_retry)
+        down = retry_later(mce.MailchimpServerError("Down", status=503))
+        self.assertIsNone(down.seconds, "no wait given: the job's retry pattern decides")
+        self.assertFalse(down.ignore_retry)
+
+    def test_outage_backs_off_along_the_retry_pattern(self):
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
+        self.emulator.faults.fail_next(1000, 503)
+        run = self.audience._start_member_import()
+        with self.assertMailchimpCalls(count=3):  # the job's client retries twice at most
+            self.run_jobs()
+        job = self.mailchimp_jobs()
+        self.assertEqual(len(job), 1)
+        self.assertEqual((job.retry, job.state), (1, "pending"))
+        pattern = job.job_function_id.retry_pattern
+        wait = (job.eta - fields.Datetime.now()).total_seconds()
+        self.assertAlmostEqual(wait, pattern_wait(pattern, 1), delta=5)
+        self.assertEqual(run.state, "running")
+        self.assertEqual(run.next_offset, 0)
+
+    def test_every_job_survives_hours_of_outage(self):
+        methods = mailchimp_job_methods(self.env)
+        self.assertIn(("mailchimp.sync.run", "_job_import_page"), methods)
+        for model_name, method in sorted(methods):
+            function = self.env["queue.job.function"].search(
+                [("name", "=", f"<{model_name}>.{method}")]
+            )
+            self.assertEqual(len(function), 1, f"{model_name}.{method} has no job function")
+            self.assertEqual(function.channel, "root.mailchimp")
+        # the jobs as they are enqueued: their retry count and their function's pattern
+        self.audience._start_member_import()
+        self.audience.push_new = True
+        self.env["mailing.contact"].create(
+            {"email": "new@example.com", "list_ids": [(4, self.audience.mailing_list_id.id)]}
+        )
+        self.audience._queue_push()
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(
+            set(jobs.mapped("method_name")), {"_job_import_page", "_job_push"}, "both queued"
+        )
+        for job in jobs:
+            pattern = job.job_function_id.retry_pattern
+            self.assertLessEqual(pattern_wait(pattern, 1), 60, "the first retry is quick")
+            total = sum(pattern_wait(pattern, r) for r in range(1, job.max_retries))
+            self.assertGreaterEqual(
+                timedelta(seconds=total), OUTAGE_SURVIVED, f"{job.method_name} fails too soon"
+            )
+
+    def test_429_with_retry_after_goes_back_to_the_queue_at_once(self):
+        run = self.audience._start_member_import()
+        self.emulator.faults.configure(retry_after=120)
+        self.emulator.faults.fail_next(1, 429)
+        started = time.monotonic()
+        with self.assertMailchimpCalls(count=1), self.assertRaises(RetryableJobError) as caught:
+            run._job_import_page(0)
+        self.assertLess(time.monotonic() - started, 5, "no sleeping inside the job")
+        self.assertEqual(caught.exception.seconds, 120)
+        # through the queue: the job waits for Mailchimp's delay
+        self.emulator.faults.fail_next(1, 429)
+        self.run_jobs()
+        job = self.mailchimp_jobs()
+        self.assertEqual(len(job), 1)
+        wait = (job.eta - fields.Datetime.now()).total_seconds()
+        self.assertAlmostEqual(wait, 120, delta=5)
+
+    def test_job_client_is_short_interactive_client_is_not(self):
+        self.assertEqual(self.account._get_client().max_retries, 6)
+        job_client = self.account.with_context(mailchimp_job=True)._get_client()
+        self.assertLessEqual(job_client.max_retries, 2)
+        self.assertLessEqual(job_client.max_retry_time, 5)
+        self.assertLessEqual(job_client.max_sleep, 2)
+        self.assertIs(self.account._get_client(for_job=True), job_client)
+        self.assertIsNot(self.account._get_client(), job_client)
+
+
+@tagged("post_install", "-at_install")
+class TestJobsOfGoneAccounts(MailchimpCase):
+    JOB_METHODS = {
+        "_job_fetch_audiences",
+        "_job_import_page",
+        "_job_push",
+        "_job_fetch_report",
+        "_job_fetch_activity_page",
+        "_job_refresh_status",
+    }
+
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.seed_members(self.list_mc_id, 20)
+        self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
+
+    def enqueue_every_job(self):
+        audience = self.audience
+        self.account._queue_fetch_audiences()
+        audience._start_member_import()
+        audience.push_new = True
+        self.env["mailing.contact"].create(
+            {"email": "new@example.com", "list_ids": [(4, audience.mailing_list_id.id)]}
+        )
+        audience._queue_push()
+        Campaign = self.env["mailchimp.campaign"]
+        common = {"account_id": self.account.id, "list_id": audience.id}
+        sent = Campaign.create(
+            dict(common, name="Sent", mc_id="c1", status="sent", send_time=fields.Datetime.now())
+        )
+        sent._queue_reports()
+        reading = Campaign.create(dict(common, name="Reading", mc_id="c2", status="sent"))
+        reading.write(
+            {"activity_state": "running", "activity_phase": "activity", "activity_offset": 0}
+        )
+        reading._ensure_activity_job()
+        Campaign.create(dict(common, name="Later", mc_id="c3", status="schedule"))
+        Campaign._cron_refresh_campaigns()
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
+        return jobs
+
+    def test_the_list_covers_every_job(self):
+        found = {method for _model, method in mailchimp_job_methods(self.env)}
+        self.assertEqual(found, self.JOB_METHODS)
+
+    def assertAllSkipped(self, jobs):
+        with self.assertMailchimpCalls(count=0):
+            self.run_jobs()
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("result"))
+        for job in jobs:
+            self.assertTrue(job.result.startswith("skipped"), f"{job.method_name}: {job.result}")
+        self.assertFalse(self.mailchimp_jobs(states=("pending", "enqueued", "failed")))
+
+    def test_archived_account_skips_its_jobs(self):
+        jobs = self.enqueue_every_job()
+        self.account.active = False
+        self.assertAllSkipped(jobs)
+
+    def test_deleted_account_skips_its_jobs(self):
+        jobs = self.enqueue_every_job()
+        self.account.unlink()
+        self.assertAllSkipped(jobs)
+
+
+@tagged("post_install", "-at_install")
+class TestAudienceCron(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.seed_members(self.list_mc_id, 5)
+
+    def add_account(self, name, **vals):
+        account = self.env["mailchimp.account"].create(
+            dict(
+                {
+                    "name": name,
+                    "api_key": self.emulator.api_key,
+                    "api_base_url": self.emulator.base_url,
+                    "auto_sync_member": True,
+                    "state": "connected",
+                },
+                **vals,
+            )
+        )
+        return account
+
+    def test_cron_enqueues_one_job_per_account_which_starts_the_imports(self):
+        self.account.auto_sync_member = True
+        second = self.add_account("Second")
+        self.add_account("Manual", auto_sync_member=False)
+        self.add_account("Broken", state="error")
+        self.add_account("Archived", active=False)
+        Audience = self.env["mailchimp.list"]
+        with trap_jobs() as trap:
+            with self.assertMailchimpCalls(count=0):
+                Audience._cron_fetch_audiences()
+            trap.assert_jobs_count(2)
+            for account in (self.account, second):
+                trap.assert_enqueued_job(
+                    account._job_fetch_audiences,
+                    properties={
+                        "channel": "root.mailchimp",
+                        "identity_key": f"mailchimp-audiences-{account.id}",
+                    },
+                )
+            self.assertFalse(Audience.search([]), "no audience imported by the cron itself")
+            trap.perform_enqueued_jobs()
+            for account in (self.account, second):
+                audience = Audience.search([("account_id", "=", account.id)])
+                self.assertEqual(audience.mapped("mc_id"), [self.list_mc_id], account.name)
+                run = self.env["mailchimp.sync.run"].search([("list_id", "=", audience.id)])
+                self.assertEqual(len(run), 1)
+                self.assertEqual(run.state, "running")
+                trap.assert_jobs_count(1, only=run._job_import_page)
+            trap.assert_jobs_count(2)
+
+    def test_audience_job_reports_and_retries_mailchimp_errors(self):
+        self.emulator.faults.configure(retry_after=30)
+        self.emulator.faults.fail_next(1, 429)
+        with self.assertRaises(RetryableJobError) as caught:
+            self.account._job_fetch_audiences()
+        self.assertEqual(caught.exception.seconds, 30)
+        self.assertFalse(self.env["mailchimp.list"].search([]))
+        result = self.account._job_fetch_audiences()
+        audience = self.env["mailchimp.list"].search([])
+        self.assertEqual(audience.mc_id, self.list_mc_id)
+        self.assertIn("1 audience", result)
+        self.assertEqual(len(self.mailchimp_jobs()), 1, "its member import is queued")
