@@ -181,6 +181,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         "_job_fetch_report",
         "_job_fetch_activity_page",
         "_job_refresh_status",
+        "_job_reconcile",
     }
 
     def setUp(self):
@@ -213,6 +214,24 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         reading._ensure_activity_job()
         Campaign.create(dict(common, name="Later", mc_id="c3", status="schedule"))
         Campaign._cron_refresh_campaigns()
+        # a Full Resync's check of members gone from Mailchimp
+        full = self.env["mailchimp.sync.run"].create(
+            {"list_id": audience.id, "full": True, "check_gone": True, "state": "done"}
+        )
+        self.env["mailchimp.member"].create(
+            {
+                "list_id": audience.id,
+                "email": "old@example.org",
+                "email_normalized": "old@example.org",
+                "status": "subscribed",
+            }
+        )
+        self.env.cr.execute(
+            "UPDATE mailchimp_member SET create_date = now() - interval '1 day' "
+            "WHERE email_normalized = 'old@example.org'"
+        )
+        self.env.invalidate_all()
+        full._queue_reconcile()
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs
