@@ -75,6 +75,9 @@ class MailchimpSyncRun(models.Model):
     check_gone = fields.Boolean(
         help="Technical: this Full Resync marks the members it reads, to find those gone."
     )
+    known_until_id = fields.Integer(
+        help="Technical: the last binding that existed when this run started."
+    )
     failed = fields.Integer(help="Members Odoo could not take (named in Not Imported).")
     problems = fields.Text(
         string="Not Imported", help="The addresses this run did not import, with the reason."
@@ -219,14 +222,18 @@ class MailchimpSyncRun(models.Model):
         vals.pop("name", None)
         audience.write(vals)
         self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
-        # a Full Resync of an audience Odoo already knows looks for members gone since
-        self.check_gone = self.full and bool(
+        # a Full Resync of an audience Odoo already knows looks for members gone since:
+        # those of the bindings that exist now (ids up to the last one) that it does not read
+        known = (
             self.env["mailchimp.member"]
             .sudo()
-            .search_count(
-                [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))], limit=1
+            .search(
+                [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))],
+                order="id desc",
+                limit=1,
             )
         )
+        self.write({"check_gone": self.full and bool(known), "known_until_id": known.id or 0})
         audience.account_id._clock_offset()  # keep the measured clock offset
 
     def _finish(self):
@@ -258,22 +265,18 @@ class MailchimpSyncRun(models.Model):
     # Full Resync: members Odoo has and Mailchimp no longer lists
     # ------------------------------------------------------------------
     def _unseen_bindings(self, limit=None):
-        """Bindings of the audience known to Mailchimp (a status) that this Full Resync did
-        not read: permanently deleted since, or changed during the run."""
-        return (
-            self.env["mailchimp.member"]
-            .sudo()
-            .search(
-                [
-                    ("list_id", "=", self.list_id.id),
-                    ("status", "not in", (False, "deleted")),
-                    ("seen_run_id", "!=", self.id),
-                    ("create_date", "<", self.date_start),
-                ],
-                limit=limit,
-                order="id",
-            )
+        """Bindings of the audience known to Mailchimp (a status) when this Full Resync
+        started that it did not read: permanently deleted since, or changed during the run."""
+        self.env["mailchimp.member"].flush_model(["list_id", "status", "seen_run_id"])
+        self.env.cr.execute(
+            """SELECT id FROM mailchimp_member
+                WHERE list_id = %s AND status IS NOT NULL AND status != 'deleted'
+                  AND COALESCE(seen_run_id, 0) != %s AND id <= %s
+             ORDER BY id LIMIT %s""",
+            (self.list_id.id, self.id, self.known_until_id or 0, limit),
         )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.env["mailchimp.member"].sudo().browse(ids)
 
     def _queue_reconcile(self):
         if self._unseen_bindings(limit=1):

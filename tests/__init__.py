@@ -6,5 +6,6 @@ from . import (
     test_jobs,
     test_member_import,
     test_sync_correctness,
+    test_sync_invariants,
     test_tour,
 )

@@ -215,10 +215,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         Campaign.create(dict(common, name="Later", mc_id="c3", status="schedule"))
         Campaign._cron_refresh_campaigns()
         # a Full Resync's check of members gone from Mailchimp
-        full = self.env["mailchimp.sync.run"].create(
-            {"list_id": audience.id, "full": True, "check_gone": True, "state": "done"}
-        )
-        self.env["mailchimp.member"].create(
+        old = self.env["mailchimp.member"].create(
             {
                 "list_id": audience.id,
                 "email": "old@example.org",
@@ -226,11 +223,15 @@ class TestJobsOfGoneAccounts(MailchimpCase):
                 "status": "subscribed",
             }
         )
-        self.env.cr.execute(
-            "UPDATE mailchimp_member SET create_date = now() - interval '1 day' "
-            "WHERE email_normalized = 'old@example.org'"
+        full = self.env["mailchimp.sync.run"].create(
+            {
+                "list_id": audience.id,
+                "full": True,
+                "check_gone": True,
+                "known_until_id": old.id,
+                "state": "done",
+            }
         )
-        self.env.invalidate_all()
         full._queue_reconcile()
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
