@@ -386,7 +386,7 @@ class MailchimpList(models.Model):
             [("list_id", "=", self.id), ("email_normalized", "in", list(remotes))]
         )
         by_email = {binding.email_normalized: binding for binding in bindings}
-        opted_out_at = audience._opt_out_dates(bindings.mailing_contact_id)
+        opted_out_at = audience._opt_out_dates(bindings)
         offset = self.account_id._clock_offset()  # opt-outs compared in Mailchimp's time
         opts = audience._pull_options()
         decisions = {}
@@ -403,9 +403,10 @@ class MailchimpList(models.Model):
                     last_name=contact.last_name or "",
                     synced_first_name=binding.synced_first_name or "",
                     synced_last_name=binding.synced_last_name or "",
-                    opted_out_at=opted_out_at[contact.id] + offset
-                    if contact.id in opted_out_at
+                    opted_out_at=opted_out_at[binding.id] + offset
+                    if binding.id in opted_out_at
                     else None,
+                    status_changed=binding.status_changed,
                 )
             decisions[email] = decide_pull(remote, local, opts, full=full)
 
@@ -416,8 +417,12 @@ class MailchimpList(models.Model):
             remote = remotes[email]
             if decision.action == ACTION_SKIP:
                 counts["skipped"] += 1
+                if decision.push_opt_out and not by_email[email].need_push:
+                    by_email[email].need_push = True
                 continue
             vals = self._binding_values(remote, decision)
+            if decision.push_opt_out:
+                vals["need_push"] = True
             contact = contacts.get(email)
             if contact:
                 vals["mailing_contact_id"] = contact.id
@@ -443,18 +448,22 @@ class MailchimpList(models.Model):
         audience._pull_consent(remotes, decisions, contacts)
         env.flush_all()
 
-    def _opt_out_dates(self, contacts):
-        """{contact id: when it opted out of this audience's mailing list} (opted-out only)."""
-        if not contacts or not self.mailing_list_id:
+    def _opt_out_dates(self, bindings):
+        """{binding id: when Odoo opted it out}: the newer of the contact's opt-out of this
+        audience's mailing list and a person's blacklisting of the address (a bounce is not
+        an opt-out). Only the opted-out ones."""
+        if not bindings:
             return {}
-        subs = self.env["mailing.subscription"].search(
-            [
-                ("list_id", "=", self.mailing_list_id.id),
-                ("contact_id", "in", contacts.ids),
-                ("opt_out", "=", True),
-            ]
-        )
-        return {sub.contact_id.id: sub.opt_out_datetime or sub.write_date for sub in subs}
+        by_key = bindings.with_context(active_test=False)._opted_out_emails()
+        result = {}
+        for binding in bindings:
+            keys = {binding.email_normalized}
+            if binding.mailing_contact_id.email:
+                keys.add(member_key(binding.mailing_contact_id.email))
+            dates = [by_key[key] for key in keys if key in by_key]
+            if dates:
+                result[binding.id] = max(dates)
+        return result
 
     @api.model
     def _binding_values(self, remote, decision=None):

@@ -194,11 +194,20 @@ class MailchimpMember(models.Model):
                 ]
             )
         )
+        keys_of_contact = {}
+        for binding in self:
+            if binding.mailing_contact_id:
+                keys_of_contact.setdefault(binding.mailing_contact_id.id, set()).add(
+                    binding.email_normalized
+                )
         for sub in subs:
-            key = normalize_email(sub.contact_id.email)
             when = sub.opt_out_datetime or sub.write_date
-            if key:
-                result[key] = max(when, result.get(key) or when)
+            keys = {normalize_email(sub.contact_id.email)} | keys_of_contact.get(
+                sub.contact_id.id, set()
+            )
+            for key in keys:
+                if key:
+                    result[key] = max(when, result.get(key) or when)
         return result
 
     def _push(self, client, opts, mapping):

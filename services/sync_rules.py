@@ -106,8 +106,11 @@ class LocalMember:
     last_name: str = ""
     synced_first_name: str = ""
     synced_last_name: str = ""
-    #: when Odoo's opt-out of this audience's mailing list was made (None: not opted out)
+    #: when Odoo's opt-out was made (of this audience's mailing list, or a person's
+    #: blacklisting), in Mailchimp's time; None: not opted out in Odoo
     opted_out_at: datetime = None
+    #: when Mailchimp's status last changed, as Odoo saw it
+    status_changed: datetime = None
 
 
 @dataclass
@@ -123,6 +126,8 @@ class PullDecision:
     clear_opt_out: bool = False
     #: Mailchimp's status changed (the binding's status_changed moves to last_changed)
     status_changed: bool = False
+    #: Odoo's opt-out is newer than Mailchimp's subscribed status: the export must send it
+    push_opt_out: bool = False
 
 
 def remote_names(remote):
@@ -161,7 +166,16 @@ def newer_consent_in_odoo(opted_out_at, mailchimp_changed):
 
 
 def _consent(decision, status, local, last_changed, opts):
-    """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo."""
+    """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo, and an
+    Odoo opt-out newer than Mailchimp's subscribed status sent back to Mailchimp."""
+    mailchimp_decided = last_changed if decision.status_changed else local.status_changed
+    if (
+        status in (STATUS_SUBSCRIBED, STATUS_PENDING)
+        and local.opted_out_at
+        and newer_consent_in_odoo(local.opted_out_at, mailchimp_decided)
+    ):
+        decision.push_opt_out = True
+        return
     if not opts.import_unsubscribes:
         return
     if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):

@@ -223,6 +223,7 @@ class TestSyncInvariants(MailchimpCase):
         if not subscription or not subscription.opt_out:
             return None
         subscription.write({"opt_out": False})
+        self.decide(contact.email, "lift", "odoo")
         return contact.email
 
     def odoo_blacklist(self):

@@ -202,3 +202,18 @@ def test_archived_binding_resubscribed_remotely_becomes_a_contact():
     local = LocalMember(status="archived", last_changed=parse_mc_datetime(T0))
     decision = decide_pull(remote("subscribed", last_changed=T1), local, PullOptions())
     assert decision.create_contact
+
+
+def test_an_odoo_opt_out_newer_than_mailchimps_subscribe_is_sent_back():
+    """Blacklisted (by the person) or opted out in Odoo after Mailchimp's last status change,
+    while Odoo still thought the member unsubscribed: the import that learns Mailchimp's
+    subscribed status asks the export to send Odoo's newer opt-out, and lifts nothing."""
+    local = known(status="unsubscribed")
+    local.opted_out_at = parse_mc_datetime("2026-01-01T12:00:00+00:00")
+    decision = decide_pull(remote("subscribed", last_changed=T1), local, PullOptions())
+    assert decision.push_opt_out and not decision.clear_opt_out
+    unchanged = known(status="subscribed", changed=T1)
+    unchanged.status_changed = parse_mc_datetime(T0)
+    unchanged.opted_out_at = parse_mc_datetime(T1)
+    full = decide_pull(remote("subscribed", last_changed=T1), unchanged, PullOptions(), full=True)
+    assert full.action == ACTION_SKIP and full.push_opt_out
