@@ -17,11 +17,10 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
-from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
+from .job_tools import JOB_CHANNEL, JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
-JOB_CHANNEL = "root.mailchimp"
 PAGE_SIZE = 1000
 #: how far back an incremental activity read starts before the previous watermark
 ACTIVITY_OVERLAP = timedelta(minutes=5)

@@ -22,7 +22,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
-from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
+from .job_tools import JOB_CHANNEL, JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ def odoo_email_forms(addresses):
 
 #: bindings one export job sends (batch calls of 500)
 PUSH_JOB_SIZE = 5000
-JOB_CHANNEL = "root.mailchimp"
 
 #: how far back an incremental pull re-reads before the previous watermark
 WATERMARK_OVERLAP = timedelta(minutes=5)

@@ -12,8 +12,10 @@ from ..services.push_rules import (
     PUSH_CREATE,
     PUSH_SKIP,
     PUSH_UPDATE,
+    RESUBSCRIBE_NOT_NEEDED,
     LocalContact,
     decide_push,
+    resubscribe_request,
 )
 from ..services.sync_rules import normalize_email, parse_mc_datetime
 from .mailchimp_list import odoo_email_forms
@@ -370,9 +372,10 @@ class MailchimpMember(models.Model):
         self.check_access("read")
         self.list_id.check_access("write")
         for binding in self:
-            if binding.status in ("subscribed", "pending"):
+            refusal = resubscribe_request(binding.status)
+            if refusal == RESUBSCRIBE_NOT_NEEDED:
                 continue
-            if binding.status != "unsubscribed":
+            if refusal:
                 raise UserError(
                     self.env._(
                         "%(email)s is %(status)s in Mailchimp and cannot be re-subscribed.",

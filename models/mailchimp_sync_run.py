@@ -15,12 +15,11 @@ from odoo import fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from .job_tools import JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
+from .job_tools import JOB_CHANNEL, JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
-JOB_CHANNEL = "root.mailchimp"
 #: times a page is read again when members left the window before it, before a retry
 MAX_REFETCH = 5
 #: bindings a Full Resync reconcile job reads one by one

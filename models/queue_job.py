@@ -18,9 +18,9 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import PENDING, Job
 
-_logger = logging.getLogger(__name__)
+from .job_tools import JOB_CHANNEL
 
-CHANNEL = "root.mailchimp"
+_logger = logging.getLogger(__name__)
 
 
 class QueueJob(models.Model):
@@ -30,7 +30,7 @@ class QueueJob(models.Model):
     def _mailchimp_pending_domain(self, min_age_seconds):
         now = fields.Datetime.now()
         domain = [
-            ("channel", "=", CHANNEL),
+            ("channel", "=", JOB_CHANNEL),
             ("state", "=", PENDING),
             "|",
             ("eta", "=", False),

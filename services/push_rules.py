@@ -13,8 +13,8 @@ import phonenumbers
 
 from .sync_rules import newer_consent_in_odoo, normalize_email
 
-#: statuses a push never turns into subscribed (re-subscribing is an explicit user action)
-NEVER_RESUBSCRIBE = frozenset({"unsubscribed", "cleaned", "archived", "deleted", "transactional"})
+#: statuses only the person's own confirmation brings back (a Re-subscribe request: pending)
+RESUBSCRIBE_BY_REQUEST = frozenset({"unsubscribed"})
 #: statuses with nothing left to push at all
 NOTHING_TO_PUSH = frozenset({"cleaned", "archived", "deleted"})
 
@@ -66,6 +66,22 @@ class PushDecision:
     merge_fields: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     old_email: str = ""  # set when the address changed: update under the old hash
+
+
+RESUBSCRIBE_NOT_NEEDED = "already_subscribed"
+RESUBSCRIBE_REFUSED = "refused"
+
+
+def resubscribe_request(status):
+    """Whether a user may ask Mailchimp to send a member an opt-in confirmation (status
+    pending): '' when it may, else a reason code. Only an unsubscribed member can be asked;
+    cleaned (bounced), archived, erased or transactional members cannot, and subscribed or
+    pending ones need nothing."""
+    if status in ("subscribed", "pending"):
+        return RESUBSCRIBE_NOT_NEEDED
+    if status in RESUBSCRIBE_BY_REQUEST:
+        return ""
+    return RESUBSCRIBE_REFUSED
 
 
 def split_name(name):

@@ -7,12 +7,15 @@ from services.push_rules import (
     PUSH_SKIP,
     PUSH_UNSUBSCRIBE,
     PUSH_UPDATE,
+    RESUBSCRIBE_NOT_NEEDED,
+    RESUBSCRIBE_REFUSED,
     LocalContact,
     PushOptions,
     address_value,
     decide_push,
     format_phone,
     merge_fields,
+    resubscribe_request,
     split_name,
 )
 
@@ -156,3 +159,11 @@ def test_email_change_updates_under_the_old_address():
     )
     decision = decide_push(local, ALL_ON, MAPPING)
     assert decision.action == PUSH_UPDATE and decision.old_email == "old@example.com"
+
+
+def test_only_an_unsubscribed_member_may_be_asked_to_resubscribe():
+    assert resubscribe_request("unsubscribed") == ""
+    for status in ("cleaned", "archived", "deleted", "transactional", None):
+        assert resubscribe_request(status) == RESUBSCRIBE_REFUSED, status
+    for status in ("subscribed", "pending"):
+        assert resubscribe_request(status) == RESUBSCRIBE_NOT_NEEDED, status
