@@ -14,8 +14,9 @@ The one accepted wrapping is a display name around a single address
 import hashlib
 import re
 
-#: characters a bare address never has (outside quotes, which Mailchimp refuses anyway)
-_FORBIDDEN = set(' \t\r\n,;<>()[]\\"')
+#: characters a bare address never has (outside quotes, which Mailchimp refuses anyway):
+#: white space, separators, brackets, quotes and control characters
+_FORBIDDEN_RE = re.compile(r'[\s,;<>()\[\]\\"\x00-\x1f\x7f]')
 #: domain: dot-separated labels of letters (any script), digits and inner hyphens; a TLD of
 #: two or more letters (or an IDN ``xn--`` label)
 _LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"
@@ -26,10 +27,6 @@ _DISPLAY_RE = re.compile(r"^([^<>@,;\"]*)<([^<>]+)>$")
 #: why an address is not a member key (reason codes, translated by the models)
 INVALID_EMPTY = "empty"
 INVALID_FORM = "not_one_address"
-
-
-def _forbidden(ch):
-    return ch in _FORBIDDEN or ord(ch) < 32 or ord(ch) == 127
 
 
 def _bare_address(value):
@@ -46,9 +43,7 @@ def member_key(address):
     if not address or not isinstance(address, str):
         return ""
     value = _bare_address(address)
-    if value.count("@") != 1 or any(
-        ch in _FORBIDDEN or ord(ch) < 32 or ord(ch) == 127 for ch in value
-    ):
+    if value.count("@") != 1 or _FORBIDDEN_RE.search(value):
         return ""
     local, domain = value.split("@")
     if not local or ".." in local or not _LOCAL_RE.match(local) or len(value) > 254:
