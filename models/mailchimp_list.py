@@ -527,7 +527,11 @@ class MailchimpList(models.Model):
                 ]
             to_create.append((email, vals))
         if to_create:
-            created = Contact.create([vals for _email, vals in to_create])
+            created = (
+                Contact.with_context(mailchimp_defaults_cache={})
+                .create([vals for _email, vals in to_create])
+                .with_env(Contact.env)
+            )
             for (email, _vals), contact in zip(to_create, created, strict=True):
                 contacts[email] = contact
         for email, decision in decisions.items():

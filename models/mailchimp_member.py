@@ -19,6 +19,7 @@ from ..services.push_rules import (
 )
 from ..services.sync_rules import normalize_email, parse_mc_datetime
 from .mailchimp_list import odoo_email_forms
+from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
 
@@ -97,13 +98,7 @@ class MailchimpMember(models.Model):
     def default_get(self, fields_list):
         """Bulk creates (a page of 1,000 imported members) ask the same defaults once: with
         ``mailchimp_defaults_cache`` in the context the answer is computed once per batch."""
-        cache = self.env.context.get("mailchimp_defaults_cache")
-        if cache is None:
-            return super().default_get(fields_list)
-        key = tuple(fields_list)
-        if key not in cache:
-            cache[key] = super().default_get(fields_list)
-        return dict(cache[key])
+        return batch_default_get(self, fields_list, super().default_get)
 
     @api.depends("email", "list_id.name")
     def _compute_display_name(self):

@@ -1,10 +1,26 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
+
 from odoo import fields, models
 from odoo.tools import sql
 
 MAILCHIMP_USER_GROUP = "mailchimp_connector.group_mailchimp_user"
 MAILCHIMP_MANAGER_GROUP = "mailchimp_connector.group_mailchimp_manager"
+
+
+def batch_default_get(model, fields_list, compute):
+    """``default_get`` computed once per batch: the import creates a page of records (1,000
+    contacts, their subscriptions, their bindings) that all ask the same defaults, which
+    Odoo otherwise computes for each record. Only inside a create made with the context key
+    ``mailchimp_defaults_cache`` (a dict the caller makes for that create)."""
+    cache = model.env.context.get("mailchimp_defaults_cache")
+    if cache is None:
+        return compute(fields_list)
+    key = (model._name, tuple(fields_list))
+    if key not in cache:
+        cache[key] = compute(fields_list)
+    return copy.deepcopy(cache[key])
 
 
 def ensure_email_normalized_index(model):

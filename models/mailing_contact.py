@@ -2,7 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP, ensure_email_normalized_index
+from .mailchimp_membership_mixin import (
+    MAILCHIMP_USER_GROUP,
+    batch_default_get,
+    ensure_email_normalized_index,
+)
 
 
 class MailingContact(models.Model):
@@ -26,6 +30,10 @@ class MailingContact(models.Model):
     _mailchimp_push_fields = frozenset(
         {"name", "first_name", "last_name", "email", "company_name", "country_id"}
     )
+
+    @api.model
+    def default_get(self, fields_list):
+        return batch_default_get(self, fields_list, super().default_get)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,9 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .mailchimp_membership_mixin import batch_default_get
+
 
 class MailingSubscription(models.Model):
     _inherit = "mailing.subscription"
+
+    @api.model
+    def default_get(self, fields_list):
+        return batch_default_get(self, fields_list, super().default_get)
 
     @api.model_create_multi
     def create(self, vals_list):
