@@ -67,19 +67,34 @@ class MailchimpCommon:
         self.emulator.state.advance(2)
         return self.env["queue.job"]._mailchimp_run_pending(max_jobs=max_jobs)
 
+    def import_audiences(self):
+        """The Operations wizard's audience import; returns the audience of
+        ``self.list_mc_id``."""
+        wizard = self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_members": False}
+        )
+        wizard.action_process()
+        return self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
+
+    def import_members(self, audience, full=False):
+        """A member import (incremental or Full Resync) run to its end; returns the runs."""
+        runs = audience._start_member_import(full=full)
+        self.run_jobs()
+        return runs
+
     def mailchimp_jobs(self, states=("pending",)):
         return self.env["queue.job"].search(
             [("channel", "=", "root.mailchimp"), ("state", "in", list(states))]
         )
 
     @contextlib.contextmanager
-    def assertMailchimpCalls(self, count=None, method=None, path_prefix=None):
-        """Count the API calls the block makes to the emulator."""
+    def assertMailchimpCalls(self, count, method=None, path_prefix=None):
+        """Assert that the block makes exactly ``count`` API calls to the emulator (of
+        ``method``, under ``path_prefix``)."""
         before = self.emulator.count_requests(method=method, path_prefix=path_prefix)
         yield
         after = self.emulator.count_requests(method=method, path_prefix=path_prefix)
-        if count is not None:
-            self.assertEqual(after - before, count, "unexpected number of Mailchimp calls")
+        self.assertEqual(after - before, count, "unexpected number of Mailchimp calls")
 
 
 class MailchimpCase(MailchimpCommon, TransactionCase):

@@ -17,18 +17,6 @@ class TestMemberImport(MailchimpCase):
         self.list_mc_id = self.state.add_list(name="Newsletter")
 
     # helpers ---------------------------------------------------------------
-    def import_audiences(self):
-        wizard = self.env["mailchimp.operation"].create(
-            {"account_ids": [(6, 0, self.account.ids)], "import_members": False}
-        )
-        wizard.action_process()
-        return self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
-
-    def import_members(self, audience, full=False):
-        runs = audience._start_member_import(full=full)
-        self.run_jobs()
-        return runs
-
     def remote_by_email(self):
         return {m["email_address"].lower(): m for m in self.state.members(self.list_mc_id)}
 

@@ -25,18 +25,6 @@ class TestSyncCorrectness(MailchimpCase):
         self.Member = self.env["mailchimp.member"]
 
     # helpers ---------------------------------------------------------------
-    def import_audience(self):
-        wizard = self.env["mailchimp.operation"].create(
-            {"account_ids": [(6, 0, self.account.ids)], "import_members": False}
-        )
-        wizard.action_process()
-        return self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
-
-    def import_members(self, audience, full=False):
-        runs = audience._start_member_import(full=full)
-        self.run_jobs()
-        return runs
-
     def small_pages(self, size):
         return patch.object(sync_run_module, "PAGE_SIZE", size)
 
@@ -74,7 +62,7 @@ class TestSyncCorrectness(MailchimpCase):
         changed ones (with their new values) at the latest by the next incremental one."""
         self.state.seed_members(self.list_mc_id, 300)
         emails = [m["email_address"] for m in self.state.members(self.list_mc_id)]
-        audience = self.import_audience()
+        audience = self.import_audiences()
         self.account.override_contact_name = True
         with self.small_pages(50):
             run = audience._start_member_import()
@@ -98,7 +86,7 @@ class TestSyncCorrectness(MailchimpCase):
     def test_a_killed_import_resumed_after_changes_loses_nobody(self):
         self.state.seed_members(self.list_mc_id, 400)
         emails = [m["email_address"] for m in self.state.members(self.list_mc_id)]
-        audience = self.import_audience()
+        audience = self.import_audiences()
         with self.small_pages(50):
             run = audience._start_member_import()
             self.run_jobs(max_jobs=3)
@@ -121,7 +109,7 @@ class TestSyncCorrectness(MailchimpCase):
         self.state.add_member(self.list_mc_id, "bounced@example.org", status="cleaned")
         self.state.add_member(self.list_mc_id, "erased@example.org")
         self.state.add_member(self.list_mc_id, "stays@example.org")
-        audience = self.import_audience()
+        audience = self.import_audiences()
         self.import_members(audience)
         out = self.binding(audience, "out@example.org").mailing_contact_id
         # Odoo loses the opt-out and the blacklist entry (an unrelated edit, a clean-up)
@@ -151,7 +139,7 @@ class TestSyncCorrectness(MailchimpCase):
     # nobody re-subscribed, nobody unsubscribed by mistake ------------------
     def test_a_field_update_never_resubscribes_an_archived_member(self):
         self.state.add_member(self.list_mc_id, "arch@example.org", merge_fields={"FNAME": "A"})
-        audience = self.import_audience()
+        audience = self.import_audiences()
         self.import_members(audience)
         audience.write({"push_fields": True})
         self.account.auto_update_contact = True
@@ -169,7 +157,7 @@ class TestSyncCorrectness(MailchimpCase):
         self.state.add_member(self.list_mc_id, "ÉLODIE@exämple.fr")
         self.state.add_member(self.list_mc_id, "ÄRCHIV@exämple.org", status="archived")
         self.state.add_member(self.list_mc_id, "b@example.org")
-        audience = self.import_audience()
+        audience = self.import_audiences()
         self.import_members(audience)
         self.assertEqual(len(self.bindings(audience)), 3)
         audience.write({"push_new": True, "push_fields": True, "sync_from": False})
@@ -196,7 +184,7 @@ class TestSyncCorrectness(MailchimpCase):
 
     def test_a_resubscription_in_mailchimp_is_not_undone_by_odoo(self):
         self.state.add_member(self.list_mc_id, "back@example.org", merge_fields={"FNAME": "B"})
-        audience = self.import_audience()
+        audience = self.import_audiences()
         self.import_members(audience)
         audience.write({"push_fields": True, "push_unsubscribes": True})
         self.account.auto_update_contact = True
@@ -222,7 +210,7 @@ class TestSyncCorrectness(MailchimpCase):
 
     def test_an_odoo_opt_out_newer_than_the_mailchimp_status_is_pushed(self):
         self.state.add_member(self.list_mc_id, "leave@example.org")
-        audience = self.import_audience()
+        audience = self.import_audiences()
         self.import_members(audience)
         audience.write({"push_unsubscribes": True})
         contact = self.binding(audience, "leave@example.org").mailing_contact_id
@@ -236,7 +224,7 @@ class TestSyncCorrectness(MailchimpCase):
         other_mc_id = self.state.add_list(name="Other")
         for list_id in (self.list_mc_id, other_mc_id):
             self.state.add_member(list_id, "bounce@example.org", merge_fields={"FNAME": "B"})
-        self.import_audience()
+        self.import_audiences()
         audiences = self.env["mailchimp.list"].search([("account_id", "=", self.account.id)])
         first = audiences.filtered(lambda a: a.mc_id == self.list_mc_id)
         other = audiences - first
@@ -275,7 +263,7 @@ class TestSyncCorrectness(MailchimpCase):
             self.list_mc_id, "long@example.org", merge_fields={"FNAME": "<b>x</b>" * 500}
         )
         self.state.seed_members(self.list_mc_id, 20)
-        audience = self.import_audience()
+        audience = self.import_audiences()
         run = self.import_members(audience)
         self.assertEqual(run.state, "done")
         self.assertBoundOnce(audience)
@@ -291,7 +279,7 @@ class TestSyncCorrectness(MailchimpCase):
     def test_one_failing_member_is_recorded_and_the_others_are_imported(self):
         self.state.add_member(self.list_mc_id, "poison@example.org")
         self.state.seed_members(self.list_mc_id, 30)
-        audience = self.import_audience()
+        audience = self.import_audiences()
         original = type(audience)._apply_members
 
         def apply_members(recs, remotes, counts, full=False):
@@ -311,7 +299,7 @@ class TestSyncCorrectness(MailchimpCase):
         self.state.add_member(self.list_mc_id, "ok@example.org")
         # Mailchimp-side data Odoo cannot take as one address
         self.state.add_member(self.list_mc_id, "two,addresses@example.org")
-        audience = self.import_audience()
+        audience = self.import_audiences()
         run = self.import_members(audience)
         self.assertEqual(run.state, "done")
         self.assertEqual(run.skipped, 1)
