@@ -10,8 +10,10 @@ import contextlib
 import importlib
 import os
 import sys
+from datetime import UTC, datetime
 
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 ADDON_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,6 +68,28 @@ class MailchimpCommon:
         moves two seconds on first."""
         self.emulator.state.advance(2)
         return self.env["queue.job"]._mailchimp_run_pending(max_jobs=max_jobs)
+
+    def dated_now(self, records):
+        """Odoo dates an opt-out at its transaction's start (``cr.now()``): a real request
+        is its own transaction, a test's started with its class, maybe a minute ago. Date
+        these opt-outs (subscriptions) or blacklist entries now, as a request would."""
+        self.env.flush_all()
+        now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        columns = ["write_date"]
+        if records._name == "mailing.subscription":
+            columns.append("opt_out_datetime")
+        for column in columns:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s = %s WHERE id IN %s",
+                    SQL.identifier(records._table),
+                    SQL.identifier(column),
+                    now,
+                    tuple(records.ids),
+                )
+            )
+        records.invalidate_recordset()
+        return records
 
     def import_audiences(self):
         """The Operations wizard's audience import; returns the audience of

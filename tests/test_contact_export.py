@@ -149,7 +149,8 @@ class TestContactExport(MailchimpCase):
         contacts = self.add_contacts(["a@example.com", "b@example.com"])
         self.push()
         contacts[0].subscription_ids.opt_out = True
-        self.env["mail.blacklist"]._add("b@example.com")
+        self.dated_now(contacts[0].subscription_ids)
+        self.dated_now(self.env["mail.blacklist"]._add("b@example.com"))
         self.push()
         self.assertEqual(self.remote("a@example.com")["status"], "unsubscribed")
         self.assertEqual(self.remote("b@example.com")["status"], "unsubscribed")

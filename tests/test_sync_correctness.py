@@ -192,6 +192,7 @@ class TestSyncCorrectness(MailchimpCase):
         contact = binding.mailing_contact_id
         subscription = self.subscription(audience, contact)
         subscription.opt_out = True  # opted out in Odoo...
+        self.dated_now(subscription)
         self.push(audience)
         self.assertEqual(self.remote("back@example.org")["status"], "unsubscribed")
         # ... an hour ago (the emulator's clock jumps, Odoo's does not: the opt-out is dated
@@ -215,6 +216,7 @@ class TestSyncCorrectness(MailchimpCase):
         audience.write({"push_unsubscribes": True})
         contact = self.binding(audience, "leave@example.org").mailing_contact_id
         self.subscription(audience, contact).opt_out = True
+        self.dated_now(self.subscription(audience, contact))
         self.import_members(audience)  # nothing new in Mailchimp: the opt-out stays
         self.assertTrue(self.subscription(audience, contact).opt_out)
         self.push(audience)
@@ -247,9 +249,9 @@ class TestSyncCorrectness(MailchimpCase):
         self.assertEqual(member["status"], "subscribed", "a bounce is not an unsubscribe")
         # a person's own blacklisting is an opt-out, and is pushed
         self.env["mail.blacklist"]._add("bounce@example.org")  # already there: no change
-        self.env["mail.blacklist"].search([("email", "=", "bounce@example.org")]).write(
-            {"opt_out_reason_id": False}
-        )
+        entry = self.env["mail.blacklist"].search([("email", "=", "bounce@example.org")])
+        entry.write({"opt_out_reason_id": False})
+        self.dated_now(entry)
         binding.need_push = True
         self.push(other)
         member = self.state.get_member(other_mc_id, "bounce@example.org")
