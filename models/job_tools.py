@@ -40,6 +40,17 @@ def mailchimp_job(account_field="account_id"):
     return decorate
 
 
+def delay(records, description, identity_key):
+    """``records.with_delay(...)`` for a Mailchimp job: on the channel, with the retry budget
+    of the jobs, deduplicated by ``identity_key`` (a job already waiting is not queued twice)."""
+    return records.with_delay(
+        channel=JOB_CHANNEL,
+        max_retries=JOB_MAX_RETRIES,
+        description=description,
+        identity_key=identity_key,
+    )
+
+
 def retry_later(exc):
     """The job error that hands a retryable Mailchimp error back to queue_job: after
     Mailchimp's own wait when it gave one (429 Retry-After), else after the next step of

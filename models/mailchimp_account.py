@@ -11,9 +11,8 @@ from odoo.exceptions import AccessError, UserError
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
 from .job_tools import (
-    JOB_CHANNEL,
     JOB_CONTEXT_KEY,
-    JOB_MAX_RETRIES,
+    delay,
     lock_for_job,
     mailchimp_job,
     retry_later,
@@ -429,11 +428,10 @@ class MailchimpAccount(models.Model):
     def _queue_fetch_audiences(self):
         """Enqueue one audience refresh job per account."""
         for account in self:
-            account.with_delay(
-                channel=JOB_CHANNEL,
-                max_retries=JOB_MAX_RETRIES,
-                description=self.env._("Mailchimp: refresh the audiences of %s", account.name),
-                identity_key=f"mailchimp-audiences-{account.id}",
+            delay(
+                account,
+                self.env._("Mailchimp: refresh the audiences of %s", account.name),
+                f"mailchimp-audiences-{account.id}",
             )._job_fetch_audiences()
         return self
 

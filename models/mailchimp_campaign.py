@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import format_mc_datetime, parse_mc_datetime
-from .job_tools import JOB_CHANNEL, JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
+from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -343,11 +343,10 @@ class MailchimpCampaign(models.Model):
                 continue
             if not force and not campaign._report_due():
                 continue
-            campaign.with_delay(
-                channel=JOB_CHANNEL,
-                max_retries=JOB_MAX_RETRIES,
-                description=self.env._("Mailchimp: report of campaign %s", campaign.name),
-                identity_key=f"mailchimp-campaign-report-{campaign.id}",
+            delay(
+                campaign,
+                self.env._("Mailchimp: report of campaign %s", campaign.name),
+                f"mailchimp-campaign-report-{campaign.id}",
             )._job_fetch_report(force=force)
             queued |= campaign
         return queued
@@ -433,11 +432,10 @@ class MailchimpCampaign(models.Model):
         """Enqueue the job of the next activity page unless one is already waiting."""
         for campaign in self.filtered(lambda c: c.activity_state == "running"):
             phase, offset = campaign.activity_phase, campaign.activity_offset
-            campaign.with_delay(
-                channel=JOB_CHANNEL,
-                max_retries=JOB_MAX_RETRIES,
-                description=self.env._("Mailchimp: activity of campaign %s", campaign.name),
-                identity_key=f"mailchimp-campaign-{campaign.id}-{phase}-{offset}",
+            delay(
+                campaign,
+                self.env._("Mailchimp: activity of campaign %s", campaign.name),
+                f"mailchimp-campaign-{campaign.id}-{phase}-{offset}",
             )._job_fetch_activity_page(phase, offset)
 
     def _lock(self):
@@ -535,11 +533,10 @@ class MailchimpCampaign(models.Model):
             ]
         )
         for account in campaigns.account_id:
-            campaigns.filtered(lambda c, a=account: c.account_id == a).with_delay(
-                channel=JOB_CHANNEL,
-                max_retries=JOB_MAX_RETRIES,
-                description=self.env._("Mailchimp: refresh open campaigns of %s", account.name),
-                identity_key=f"mailchimp-campaign-refresh-{account.id}",
+            delay(
+                campaigns.filtered(lambda c, a=account: c.account_id == a),
+                self.env._("Mailchimp: refresh open campaigns of %s", account.name),
+                f"mailchimp-campaign-refresh-{account.id}",
             )._job_refresh_status()
         return True
 

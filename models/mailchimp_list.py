@@ -22,7 +22,7 @@ from ..services.sync_rules import (
     normalize_email,
     parse_mc_datetime,
 )
-from .job_tools import JOB_CHANNEL, JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
+from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -778,11 +778,10 @@ class MailchimpList(models.Model):
         for audience in self:
             if not audience._pushes_anything() or audience.account_id.state != "connected":
                 continue
-            audience.with_delay(
-                channel=JOB_CHANNEL,
-                max_retries=JOB_MAX_RETRIES,
-                description=self.env._("Mailchimp: export contacts to %s", audience.name),
-                identity_key=f"mailchimp-push-{audience.id}",
+            delay(
+                audience,
+                self.env._("Mailchimp: export contacts to %s", audience.name),
+                f"mailchimp-push-{audience.id}",
             )._job_push()
             queued |= audience
         return queued

@@ -15,7 +15,7 @@ from odoo import fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from .job_tools import JOB_CHANNEL, JOB_MAX_RETRIES, lock_for_job, mailchimp_job, retry_later
+from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -94,11 +94,10 @@ class MailchimpSyncRun(models.Model):
     def _ensure_job(self):
         """Enqueue the job of the next page unless one is already waiting."""
         for run in self.filtered(lambda r: r.state == "running"):
-            run.with_delay(
-                channel=JOB_CHANNEL,
-                max_retries=JOB_MAX_RETRIES,
-                description=self.env._("Mailchimp: import members of %s", run.list_id.name),
-                identity_key=f"mailchimp-run-{run.id}-{run.next_offset}",
+            delay(
+                run,
+                self.env._("Mailchimp: import members of %s", run.list_id.name),
+                f"mailchimp-run-{run.id}-{run.next_offset}",
             )._job_import_page(run.next_offset)
 
     def _lock(self):
@@ -279,11 +278,10 @@ class MailchimpSyncRun(models.Model):
 
     def _queue_reconcile(self):
         if self._unseen_bindings(limit=1):
-            self.with_delay(
-                channel=JOB_CHANNEL,
-                description=self.env._("Mailchimp: check members gone from %s", self.list_id.name),
-                identity_key=f"mailchimp-reconcile-{self.id}",
-                max_retries=JOB_MAX_RETRIES,
+            delay(
+                self,
+                self.env._("Mailchimp: check members gone from %s", self.list_id.name),
+                f"mailchimp-reconcile-{self.id}",
             )._job_reconcile()
 
     @mailchimp_job()
