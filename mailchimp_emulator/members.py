@@ -528,11 +528,17 @@ class MemberMixin:
             m = self._find_member(lst, ident)
             if m is None:
                 raise not_found()
-            if m["status"] != "archived":
-                m["status"] = "archived"
-                m.pop("unsubscribe_reason", None)
-                m["last_changed"] = self.now_str()
-                lst.touch()
+            if m["status"] == "archived":
+                # Mailchimp refuses to archive an archived member again
+                raise ApiError(
+                    405,
+                    "Method Not Allowed",
+                    "This list member cannot be removed. It is already archived.",
+                )
+            m["status"] = "archived"
+            m.pop("unsubscribe_reason", None)
+            m["last_changed"] = self.now_str()
+            lst.touch()
 
     def delete_permanent(self, list_id, email):
         """Erase a member for good and remember the address as forgotten."""

@@ -171,7 +171,9 @@ def qbool(query, name, default=False):
 
 
 def paging(query):
-    """(count, offset) from the query; 400 when out of range."""
+    """(count, offset) from the query; 400 when negative or not a number. A count above
+    MAX_COUNT is served as MAX_COUNT, as Mailchimp does (users asking for 3,000 get 1,000
+    without an error)."""
     out = []
     for name, default in (("count", 10), ("offset", 0)):
         raw = query.get(name, "")
@@ -186,13 +188,7 @@ def paging(query):
             raise invalid_field(name, f"The value for {name} must be zero or positive.")
         out.append(value)
     count, offset = out
-    if count > MAX_COUNT:
-        raise invalid_field(
-            "count",
-            f"The value for count must be less than or equal to {MAX_COUNT}.",
-            detail=f"The maximum value for count is {MAX_COUNT}.",
-        )
-    return count, offset
+    return min(count, MAX_COUNT), offset
 
 
 def page(query, key, items, render=None, extra=None):

@@ -300,7 +300,14 @@ class MailchimpClient:
         return self.patch(self._member_path(list_id, email), json=body)
 
     def archive_member(self, list_id, email):
-        return self.delete(self._member_path(list_id, email))
+        """Archive a member (DELETE). Mailchimp answers 405 ("cannot be removed") for a member
+        already archived: that is the state asked for, so it is no error here."""
+        try:
+            return self.delete(self._member_path(list_id, email))
+        except mce.MailchimpError as exc:
+            if exc.status == 405:
+                return None
+            raise
 
     def delete_member_permanent(self, list_id, email):
         return self.post(self._member_path(list_id, email) + "/actions/delete-permanent")

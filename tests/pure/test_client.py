@@ -284,3 +284,18 @@ def test_key_never_logged_nor_in_errors(emulator, caplog):
     assert key not in str(info.value)
     assert key not in caplog.text
     assert "retry" in caplog.text
+
+
+def test_archiving_an_archived_member_is_no_error(emulator):
+    """Mailchimp answers 405 ("cannot be removed") to a DELETE of an archived member: the
+    client takes it as done, once, without retrying."""
+    list_id = emulator.state.add_list(name="Archive")
+    emulator.state.add_member(list_id, "arch@example.org")
+    client = make_client(emulator)
+    client.archive_member(list_id, "arch@example.org")
+    assert emulator.state.get_member(list_id, "arch@example.org")["status"] == "archived"
+    before = emulator.count_requests()
+    assert client.archive_member(list_id, "Arch@Example.org") is None
+    assert emulator.count_requests() - before == 1
+    with pytest.raises(mce.MailchimpNotFound):
+        client.archive_member(list_id, "never@example.org")
