@@ -1,0 +1,284 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Minimal reproductions of the invariant violations the randomized test found (shrunk runs).
+
+Each is replayed by ``TestSyncInvariants.test_known_reproductions``: a reproduction that no
+longer breaks any invariant is fixed. ``kind`` is the violation it showed when it was recorded.
+"""
+
+ONE_AUDIENCE = {
+    "two_audiences": False,
+    "a_push_unsubscribes": True,
+    "a_push_fields": True,
+    "b_push_unsubscribes": True,
+    "b_push_fields": True,
+    "import_unsubscribes": True,
+    "override_contact_name": False,
+    "page_size": 2,
+    "pool": [],
+}
+TWO_AUDIENCES = dict(ONE_AUDIENCE, two_audiences=True)
+
+
+def mc(op, email, aud=0, dt=30, **params):
+    return {"op": f"mc_{op}", "dt": dt, "aud": aud, "email": email, **params}
+
+
+def odoo(op, dt=30, **params):
+    return {"op": f"odoo_{op}", "dt": dt, **params}
+
+
+def sync(op, dt=30, **params):
+    return {"op": f"sync_{op}", "dt": dt, **params}
+
+
+FULL_RESYNC = sync("full_resync", aud=None)
+CYCLE = sync("cycle")
+
+REPRODUCTIONS = [
+    {
+        "name": "paged import loses an unchanged member",
+        "kind": "missing-binding",
+        "bug": "a member changing between two page jobs leaves the window: the next page is "
+        "read at the old offset and the member after the gap is never read",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            *(mc("subscribe", f"{name}@example.org", dt=1) for name in "abcde"),
+            sync(
+                "paged_import",
+                aud=0,
+                full=True,
+                between=[[1, mc("edit_fields", "a@example.org", merge_fields={"FNAME": "A"})]],
+            ),
+        ],
+    },
+    {
+        "name": "NUL in a merge field fails the whole page",
+        "kind": "job-failed",
+        "bug": "ValueError: A string literal cannot contain NUL (0x00) characters",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            mc("subscribe", "hugo@example.de", dt=1),
+            mc("edit_fields", "gina@example.io", dt=1, merge_fields={"FNAME": "Nul\x00Byte"}),
+            FULL_RESYNC,
+        ],
+    },
+    {
+        "name": "NUL in a merge field of a binding-only member fails the whole page",
+        "kind": "job-failed",
+        "bug": "UntranslatableCharacter: \\u0000 cannot be converted to text (merge_values jsonb "
+        "of an archived member, which gets no contact)",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            mc("edit_fields", "gina@example.io", dt=1, merge_fields={"LNAME": "Nul\x00Byte"}),
+            mc("archive", "gina@example.io", dt=1),
+            FULL_RESYNC,
+        ],
+    },
+    {
+        "name": "a number in FNAME fails the whole page",
+        "kind": "job-failed",
+        "bug": "AttributeError: 'float' (or 'int') object has no attribute 'strip' (remote_names)",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            mc("subscribe", "hugo@example.de", dt=1),
+            mc("edit_fields", "gina@example.io", dt=1, merge_fields={"LNAME": 3.5}),
+            FULL_RESYNC,
+        ],
+    },
+    {
+        "name": "unicode address bound twice (import and push normalizers)",
+        "kind": "duplicate-binding",
+        "bug": "the import binds 'ÉLODIE@exämple.fr' (Odoo's normalizer keeps a non-ASCII "
+        "local part), a new contact 'élodie@exämple.fr' is bound lower-cased by the push",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "ÉLODIE@exämple.fr", dt=1),
+            FULL_RESYNC,
+            odoo("new_contact", aud=0, email="élodie@exämple.fr"),
+            sync("import", aud=0),
+        ],
+    },
+    {
+        "name": "unicode address bound twice after a case change in Mailchimp",
+        "kind": "duplicate-binding",
+        "bug": "Mailchimp changes 'ÉLODIE@…' to 'élodie@…' (same member, same hash); the import "
+        "alone makes a second binding",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "ÉLODIE@exämple.fr", dt=1),
+            FULL_RESYNC,
+            mc("change_email", "ÉLODIE@exämple.fr", new_email="élodie@exämple.fr"),
+            sync("import", aud=0),
+        ],
+    },
+    {
+        "name": "archived member re-subscribed by a field update",
+        "kind": "resubscribed",
+        "bug": "the push sends the binding's stale status (subscribed) with update_existing: "
+        "Mailchimp unarchives the member as subscribed",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            FULL_RESYNC,
+            mc("archive", "gina@example.io"),
+            odoo("rename", contact=["gina@example.io", 0], vals={"first_name": "Gina"}),
+            sync("push", aud=0, cron=False),
+        ],
+    },
+    {
+        "name": "archived member re-subscribed by the push of a new contact",
+        "kind": "resubscribed",
+        "bug": "a contact joining the list is pushed as a new member (status subscribed, "
+        "update_existing) while the address is archived in Mailchimp",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "ivan@example.nl", dt=1),
+            odoo("new_contact", dt=1, aud=0, email="ivan@example.nl"),
+            mc("archive", "ivan@example.nl"),
+            sync("push", aud=0, cron=False),
+        ],
+    },
+    {
+        "name": "Mailchimp re-subscribe does not clear the Odoo opt-out",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": "the import opts out on unsubscribed, never clears the opt-out on subscribed",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            mc("unsubscribe", "gina@example.io"),
+            FULL_RESYNC,
+            mc("resubscribe", "gina@example.io"),
+            CYCLE,
+        ],
+    },
+    {
+        "name": "bounce blacklist pushed as an unsubscribe to another audience",
+        "kind": "unjustified-unsubscribe",
+        "bug": "cleaned in audience 0 -> blacklisted in Odoo -> the next export of the member "
+        "of audience 1 (here after a name change) unsubscribes it",
+        "config": TWO_AUDIENCES,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            mc("subscribe", "gina@example.io", aud=1, dt=1),
+            FULL_RESYNC,
+            mc("clean", "gina@example.io"),
+            sync("import", aud=0),
+            odoo("rename", contact=["gina@example.io", 0], vals={"first_name": "Gina"}),
+            sync("push", aud=None, cron=True),
+        ],
+    },
+    {
+        "name": "export applies an Odoo opt-out older than the Mailchimp subscription",
+        "kind": "unjustified-unsubscribe",
+        "bug": "opted out in Odoo, then unsubscribed and re-subscribed in Mailchimp: the export "
+        "(before any import) unsubscribes the newer subscription",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "gina@example.io", dt=1),
+            FULL_RESYNC,
+            odoo("opt_out", aud=0, contact=["gina@example.io", 0]),
+            mc("unsubscribe", "gina@example.io"),
+            mc("resubscribe", "gina@example.io"),
+            sync("push", aud=0, cron=False),
+        ],
+    },
+    {
+        "name": "Re-subscribe (send opt-in) undone by the next export",
+        "kind": "unjustified-unsubscribe",
+        "bug": "action_resubscribe_pending leaves the Odoo opt-out (made by the import) and "
+        "need_push: the next export unsubscribes the pending member again",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "bob@example.net", dt=1),
+            odoo("new_contact", dt=1, aud=0, email="bob@example.net"),
+            mc("unsubscribe", "bob@example.net", dt=1),
+            FULL_RESYNC,
+            odoo("resubscribe_pending", aud=0, email="bob@example.net"),
+            CYCLE,
+        ],
+    },
+    {
+        "name": "Odoo blacklisting made before the member's first import is never pushed",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": "the blacklist marks only existing bindings; the import does not look at Odoo's "
+        "consent, so the member stays subscribed",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "hugo@example.de"),
+            odoo("blacklist_add", email="hugo@example.de"),
+            CYCLE,
+        ],
+    },
+    {
+        "name": "Odoo opt-out made before Mailchimp knew the member is never pushed",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": "the export of the not-yet-member skips it (opted out) and clears need_push; the "
+        "member then appears in Mailchimp, is imported as subscribed, and nothing re-sends",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            odoo("new_contact", aud=0, email="kai@example.net"),
+            mc("subscribe", "kai@example.net", dt=1),
+            odoo("opt_out", aud=0, contact=["kai@example.net", 0]),
+            sync("push", aud=0, cron=True),
+            CYCLE,
+        ],
+    },
+    {
+        "name": "profile edit in Mailchimp re-applies an old unsubscribe over a newer opt-in",
+        "kind": "odoo-decision-undone",
+        "bug": "decide_pull opts out on every change of an unsubscribed/cleaned member, not on "
+        "the status change: a person's later opt-in in Odoo is undone",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "lars@example.se", dt=1),
+            mc("unsubscribe", "lars@example.se"),
+            FULL_RESYNC,
+            odoo("opt_in", aud=0, contact=["lars@example.se", 0]),
+            mc("edit_fields", "lars@example.se", merge_fields={"FNAME": "Lars"}),
+            CYCLE,
+        ],
+    },
+    {
+        "name": "a bounce older than the un-blacklisting re-blacklists the address",
+        "kind": "odoo-decision-undone",
+        "bug": "cleaned in Mailchimp, then un-blacklisted in Odoo, then imported: the import "
+        "re-activates the person's archived blacklist entry",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "anna@example.org", dt=1),
+            odoo("blacklist_add", email="anna@example.org"),
+            mc("clean", "anna@example.org"),
+            odoo("blacklist_remove", email="anna@example.org"),
+            CYCLE,
+        ],
+    },
+    {
+        "name": "Full Resync keeps a binding for a permanently deleted member",
+        "kind": "binding-without-member",
+        "bug": "nothing marks a binding 'deleted' when its member is gone from a full read",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "carl@example.org", dt=1),
+            CYCLE,
+            mc("delete", "carl@example.org"),
+            FULL_RESYNC,
+        ],
+    },
+    {
+        "name": "Full Resync keeps a binding for an address changed in Mailchimp",
+        "kind": "binding-without-member",
+        "bug": "an email change in Mailchimp creates a binding for the new address and leaves "
+        "the old one (same contact_id / unique_email_id) claiming the member",
+        "config": ONE_AUDIENCE,
+        "steps": [
+            mc("subscribe", "bob@example.net", dt=1),
+            FULL_RESYNC,
+            mc("change_email", "bob@example.net", new_email="carl@example.org"),
+            FULL_RESYNC,
+        ],
+    },
+]
