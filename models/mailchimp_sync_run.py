@@ -71,11 +71,9 @@ class MailchimpSyncRun(models.Model):
     created = fields.Integer()
     updated = fields.Integer()
     skipped = fields.Integer()
-    check_gone = fields.Boolean(
-        help="Technical: this Full Resync marks the members it reads, to find those gone."
-    )
     known_until_id = fields.Integer(
-        help="Technical: the last binding that existed when this run started."
+        help="Technical: a Full Resync's last binding known to Mailchimp when it started (0: "
+        "none, or not a Full Resync); it marks the members it reads, to find those gone."
     )
     failed = fields.Integer(help="Members Odoo could not take (named in Not Imported).")
     problems = fields.Text(
@@ -129,7 +127,7 @@ class MailchimpSyncRun(models.Model):
         items = page.get("members") or []
         total = page.get("total_items") or 0
         counts, problems = audience._apply_member_page(items, full=self.full)
-        if self.check_gone:
+        if self.known_until_id:
             self._mark_seen(items)
         next_offset = start + len(items)
         done = not items or next_offset >= total
@@ -222,16 +220,17 @@ class MailchimpSyncRun(models.Model):
         self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
         # a Full Resync of an audience Odoo already knows looks for members gone since:
         # those of the bindings that exist now (ids up to the last one) that it does not read
-        known = (
-            self.env["mailchimp.member"]
-            .sudo()
-            .search(
-                [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))],
-                order="id desc",
-                limit=1,
+        if self.full:
+            known = (
+                self.env["mailchimp.member"]
+                .sudo()
+                .search(
+                    [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))],
+                    order="id desc",
+                    limit=1,
+                )
             )
-        )
-        self.write({"check_gone": self.full and bool(known), "known_until_id": known.id or 0})
+            self.known_until_id = known.id or 0
         audience.account_id._clock_offset()  # keep the measured clock offset
 
     def _finish(self):
@@ -244,20 +243,16 @@ class MailchimpSyncRun(models.Model):
             created=self.created,
             updated=self.updated,
         )
-        if self.skipped_problem_count():
+        not_imported = len((self.problems or "").splitlines())
+        if not_imported:
             summary += "\n" + self.env._(
-                "%(n)s not imported:\n%(lines)s",
-                n=self.skipped_problem_count(),
-                lines=self.problems,
+                "%(n)s not imported:\n%(lines)s", n=not_imported, lines=self.problems
             )
         audience.write(
             {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
         )
-        if self.check_gone:
+        if self.known_until_id:
             self._queue_reconcile()
-
-    def skipped_problem_count(self):
-        return len((self.problems or "").splitlines())
 
     # ------------------------------------------------------------------
     # Full Resync: members Odoo has and Mailchimp no longer lists

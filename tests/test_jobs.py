@@ -227,7 +227,6 @@ class TestJobsOfGoneAccounts(MailchimpCase):
             {
                 "list_id": audience.id,
                 "full": True,
-                "check_gone": True,
                 "known_until_id": old.id,
                 "state": "done",
             }

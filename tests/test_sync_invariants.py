@@ -427,7 +427,7 @@ class TestSyncInvariants(MailchimpCase):
                 + "\n  ".join(self.log)
                 + "\nruns: "
                 + ", ".join(
-                    f"{r.id} full={r.full} gone={r.check_gone} known={r.known_until_id} {r.state}"
+                    f"{r.id} full={r.full} known={r.known_until_id} {r.state}"
                     for r in self.audience.run_ids
                 )
                 + "\nbindings: "
