@@ -37,6 +37,7 @@ ensure_odoo() {
     PY=$vpy
 }
 WORK=${MC_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mailchimp_connector.XXXXXX")}
+mkdir -p "$WORK"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
