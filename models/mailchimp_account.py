@@ -25,6 +25,13 @@ _logger = logging.getLogger(__name__)
 _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 
+
+def _odoo_clock():
+    """The clock Odoo dates records with (naive UTC): Mailchimp's clock offset is measured
+    against it, so that an Odoo date plus the offset compares with a Mailchimp date."""
+    return fields.Datetime.now()
+
+
 BASE_URL_PARAM = "mailchimp_connector.api_base_url"
 
 
@@ -235,7 +242,7 @@ class MailchimpAccount(models.Model):
             if cached and cached[0] == fingerprint:
                 return cached[1]
             client = MailchimpClient(
-                key, base_url=base_url, timeout=timeout, logger=_logger, **retry
+                key, base_url=base_url, timeout=timeout, logger=_logger, clock=_odoo_clock, **retry
             )
             if cached:
                 cached[1].close()

@@ -15,12 +15,14 @@ from ..services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
     LocalMember,
+    OdooConsent,
     PullOptions,
     clean_merge_fields,
     clean_text,
     decide_pull,
     normalize_email,
     parse_mc_datetime,
+    status_decided_at,
 )
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
@@ -385,8 +387,10 @@ class MailchimpList(models.Model):
             [("list_id", "=", self.id), ("email_normalized", "in", list(remotes))]
         )
         by_email = {binding.email_normalized: binding for binding in bindings}
-        opted_out_at = audience._opt_out_dates(bindings)
-        offset = self.account_id._clock_offset()  # opt-outs compared in Mailchimp's time
+        offset = self.account_id._clock_offset()  # Odoo's dates compared in Mailchimp's time
+        consent = audience._odoo_consent(
+            [remote["email_address"] for remote in remotes.values()], bindings, offset
+        )
         opts = audience._pull_options()
         decisions = {}
         for email, remote in remotes.items():
@@ -402,12 +406,10 @@ class MailchimpList(models.Model):
                     last_name=contact.last_name or "",
                     synced_first_name=binding.synced_first_name or "",
                     synced_last_name=binding.synced_last_name or "",
-                    opted_out_at=opted_out_at[binding.id] + offset
-                    if binding.id in opted_out_at
-                    else None,
                     status_changed=binding.status_changed,
+                    **vars(consent.get(binding.id) or OdooConsent()),
                 )
-            decisions[email] = decide_pull(remote, local, opts, full=full)
+            decisions[email] = decide_pull(remote, local, opts, full=full, odoo=consent.get(email))
 
         contacts = audience._pull_contacts(remotes, decisions, by_email)
         partners = audience._pull_partners(remotes, decisions)
@@ -447,21 +449,70 @@ class MailchimpList(models.Model):
         audience._pull_consent(remotes, decisions, contacts)
         env.flush_all()
 
-    def _opt_out_dates(self, bindings):
-        """{binding id: when Odoo opted it out}: the newer of the contact's opt-out of this
-        audience's mailing list and a person's blacklisting of the address (a bounce is not
-        an opt-out). Only the opted-out ones."""
-        if not bindings:
-            return {}
-        by_key = bindings.with_context(active_test=False)._opted_out_emails()
-        result = {}
+    def _odoo_consent(self, addresses, bindings, offset):
+        """Odoo's consent decisions, dated in Mailchimp's time (Odoo's date + ``offset``):
+        {binding id: OdooConsent} for ``bindings`` and {member key: OdooConsent} for the
+        ``addresses`` without a binding. Read from the blacklist (a person's entry is an
+        opt-out, a bounce is not; an archived entry is an un-blacklisting) and from the
+        subscriptions to the audience's mailing list of the contacts with those addresses or
+        linked to those bindings (an opt-out, or the date an opt-out was lifted). Two
+        queries."""
+        self.ensure_one()
+        forms = set(odoo_email_forms(addresses))
+        forms |= set(odoo_email_forms(c.email for c in bindings.mailing_contact_id if c.email))
+        by_key = {}
+
+        def note(key, attr, when):
+            if not key or not when:
+                return
+            consent = by_key.setdefault(key, OdooConsent())
+            when = when + offset
+            current = getattr(consent, attr)
+            setattr(consent, attr, max(when, current) if current else when)
+
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+        )
+        Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
+        for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
+            key = member_key(entry.email)
+            if not entry.active:
+                note(key, "unblacklisted_at", entry.write_date)
+            elif not bounce or entry.opt_out_reason_id != bounce:
+                note(key, "opted_out_at", entry.write_date)
+        contact_keys = {}
+        if self.mailing_list_id and (forms or bindings.mailing_contact_id):
+            domain = [("contact_id.email_normalized", "in", list(forms))]
+            if bindings.mailing_contact_id:
+                domain = ["|", ("contact_id", "in", bindings.mailing_contact_id.ids), *domain]
+            subscriptions = (
+                self.env["mailing.subscription"]
+                .sudo()
+                .search([("list_id", "=", self.mailing_list_id.id), *domain])
+            )
+            for sub in subscriptions:
+                key = member_key(sub.contact_id.email)
+                contact_keys[sub.contact_id.id] = key
+                if sub.opt_out:
+                    note(key, "opted_out_at", sub.opt_out_datetime or sub.write_date)
+                else:
+                    note(key, "opted_in_at", sub.mailchimp_opt_in_date)
+        result = dict(by_key)
         for binding in bindings:
             keys = {binding.email_normalized}
-            if binding.mailing_contact_id.email:
-                keys.add(member_key(binding.mailing_contact_id.email))
-            dates = [by_key[key] for key in keys if key in by_key]
-            if dates:
-                result[binding.id] = max(dates)
+            contact = binding.mailing_contact_id
+            if contact:
+                keys.add(contact_keys.get(contact.id) or member_key(contact.email))
+            merged = OdooConsent()
+            for key in keys:
+                found = by_key.get(key)
+                if not found:
+                    continue
+                for attr, when in vars(found).items():
+                    current = getattr(merged, attr)
+                    if when and (not current or when > current):
+                        setattr(merged, attr, when)
+            result[binding.id] = merged
         return result
 
     @api.model
@@ -483,8 +534,10 @@ class MailchimpList(models.Model):
             "last_sync_date": fields.Datetime.now(),
             "sync_error": False,
         }
-        if decision is None or decision.status_changed:
-            vals["status_changed"] = last_changed
+        if decision is None:
+            vals["status_changed"] = status_decided_at(remote)
+        elif decision.status_changed:
+            vals["status_changed"] = decision.decided_at or last_changed
         return vals
 
     def _pull_contacts(self, remotes, decisions, by_email):

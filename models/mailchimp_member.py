@@ -11,17 +11,22 @@ from ..services.identity import subscriber_hash
 from ..services.push_rules import (
     PUSH_CREATE,
     PUSH_SKIP,
+    PUSH_UNSUBSCRIBE,
     PUSH_UPDATE,
     RESUBSCRIBE_NOT_NEEDED,
     LocalContact,
     decide_push,
     resubscribe_request,
 )
-from ..services.sync_rules import normalize_email, parse_mc_datetime
+from ..services.sync_rules import normalize_email, opted_in_at, parse_mc_datetime
 from .mailchimp_list import odoo_email_forms
 from .mailchimp_membership_mixin import batch_default_get
+from .mailchimp_sync_run import MEMBER_FIELDS
 
 _logger = logging.getLogger(__name__)
+
+#: archived members listed per call when an export checks its new addresses
+MAX_ARCHIVED_PAGE = 1000
 
 STATUSES = [
     ("subscribed", "Subscribed"),
@@ -222,10 +227,13 @@ class MailchimpMember(models.Model):
         opted_out = self._opted_out_emails()
         offset = audience.account_id._clock_offset()
         batch, by_email, singles = [], {}, []
+        unsubscribe_since = {}
         now = fields.Datetime.now()
         for binding in self:
             local = binding._local_contact(opted_out, offset)
             decision = decide_push(local, opts, mapping)
+            if decision.action == PUSH_UNSUBSCRIBE and local.opted_out_at:
+                unsubscribe_since[normalize_email(local.email)] = local.opted_out_at
             note = "; ".join(decision.warnings)
             if decision.action == PUSH_SKIP:
                 counts["skipped"] += 1
@@ -247,6 +255,38 @@ class MailchimpMember(models.Model):
                 item["merge_fields"] = decision.merge_fields
             batch.append(item)
             by_email[email] = (binding, decision, note)
+        unsubscribe_since = {k: v for k, v in unsubscribe_since.items() if k in by_email}
+        resubscribed = self._resubscribed_since(client, audience, unsubscribe_since)
+        if resubscribed:
+            # opted in again in Mailchimp after the Odoo opt-out (not imported yet): the
+            # person's newer decision stands; Odoo learns it as an import would
+            batch = [item for item in batch if item["email_address"] not in resubscribed]
+            reason = self.env._("re-subscribed in Mailchimp after the opt-out in Odoo")
+            for email, member in resubscribed.items():
+                binding, _decision, _note = by_email.pop(email)
+                counts["skipped"] += 1
+                skipped_lines.append(f"{binding.email}: {reason}")
+                binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
+                audience._apply_member_page([dict(member, email_address=binding.email)])
+        creates = {email for email, (_b, d, _n) in by_email.items() if d.action == PUSH_CREATE}
+        archived = self._archived_in_mailchimp(client, audience, creates) if creates else ()
+        if archived:
+            # batch subscribe re-adds an archived address as a new subscriber: an address
+            # archived in Mailchimp (before Odoo read it) is never sent as a new member
+            batch = [item for item in batch if item["email_address"] not in archived]
+            reason = self.env._("archived in Mailchimp: not added again")
+            for email in archived:
+                binding, _decision, _note = by_email.pop(email)
+                counts["skipped"] += 1
+                skipped_lines.append(f"{binding.email}: {reason}")
+                binding.write(
+                    {
+                        "need_push": False,
+                        "status": "archived",
+                        "push_reason": reason,
+                        "last_push_date": now,
+                    }
+                )
         if batch:
             result = client.batch_subscribe(audience.mc_id, batch, update_existing=True)
             done = result.get("new_members", []) + result.get("updated_members", [])
@@ -273,6 +313,64 @@ class MailchimpMember(models.Model):
         for binding, email, decision, note in singles:
             counts[binding._push_single(client, email, decision, note, now)] += 1
         return counts, skipped_lines
+
+    @api.model
+    def _resubscribed_since(self, client, audience, since_by_email):
+        """{member key: member} of the addresses in ``since_by_email`` (member key -> when
+        Odoo opted it out, in Mailchimp's time) that opted in again in Mailchimp after that
+        time: the subscribers who opted in after the oldest of those opt-outs are listed
+        (usually one call)."""
+        if not since_by_email:
+            return {}
+        found, offset = {}, 0
+        since = min(since_by_email.values())
+        while True:
+            page = client.members_page(
+                audience.mc_id,
+                status="subscribed",
+                since_timestamp_opt=since,
+                fields=MEMBER_FIELDS,
+                offset=offset,
+            )
+            members = page.get("members") or []
+            for member in members:
+                email = normalize_email(member.get("email_address"))
+                opted_in = opted_in_at(member)
+                if email in since_by_email and opted_in and opted_in > since_by_email[email]:
+                    found[email] = member
+            offset += len(members)
+            if not members or offset >= int(page.get("total_items") or 0):
+                return found
+
+    @api.model
+    def _archived_in_mailchimp(self, client, audience, emails):
+        """Which of ``emails`` (member keys) are archived in the audience: the archived
+        members are listed (1,000 a call), or, when that would take more calls than there
+        are addresses to check, each address is read on its own."""
+        emails = set(emails)
+        page = client.members_page(audience.mc_id, status="archived", fields=("email_address",))
+        total = int(page.get("total_items") or 0)
+        pages_left = -(-max(0, total - MAX_ARCHIVED_PAGE) // MAX_ARCHIVED_PAGE)
+        found = set()
+        if pages_left > len(emails):
+            for email in sorted(emails):
+                try:
+                    member = client.member(audience.mc_id, email, fields=("status",))
+                except mce.MailchimpNotFound:
+                    continue
+                if member.get("status") == "archived":
+                    found.add(email)
+            return found
+        offset = 0
+        while True:
+            members = page.get("members") or []
+            found |= {normalize_email(m.get("email_address")) for m in members} & emails
+            offset += len(members)
+            if not members or offset >= total:
+                return found
+            page = client.members_page(
+                audience.mc_id, status="archived", fields=("email_address",), offset=offset
+            )
 
     def _record_refusal(self, message, now):
         _logger.info(
@@ -387,10 +485,15 @@ class MailchimpMember(models.Model):
                 )
             except mce.MailchimpError as exc:
                 raise UserError(account._error_message(exc)) from None
+            last_changed = parse_mc_datetime(member.get("last_changed"))
             binding.sudo().write(
                 {
                     "status": member.get("status") or "pending",
-                    "last_changed": parse_mc_datetime(member.get("last_changed")),
+                    "last_changed": last_changed,
+                    # a user's request, newer than the opt-out Odoo holds for this member:
+                    # no export may unsubscribe the pending member because of that opt-out
+                    # (the opt-out itself is lifted when the person confirms)
+                    "status_changed": last_changed or fields.Datetime.now(),
                     "sync_error": False,
                     "push_reason": self.env._("Re-subscription requested (pending)"),
                 }

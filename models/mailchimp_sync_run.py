@@ -38,6 +38,7 @@ MEMBER_FIELDS = (
     "email_address",
     "status",
     "last_changed",
+    "timestamp_opt",
     "merge_fields",
     "web_id",
     "contact_id",

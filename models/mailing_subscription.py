@@ -8,6 +8,14 @@ from .mailchimp_membership_mixin import batch_default_get
 class MailingSubscription(models.Model):
     _inherit = "mailing.subscription"
 
+    mailchimp_opt_in_date = fields.Datetime(
+        string="Opted In Again",
+        readonly=True,
+        copy=False,
+        help="When the opt-out of this list was last lifted in Odoo (by the person or a user). "
+        "A Mailchimp unsubscribe older than this is not applied to this list again.",
+    )
+
     @api.model
     def default_get(self, fields_list):
         return batch_default_get(self, fields_list, super().default_get)
@@ -19,7 +27,20 @@ class MailingSubscription(models.Model):
         return subscriptions
 
     def write(self, vals):
+        lifted = self.browse()
+        if (
+            "opt_out" in vals
+            and not (vals["opt_out"] or vals.get("opt_out_datetime"))
+            and not vals.get("opt_out_reason_id")
+            and not self.env.context.get("mailchimp_no_push")
+        ):
+            # an opt-out lifted in Odoo is a consent decision: dated, so that an older
+            # unsubscribe read from Mailchimp does not undo it (the import's own lifting,
+            # which follows Mailchimp, is not one)
+            lifted = self.filtered("opt_out")
         res = super().write(vals)
+        if lifted:
+            super(MailingSubscription, lifted).write({"mailchimp_opt_in_date": self.env.cr.now()})
         if "opt_out" in vals or "list_id" in vals:
             self._mailchimp_mark()
         return res

@@ -68,6 +68,7 @@ class MailchimpClient:
         sleep=time.sleep,
         logger=None,
         user_agent="mailchimp_connector/18.0",
+        clock=None,
     ):
         self.dc = parse_api_key(api_key)
         self._auth = ("mailchimp_connector", api_key.strip())
@@ -88,6 +89,9 @@ class MailchimpClient:
         #: Mailchimp's clock (naive UTC) at the last answer, from its Date header
         self.last_server_time = None
         self.clock_offset = None
+        #: the clock the caller dates its own records with (naive UTC); the offset is
+        #: measured against it
+        self._clock = clock or (lambda: datetime.now(UTC).replace(tzinfo=None))
 
     def __repr__(self):
         return f"<MailchimpClient {self.base_url}>"
@@ -132,7 +136,7 @@ class MailchimpClient:
         # Mailchimp's clock minus ours (whole seconds in the header): what an Odoo time is
         # shifted by before it is compared with a Mailchimp time (last_changed)
         self.clock_offset = (
-            self.last_server_time - datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+            self.last_server_time - self._clock().replace(microsecond=0)
         ).total_seconds()
 
     def request(self, method, path, *, params=None, json=None, retry=True):
@@ -263,10 +267,18 @@ class MailchimpClient:
         before_last_changed=None,
         sort_field=None,
         sort_dir=None,
+        status=None,
+        since_timestamp_opt=None,
     ):
         """One page of ``GET /lists/{id}/members``: the dict with ``members`` and
-        ``total_items``. ``fields``: member fields to return (``total_items`` always is)."""
+        ``total_items``. ``fields``: member fields to return (``total_items`` always is).
+        ``status``: only members of that status (e.g. ``archived``); ``since_timestamp_opt``:
+        only members who opted in after that time."""
         params = {"count": max(1, min(MAX_PAGE, int(count))), "offset": int(offset)}
+        if status:
+            params["status"] = status
+        if since_timestamp_opt:
+            params["since_timestamp_opt"] = _iso(since_timestamp_opt)
         if fields:
             params["fields"] = ",".join([f"members.{f}" for f in fields] + ["total_items"])
         if since_last_changed:

@@ -111,6 +111,21 @@ class LocalMember:
     opted_out_at: datetime = None
     #: when Mailchimp's status last changed, as Odoo saw it
     status_changed: datetime = None
+    #: when a person or user in Odoo last lifted an opt-out of this audience's mailing list
+    #: (opt-out ticked off), in Mailchimp's time
+    opted_in_at: datetime = None
+    #: when a person or user in Odoo last removed the address from the blacklist
+    unblacklisted_at: datetime = None
+
+
+@dataclass
+class OdooConsent:
+    """Odoo's consent decisions on an address Odoo has no binding of yet (same meaning as
+    the fields of :class:`LocalMember`, in Mailchimp's time)."""
+
+    opted_out_at: datetime = None
+    opted_in_at: datetime = None
+    unblacklisted_at: datetime = None
 
 
 @dataclass
@@ -124,8 +139,11 @@ class PullDecision:
     blacklist: bool = False
     #: the member re-subscribed in Mailchimp after Odoo's opt-out: clear that opt-out
     clear_opt_out: bool = False
-    #: Mailchimp's status changed (the binding's status_changed moves to last_changed)
+    #: Mailchimp's status changed, or the member opted in again (the binding's
+    #: status_changed moves to ``decided_at``)
     status_changed: bool = False
+    #: when Mailchimp's current status was decided, as far as Odoo can tell
+    decided_at: datetime = None
     #: Odoo's opt-out is newer than Mailchimp's subscribed status: the export must send it
     push_opt_out: bool = False
 
@@ -165,10 +183,65 @@ def newer_consent_in_odoo(opted_out_at, mailchimp_changed):
     return not mailchimp_changed or opted_out_at >= mailchimp_changed
 
 
-def _consent(decision, status, local, last_changed, opts):
+def opted_in_at(remote):
+    """A subscriber's opt-in time (Mailchimp's ``timestamp_opt``, moved by a re-subscription),
+    never later than ``last_changed``; None for other statuses or when Mailchimp has none."""
+    if remote.get("status") != STATUS_SUBSCRIBED:
+        return None
+    try:
+        opted_in = parse_mc_datetime(remote.get("timestamp_opt"))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    last_changed = parse_mc_datetime(remote.get("last_changed"))
+    if opted_in and last_changed and opted_in > last_changed:
+        return None
+    return opted_in
+
+
+def status_decided_at(remote, local=None):
+    """When Mailchimp's current status of a member was decided, as far as Odoo can tell: a
+    subscriber's opt-in time when it is newer than what Odoo saw before (``local``), else
+    ``last_changed`` (an upper bound: any profile edit moves it)."""
+    opted_in = opted_in_at(remote)
+    if opted_in and (local is None or not local.last_changed or opted_in > local.last_changed):
+        return opted_in
+    return parse_mc_datetime(remote.get("last_changed"))
+
+
+def resubscribed(remote, local):
+    """Whether a member Odoo saw subscribed opted in again since (its status looks
+    unchanged, but Mailchimp's opt-in time is newer than the status Odoo knew)."""
+    opted_in = opted_in_at(remote)
+    return bool(
+        opted_in
+        and local.status == STATUS_SUBSCRIBED
+        and (not local.status_changed or opted_in > local.status_changed)
+    )
+
+
+def lifted_in_odoo(lifted_at, mailchimp_decided):
+    """Whether Odoo lifted an opt-out or a blacklisting (at ``lifted_at``) after Mailchimp's
+    decision (``mailchimp_decided``): then that older decision is not applied to Odoo again.
+    When the order cannot be told (same second), Mailchimp's opt-out stands."""
+    return bool(lifted_at and mailchimp_decided and lifted_at > mailchimp_decided)
+
+
+def _apply_opt_out(decision, status, consent, mailchimp_decided):
+    """Mailchimp's unsubscribe / bounce on Odoo, unless Odoo lifted it since."""
+    decision.opt_out = not lifted_in_odoo(consent.opted_in_at, mailchimp_decided)
+    decision.blacklist = status == STATUS_CLEANED and not lifted_in_odoo(
+        consent.unblacklisted_at, mailchimp_decided
+    )
+
+
+def _consent(decision, status, local, last_changed, opts, full):
     """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo, and an
-    Odoo opt-out newer than Mailchimp's subscribed status sent back to Mailchimp."""
-    mailchimp_decided = last_changed if decision.status_changed else local.status_changed
+    Odoo opt-out newer than Mailchimp's subscribed status sent back to Mailchimp.
+
+    Mailchimp's unsubscribe or bounce is applied when Odoo sees the status change (and
+    re-asserted by a Full Resync, for what Odoo lost), never by a mere profile edit: an opt-in
+    or un-blacklisting made in Odoo after it stands."""
+    mailchimp_decided = decision.decided_at if decision.status_changed else local.status_changed
     if (
         status in (STATUS_SUBSCRIBED, STATUS_PENDING)
         and local.opted_out_at
@@ -179,41 +252,56 @@ def _consent(decision, status, local, last_changed, opts):
     if not opts.import_unsubscribes:
         return
     if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
-        decision.opt_out = True
-        decision.blacklist = status == STATUS_CLEANED
+        if decision.status_changed or full:
+            _apply_opt_out(decision, status, local, mailchimp_decided)
     elif (
         status in (STATUS_SUBSCRIBED, STATUS_PENDING)
         and decision.status_changed
         and local.opted_out_at
-        and not newer_consent_in_odoo(local.opted_out_at, last_changed)
+        and not newer_consent_in_odoo(local.opted_out_at, mailchimp_decided)
     ):
         # re-subscribed in Mailchimp after the opt-out made in Odoo: the person's newer
         # decision wins, Odoo's opt-out of this audience's list is lifted
         decision.clear_opt_out = True
 
 
-def decide_pull(remote, local, opts, full=False):
+def decide_pull(remote, local, opts, full=False, odoo=None):
     """Decide what importing ``remote`` (a Mailchimp member dict) does.
 
     ``local`` is a :class:`LocalMember` or None when Odoo has no binding yet. ``full``: a
     Full Resync, which also re-asserts the consent state of unchanged members (restores an
-    opt-out or blacklist entry Odoo lost) without writing anything else.
+    opt-out or blacklist entry Odoo lost) without writing anything else. ``odoo``: for a
+    member Odoo has no binding of, Odoo's consent decisions on the address
+    (:class:`OdooConsent`, in Mailchimp's time).
     """
     status = remote.get("status")
     last_changed = parse_mc_datetime(remote.get("last_changed"))
     if local is None:
         if status == STATUS_ARCHIVED:
             return PullDecision(
-                ACTION_CREATE, "archived in Mailchimp: recorded, not imported", status_changed=True
+                ACTION_CREATE,
+                "archived in Mailchimp: recorded, not imported",
+                status_changed=True,
+                decided_at=last_changed,
             )
-        decision = PullDecision(ACTION_CREATE, "new member", status_changed=True)
+        decided = status_decided_at(remote)
+        decision = PullDecision(
+            ACTION_CREATE, "new member", status_changed=True, decided_at=decided
+        )
+        odoo = odoo or OdooConsent()
+        if status in (STATUS_SUBSCRIBED, STATUS_PENDING) and newer_consent_in_odoo(
+            odoo.opted_out_at, decided
+        ):
+            # opted out in Odoo after the person subscribed in Mailchimp, before Odoo knew
+            # the member: that newer decision is sent to Mailchimp by the next export
+            decision.push_opt_out = True
         wants_contact = opts.import_new and opts.create_contact
         if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
             # an unsubscribed member only becomes a contact when unsubscribes are imported,
             # and then already opted out / blacklisted: never as a subscriber
             wants_contact = wants_contact and opts.import_unsubscribes
-            decision.opt_out = opts.import_unsubscribes
-            decision.blacklist = opts.import_unsubscribes and status == STATUS_CLEANED
+            if opts.import_unsubscribes:
+                _apply_opt_out(decision, status, odoo, decided)
         elif status == STATUS_TRANSACTIONAL:
             wants_contact = False
         if wants_contact:
@@ -238,17 +326,21 @@ def decide_pull(remote, local, opts, full=False):
     if unchanged:
         decision = PullDecision(ACTION_SKIP, "unchanged since the last sync")
         if full:
-            _consent(decision, status, local, last_changed, opts)
+            _consent(decision, status, local, last_changed, opts, full)
         return decision
     decision = PullDecision(
-        ACTION_UPDATE, "changed in Mailchimp", status_changed=local.status != status
+        ACTION_UPDATE,
+        "changed in Mailchimp",
+        status_changed=local.status != status or resubscribed(remote, local),
     )
+    if decision.status_changed:
+        decision.decided_at = status_decided_at(remote, local)
     if status == STATUS_ARCHIVED:
         decision.reason = "archived in Mailchimp"
         return decision
     if opts.pull_fields and local.has_contact:
         decision.contact_values = _name_updates(remote, local, opts)
-    _consent(decision, status, local, last_changed, opts)
+    _consent(decision, status, local, last_changed, opts, full)
     if (
         not decision.opt_out
         and not local.has_contact

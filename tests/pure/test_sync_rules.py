@@ -1,23 +1,30 @@
 """Sync decisions (services/sync_rules.py): no Odoo, no HTTP."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
     ACTION_UPDATE,
     LocalMember,
+    OdooConsent,
     PullOptions,
     clean_merge_fields,
     clean_text,
     decide_pull,
     format_mc_datetime,
+    lifted_in_odoo,
     normalize_email,
     parse_mc_datetime,
 )
 
 T0 = "2026-01-01T10:00:00+00:00"
 T1 = "2026-01-01T11:00:00+00:00"
+HOUR = timedelta(hours=1)
+
+
+def at(value):
+    return parse_mc_datetime(value)
 
 
 def remote(status="subscribed", fname="Ann", lname="Lee", last_changed=T0):
@@ -217,3 +224,81 @@ def test_an_odoo_opt_out_newer_than_mailchimps_subscribe_is_sent_back():
     unchanged.opted_out_at = parse_mc_datetime(T1)
     full = decide_pull(remote("subscribed", last_changed=T1), unchanged, PullOptions(), full=True)
     assert full.action == ACTION_SKIP and full.push_opt_out
+
+
+T2 = "2026-01-01T12:00:00+00:00"
+T3 = "2026-01-01T13:00:00+00:00"
+
+
+def test_an_odoo_opt_out_made_before_the_first_import_is_sent_back():
+    """Opted out (or blacklisted by the person) in Odoo after the person subscribed in
+    Mailchimp, before Odoo had read the member: the first import asks the export to send it;
+    the opt-in time (not a later profile edit) dates Mailchimp's decision."""
+    member = dict(remote("subscribed", last_changed=T2), timestamp_opt=T0)
+    decision = decide_pull(member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T1)))
+    assert decision.action == ACTION_CREATE and decision.push_opt_out
+    assert decision.decided_at == at(T0)
+    older = decide_pull(member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T0) - HOUR))
+    assert not older.push_opt_out, "subscribed after the Odoo opt-out: the newer decision stands"
+
+
+def test_a_profile_edit_never_reapplies_an_old_unsubscribe():
+    """Unsubscribed in Mailchimp (applied to Odoo back then), opted in again in Odoo: a later
+    profile edit in Mailchimp (status unchanged) does not opt the contact out again; a Full
+    Resync does not either (Odoo's opt-in is newer), but restores a lost opt-out."""
+    local = known(status="unsubscribed")
+    local.status_changed = at(T0)
+    local.opted_in_at = at(T1)
+    edit = remote("unsubscribed", fname="Edited", last_changed=T2)
+    assert not decide_pull(edit, local, PullOptions()).opt_out
+    assert not decide_pull(edit, local, PullOptions(), full=True).opt_out
+    lost = known(status="unsubscribed")
+    lost.status_changed = at(T0)
+    assert decide_pull(edit, lost, PullOptions(), full=True).opt_out
+    assert not decide_pull(edit, lost, PullOptions()).opt_out
+
+
+def test_a_bounce_older_than_an_unblacklisting_is_not_applied_again():
+    member = remote("cleaned", last_changed=T1)
+    lifted = decide_pull(member, None, PullOptions(), odoo=OdooConsent(unblacklisted_at=at(T2)))
+    assert lifted.opt_out and not lifted.blacklist
+    newer_bounce = decide_pull(
+        member, None, PullOptions(), odoo=OdooConsent(unblacklisted_at=at(T0))
+    )
+    assert newer_bounce.blacklist
+    same_second = decide_pull(
+        member, None, PullOptions(), odoo=OdooConsent(unblacklisted_at=at(T1))
+    )
+    assert same_second.blacklist, "order unknown: the bounce stands"
+    local = known(status="subscribed")
+    local.unblacklisted_at = at(T2)
+    assert not decide_pull(member, local, PullOptions()).blacklist
+
+
+def test_a_resubscription_missed_between_two_imports_is_seen_by_its_opt_in_time():
+    """Subscribed -> unsubscribed -> subscribed between two imports: the status looks
+    unchanged, the opt-in time tells; an Odoo opt-out made in between is lifted, one made
+    after it is sent back."""
+    local = known(status="subscribed")
+    local.status_changed = at(T0)
+    local.opted_out_at = at(T1)
+    member = dict(remote("subscribed", fname="Ann", last_changed=T3), timestamp_opt=T2)
+    decision = decide_pull(member, local, PullOptions())
+    assert decision.status_changed and decision.decided_at == at(T2)
+    assert decision.clear_opt_out and not decision.push_opt_out
+    local.opted_out_at = at(T3)
+    decision = decide_pull(member, local, PullOptions())
+    assert decision.push_opt_out and not decision.clear_opt_out
+    # an opt-in time Odoo already knew is no news
+    local.status_changed = at(T2)
+    local.opted_out_at = at(T1)
+    decision = decide_pull(member, local, PullOptions())
+    assert not decision.status_changed and decision.push_opt_out is False
+    assert not decision.clear_opt_out
+
+
+def test_lifting_needs_a_later_second():
+    assert lifted_in_odoo(at(T1), at(T0))
+    assert not lifted_in_odoo(at(T0), at(T0))
+    assert not lifted_in_odoo(None, at(T0))
+    assert not lifted_in_odoo(at(T1), None)
