@@ -7,5 +7,6 @@ from . import (
     test_member_import,
     test_sync_correctness,
     test_sync_invariants,
+    test_sync_invariants_strict,
     test_tour,
 )
