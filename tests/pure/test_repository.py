@@ -1,11 +1,14 @@
 """Repository hygiene that needs no Odoo: manifest, generated README, data files."""
 
 import ast
+import io
 import pathlib
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -50,3 +53,14 @@ def test_readme_states_the_demo_and_test_commands():
     text = (ROOT / "README.rst").read_text()
     assert "./scripts/run-demo" in text
     assert "./scripts/run-tests" in text
+
+
+def test_readme_is_valid_restructuredtext():
+    """Odoo renders README.rst on the Apps page and logs each docutils warning at install."""
+    docutils_core = pytest.importorskip("docutils.core")
+    stream = io.StringIO()
+    docutils_core.publish_doctree(
+        (ROOT / "README.rst").read_text(),
+        settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": stream},
+    )
+    assert stream.getvalue() == ""
