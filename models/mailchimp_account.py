@@ -344,8 +344,8 @@ class MailchimpAccount(models.Model):
             parse_api_key(key)
             client = self._get_client()
             # a person is waiting: no retries, the error is shown at once
-            client.request("GET", "/ping", retry=False)
-            info = client.request("GET", "/", retry=False) or {}
+            client.ping(retry=False)
+            info = client.account_info(retry=False)
         except mce.MailchimpError as exc:
             message = self._error_message(exc)
             _logger.warning(

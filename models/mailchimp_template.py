@@ -106,7 +106,7 @@ class MailchimpTemplate(models.Model):
     def _import_from_account(self, account):
         """Import every template of ``account`` (one call per 1000 templates)."""
         client = account._get_client()
-        remotes = client.iter_pages("/templates", "templates", fields=TEMPLATE_FIELDS)
+        remotes = client.templates(fields=TEMPLATE_FIELDS)
         return self._upsert(account, list(remotes))
 
     @api.model
@@ -125,9 +125,7 @@ class MailchimpTemplate(models.Model):
         fetched = []
         for mc_id in sorted(mc_ids - set(found)):
             try:
-                fetched.append(
-                    client.get(f"/templates/{mc_id}", params={"fields": ",".join(TEMPLATE_FIELDS)})
-                )
+                fetched.append(client.template(mc_id, fields=TEMPLATE_FIELDS))
             except mce.MailchimpNotFound:
                 _logger.info("Mailchimp template %s of account %s is gone", mc_id, account.id)
         for rec in self._upsert(account, fetched):

@@ -222,35 +222,18 @@ class MailchimpClient:
             yield from items
 
     # ------------------------------------------------------------------ resources
-    def ping(self):
-        return self.get("/ping")
+    # One method per endpoint the connector calls; models call only these.
+    def ping(self, *, retry=True):
+        """``GET /ping``: Mailchimp's health check (the key is valid when it answers)."""
+        return self.request("GET", "/ping", retry=retry)
 
-    def get_account(self):
-        return self.get("/")
+    def account_info(self, *, retry=True):
+        """``GET /``: the account's name, login and id."""
+        return self.request("GET", "/", retry=retry) or {}
 
-    def get_lists(self):
-        return list(self.iter_pages("/lists", "lists"))
-
-    def iter_members(
-        self,
-        list_id,
-        *,
-        since_last_changed=None,
-        status=None,
-        fields=None,
-        count=MAX_PAGE,
-        sort_by_last_changed=True,
-    ):
-        params = {}
-        if since_last_changed:
-            params["since_last_changed"] = _iso(since_last_changed)
-        if status:
-            params["status"] = status
-        if sort_by_last_changed:
-            params.update(sort_field="last_changed", sort_dir="ASC")
-        return self.iter_page_batches(
-            f"/lists/{list_id}/members", "members", params=params, count=count, fields=fields
-        )
+    def lists(self):
+        """Every audience (``GET /lists``, all pages)."""
+        return self.iter_pages("/lists", "lists")
 
     def get_list(self, list_id):
         """One audience (its statistics); the response's Date header sets the server time."""
@@ -300,14 +283,6 @@ class MailchimpClient:
         ident = email_or_hash if "@" not in email_or_hash else subscriber_hash(email_or_hash)
         return f"/lists/{list_id}/members/{ident}"
 
-    def get_member(self, list_id, email_or_hash):
-        return self.get(self._member_path(list_id, email_or_hash))
-
-    def upsert_member(self, list_id, email, body):
-        body = dict(body, email_address=body.get("email_address", email))
-        body.setdefault("status_if_new", "subscribed")
-        return self.put(self._member_path(list_id, email), json=body)
-
     def patch_member(self, list_id, email, body):
         return self.patch(self._member_path(list_id, email), json=body)
 
@@ -320,18 +295,6 @@ class MailchimpClient:
             if exc.status == 405:
                 return None
             raise
-
-    def delete_member_permanent(self, list_id, email):
-        return self.post(self._member_path(list_id, email) + "/actions/delete-permanent")
-
-    def update_member_tags(self, list_id, email, tags):
-        body = {
-            "tags": [
-                {"name": name, "status": "active" if active else "inactive"}
-                for name, active in tags.items()
-            ]
-        }
-        return self.post(self._member_path(list_id, email) + "/tags", json=body)
 
     def batch_subscribe(self, list_id, members, *, update_existing=True, sync_tags=False):
         """Batch subscribe in calls of at most 500; failures come back inside the 200."""
@@ -355,27 +318,45 @@ class MailchimpClient:
     def get_merge_fields(self, list_id):
         return list(self.iter_pages(f"/lists/{list_id}/merge-fields", "merge_fields"))
 
-    def create_merge_field(self, list_id, body):
-        return self.post(f"/lists/{list_id}/merge-fields", json=body)
+    def campaigns(self, *, fields=None):
+        """Every campaign (``GET /campaigns``, all pages)."""
+        return self.iter_pages("/campaigns", "campaigns", fields=fields)
 
-    def segment_members_update(self, list_id, segment_id, add=(), remove=()):
-        """Static segment changes in calls of at most 500 per side."""
-        merged = {
-            "members_added": [],
-            "members_removed": [],
-            "errors": [],
-            "total_added": 0,
-            "total_removed": 0,
-            "error_count": 0,
-        }
-        add, remove = list(add), list(remove)
-        calls = max(-(-len(add) // BATCH_LIMIT), -(-len(remove) // BATCH_LIMIT))
-        for index in range(calls):
-            window = slice(index * BATCH_LIMIT, (index + 1) * BATCH_LIMIT)
-            body = {"members_to_add": add[window], "members_to_remove": remove[window]}
-            result = self.post(f"/lists/{list_id}/segments/{segment_id}", json=body) or {}
-            for key in ("members_added", "members_removed", "errors"):
-                merged[key].extend(result.get(key) or [])
-            for key in ("total_added", "total_removed", "error_count"):
-                merged[key] += result.get(key) or 0
-        return merged
+    def campaign(self, campaign_id, *, fields=None):
+        """One campaign; MailchimpNotFound once it is deleted."""
+        params = {"fields": ",".join(fields)} if fields else None
+        return self.get(f"/campaigns/{campaign_id}", params=params)
+
+    def report(self, campaign_id, *, fields=None):
+        """A sent campaign's report (``GET /reports/{id}``)."""
+        params = {"fields": ",".join(fields)} if fields else None
+        return self.get(f"/reports/{campaign_id}", params=params)
+
+    def email_activity_page(
+        self, campaign_id, *, offset=0, count=MAX_PAGE, fields=None, since=None
+    ):
+        """One page of a campaign's per-recipient activity (``/email-activity``): the dict
+        with ``emails`` and ``total_items``; ``since``: only activity after that time."""
+        params = {"count": max(1, min(MAX_PAGE, int(count))), "offset": int(offset)}
+        if fields:
+            params["fields"] = ",".join([f"emails.{f}" for f in fields] + ["total_items"])
+        if since:
+            params["since"] = _iso(since)
+        return self.get(f"/reports/{campaign_id}/email-activity", params=params) or {}
+
+    def unsubscribes_page(self, campaign_id, *, offset=0, count=MAX_PAGE, fields=None):
+        """One page of the members a campaign unsubscribed (``/unsubscribed``): the dict
+        with ``unsubscribes`` and ``total_items``."""
+        params = {"count": max(1, min(MAX_PAGE, int(count))), "offset": int(offset)}
+        if fields:
+            params["fields"] = ",".join([f"unsubscribes.{f}" for f in fields] + ["total_items"])
+        return self.get(f"/reports/{campaign_id}/unsubscribed", params=params) or {}
+
+    def templates(self, *, fields=None):
+        """Every template (``GET /templates``, all pages)."""
+        return self.iter_pages("/templates", "templates", fields=fields)
+
+    def template(self, template_id, *, fields=None):
+        """One template; MailchimpNotFound when it is gone."""
+        params = {"fields": ",".join(fields)} if fields else None
+        return self.get(f"/templates/{template_id}", params=params)

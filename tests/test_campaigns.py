@@ -7,7 +7,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models import mailchimp_campaign
+from ..models import mailchimp_campaign_report
 from .common import MailchimpCase
 
 SUMMARY_FIELDS = {
@@ -394,7 +394,7 @@ class TestCampaigns(MailchimpCase):
 
     def test_large_activity_is_read_one_page_per_job(self):
         cid = self.add_sent_campaign(recipients=250)
-        with patch.object(mailchimp_campaign, "PAGE_SIZE", 100):
+        with patch.object(mailchimp_campaign_report, "PAGE_SIZE", 100):
             self.process()
             with self.assertMailchimpCalls(
                 count=3, method="GET", path_prefix=f"/reports/{cid}/email-activity"

@@ -3,7 +3,7 @@
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import email_normalize
 
-from ..models.mailchimp_list import odoo_email_forms
+from ..models.odoo_identity import odoo_email_forms
 from ..services.identity import member_key
 from .common import MailchimpCase
 

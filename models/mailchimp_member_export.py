@@ -1,0 +1,625 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Odoo -> Mailchimp: the member export flow.
+
+Changes made in Odoo mark bindings ``need_push``; an export job per audience sends them: the
+rules of ``services/push_rules.py`` decide per binding, these methods gather the inputs and
+send the answers (batch subscribe for new members and unsubscribes, PATCH for field updates
+and address changes), then record Mailchimp's answer on each binding.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import mailchimp_errors as mce
+from ..services.push_rules import (
+    PUSH_CREATE,
+    PUSH_SKIP,
+    PUSH_UNSUBSCRIBE,
+    PUSH_UPDATE,
+    RESUBSCRIBE_NOT_NEEDED,
+    LocalContact,
+    PushOptions,
+    decide_push,
+    resubscribe_request,
+)
+from ..services.sync_rules import normalize_email, opted_in_at, parse_mc_datetime
+from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
+from .mailchimp_sync_run import MEMBER_FIELDS
+from .odoo_identity import odoo_email_forms
+
+_logger = logging.getLogger(__name__)
+
+#: bindings one export job sends (batch calls of 500)
+PUSH_JOB_SIZE = 5000
+#: archived members listed per call when an export checks its new addresses
+MAX_ARCHIVED_PAGE = 1000
+
+
+class MailchimpListMemberExport(models.Model):
+    _inherit = "mailchimp.list"
+
+    def _push_options(self):
+        self.ensure_one()
+        account = self.account_id
+        return PushOptions(
+            push_contacts=account.push_contacts,
+            push_new=self.push_new,
+            push_unsubscribes=self.push_unsubscribes,
+            push_fields=self.push_fields and account.auto_update_contact,
+            double_optin=self.double_optin,
+        )
+
+    def _pushes_anything(self):
+        self.ensure_one()
+        return self.account_id.push_contacts and (
+            self.push_new or self.push_unsubscribes or self.push_fields
+        )
+
+    def _bind_for_push(self, contacts=None, partners=None, only_new=False):
+        """Bindings (created when missing) of these mailing contacts / partners in this
+        audience, marked for export. Records without a valid address are returned as
+        (record, reason) in the second value."""
+        self.ensure_one()
+        Member = self.env["mailchimp.member"].sudo()
+        subjects, skipped = {}, []
+        for contact in contacts or []:
+            email = normalize_email(contact.email)
+            if not email:
+                skipped.append((contact, self.env._("no valid email address")))
+                continue
+            subjects.setdefault(email, {"mailing_contact_id": contact.id, "email": contact.email})
+        for partner in partners or []:
+            raw = partner.email or partner.parent_id.email
+            email = normalize_email(raw)
+            if not email:
+                skipped.append((partner, self.env._("no valid email address")))
+                continue
+            subjects.setdefault(email, {"email": raw.strip()})
+            subjects[email]["partner_id"] = partner.id
+        if skipped:
+            lines = [
+                f"{rec.email or '-'}: {reason} ({rec.display_name})" for rec, reason in skipped
+            ]
+            previous = (self.push_skipped or "").splitlines()
+            self.sudo().push_skipped = "\n".join((lines + previous)[:200])
+        if not subjects:
+            return Member.browse(), skipped
+        existing = Member.search(
+            [("list_id", "=", self.id), ("email_normalized", "in", list(subjects))]
+        )
+        for binding in existing:
+            vals = {} if only_new else {"need_push": True}
+            links = subjects.pop(binding.email_normalized)
+            for key in ("mailing_contact_id", "partner_id"):
+                if links.get(key) and not binding[key]:
+                    vals[key] = links[key]
+            if vals:
+                binding.write(vals)
+        new = Member.create(
+            [
+                dict(
+                    links,
+                    list_id=self.id,
+                    email_normalized=email,
+                    account_id=self.account_id.id,
+                    company_id=self.company_id.id,
+                    need_push=True,
+                )
+                for email, links in subjects.items()
+            ]
+        )
+        return existing | new, skipped
+
+    def _queue_push(self):
+        """Enqueue one export job per audience that has something to send."""
+        queued = self.browse()
+        for audience in self:
+            if not audience._pushes_anything() or audience.account_id.state != "connected":
+                continue
+            delay(
+                audience,
+                self.env._("Mailchimp: export contacts to %s", audience.name),
+                f"mailchimp-push-{audience.id}",
+            )._job_push()
+            queued |= audience
+        return queued
+
+    @mailchimp_job()
+    def _job_push(self):
+        """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
+        next job if more wait. Idempotent: a binding leaves the queue once answered."""
+        self.ensure_one()
+        lock_for_job(self, "Another export of this audience runs")
+        if not self.exists() or not self.account_id.active:
+            return "skipped: audience or account gone"
+        if not self._pushes_anything():
+            return "skipped: this audience pushes nothing"
+        Member = self.env["mailchimp.member"].sudo()
+        bindings = Member.search(
+            [("list_id", "=", self.id), ("need_push", "=", True)], limit=PUSH_JOB_SIZE, order="id"
+        )
+        if not bindings:
+            return "nothing to export"
+        try:
+            mapping = self._mapping_dict()
+        except UserError as exc:
+            self.sudo().write(
+                {"last_push_result": str(exc), "last_push_date": fields.Datetime.now()}
+            )
+            self.sudo().message_post(body=self.env._("Export stopped: %s", exc))
+            return f"failed: {exc}"
+        client = self.account_id._get_client()
+        try:
+            counts, skipped = bindings._push(client, self._push_options(), mapping)
+            self.account_id._clock_offset()  # keep the measured clock offset
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        except mce.MailchimpError as exc:
+            message = self.account_id._error_message(exc)
+            self.sudo().write(
+                {"last_push_result": message, "last_push_date": fields.Datetime.now()}
+            )
+            return f"failed: {exc}"
+        summary = self.env._(
+            "%(created)s added, %(updated)s updated, %(unsubscribed)s unsubscribed, "
+            "%(errors)s refused, %(skipped)s skipped.",
+            **counts,
+        )
+        if skipped:
+            summary += "\n" + "\n".join(skipped[:50])
+        self.sudo().write({"last_push_result": summary, "last_push_date": fields.Datetime.now()})
+        if Member.search_count([("list_id", "=", self.id), ("need_push", "=", True)], limit=1):
+            self._queue_push()
+        return summary
+
+    @api.model
+    def _cron_push(self):
+        """Hourly: enqueue the export of every audience with bindings waiting (found through
+        the need-push flag's partial index, no scan of the contacts)."""
+        self.env.cr.execute("SELECT DISTINCT list_id FROM mailchimp_member WHERE need_push")
+        audiences = self.browse([row[0] for row in self.env.cr.fetchall()]).exists()
+        return len(audiences._queue_push())
+
+    def action_push_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        queued = self.sudo()._queue_push()
+        return self._notify_queued_push(queued)
+
+    def _notify_queued_push(self, queued):
+        return self._notification(
+            self.env._("Export queued for %s audience(s).", len(queued))
+            if queued
+            else self.env._("Nothing to export (check the account and audience options).")
+        )
+
+    def _existing_contacts_to_export(self):
+        """Contacts of the mailing list, not opted out, without a binding yet."""
+        self.ensure_one()
+        if not self.mailing_list_id:
+            return self.env["mailing.contact"]
+        subs = self.env["mailing.subscription"].search(
+            [("list_id", "=", self.mailing_list_id.id), ("opt_out", "=", False)]
+        )
+        contacts = subs.contact_id
+        bound = set(
+            self.env["mailchimp.member"]
+            .search([("list_id", "=", self.id), ("mailing_contact_id", "in", contacts.ids)])
+            .mapped("mailing_contact_id")
+            .ids
+        )
+        return contacts.filtered(lambda c: c.id not in bound and not c.is_blacklisted)
+
+    def action_export_existing(self):
+        """Open the confirmation that says how many contacts would be sent."""
+        self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailchimp.export.existing",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+
+class MailchimpMemberExport(models.Model):
+    _inherit = "mailchimp.member"
+
+    def _local_contact(self, opted_out, offset=None):
+        """The push rules' view of this binding: address, values and opt-out."""
+        self.ensure_one()
+        contact, partner = self.mailing_contact_id, self.partner_id
+        if contact:
+            email = contact.email or ""
+        else:
+            # a child contact without its own address uses its parent's (the account holder)
+            email = partner.email or partner.parent_id.email or ""
+        address_partner = partner if partner.street else partner.parent_id
+        values = {
+            "first_name": contact.first_name or False if contact else None,
+            "last_name": contact.last_name or False if contact else None,
+            "name": (contact.name if contact else partner.name) or "",
+            "company_name": (contact.company_name if contact else partner.commercial_company_name)
+            or "",
+            "phone": partner.phone or partner.mobile or "",
+            "country_code": (contact.country_id.code if contact and contact.country_id else None)
+            or partner.country_id.code
+            or None,
+            "country": (contact.country_id.code if contact else partner.country_id.code) or "",
+        }
+        if contact and not contact.first_name and not contact.last_name:
+            values["first_name"] = values["last_name"] = None
+        if address_partner:
+            values["address"] = {
+                "addr1": address_partner.street or "",
+                "addr2": address_partner.street2 or "",
+                "city": address_partner.city or "",
+                "state": address_partner.state_id.code or "",
+                "zip": address_partner.zip or "",
+                "country": address_partner.country_id.code or "",
+            }
+        when = opted_out.get(normalize_email(email)) or opted_out.get(self.email_normalized)
+        return LocalContact(
+            email=email,
+            values=values,
+            opted_out=bool(when),
+            opted_out_at=when + (offset or timedelta()) if isinstance(when, datetime) else None,
+            binding_status=self.status or None,
+            binding_email=self.email or "",
+            status_changed=self.status_changed,
+        )
+
+    def _opted_out_emails(self):
+        """{member key: when it opted out} for the addresses of these bindings that a person
+        or a user opted out: of the audience's mailing list, or blacklisted for another
+        reason than a bounce (a cleaned address is blacklisted but never pushed as an
+        unsubscribe). One query each."""
+        addresses = set(self.mapped("email"))
+        addresses |= {c.email for c in self.mailing_contact_id if c.email}
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+        )
+        domain = [("email", "in", list(odoo_email_forms(addresses)))]
+        if bounce:
+            domain.append(("opt_out_reason_id", "!=", bounce.id))
+        result = {}
+        for entry in self.env["mail.blacklist"].sudo().search(domain):
+            key = normalize_email(entry.email)
+            if key:
+                result[key] = max(entry.write_date, result.get(key) or entry.write_date)
+        mailing_lists = self.list_id.mailing_list_id
+        subs = (
+            self.env["mailing.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("list_id", "in", mailing_lists.ids),
+                    ("contact_id", "in", self.mailing_contact_id.ids),
+                    ("opt_out", "=", True),
+                ]
+            )
+        )
+        keys_of_contact = {}
+        for binding in self:
+            if binding.mailing_contact_id:
+                keys_of_contact.setdefault(binding.mailing_contact_id.id, set()).add(
+                    binding.email_normalized
+                )
+        for sub in subs:
+            when = sub.opt_out_datetime or sub.write_date
+            keys = {normalize_email(sub.contact_id.email)} | keys_of_contact.get(
+                sub.contact_id.id, set()
+            )
+            for key in keys:
+                if key:
+                    result[key] = max(when, result.get(key) or when)
+        return result
+
+    def _push(self, client, opts, mapping):
+        """Send these bindings (one audience) to Mailchimp. New members and unsubscribes go
+        by batch subscribe (<= 500 a call): a new member with ``status_if_new`` only (an
+        existing member's status is never changed by it), an unsubscribe with its status.
+        A field update goes alone by PATCH, without any status, so that a status Odoo saw
+        before cannot re-subscribe a member unsubscribed or archived since. An address change
+        is a PATCH under the old hash. Every binding ends with need_push off and its outcome
+        in push_reason / sync_error. Returns (counts, skipped lines)."""
+        audience = self.list_id
+        audience.ensure_one()
+        counts = {"created": 0, "updated": 0, "unsubscribed": 0, "skipped": 0, "errors": 0}
+        skipped_lines = []
+        opted_out = self._opted_out_emails()
+        offset = audience.account_id._clock_offset()
+        batch, by_email, singles = [], {}, []
+        unsubscribe_since = {}
+        now = fields.Datetime.now()
+        for binding in self:
+            local = binding._local_contact(opted_out, offset)
+            decision = decide_push(local, opts, mapping)
+            if decision.action == PUSH_UNSUBSCRIBE and local.opted_out_at:
+                unsubscribe_since[normalize_email(local.email)] = local.opted_out_at
+            note = "; ".join(decision.warnings)
+            if decision.action == PUSH_SKIP:
+                counts["skipped"] += 1
+                skipped_lines.append(f"{binding.email}: {decision.reason}")
+                binding.write(
+                    {"need_push": False, "push_reason": decision.reason, "last_push_date": now}
+                )
+                continue
+            email = normalize_email(local.email)
+            if decision.old_email or decision.action == PUSH_UPDATE:
+                singles.append((binding, email, decision, note))
+                continue
+            item = {"email_address": email}
+            if decision.status:
+                item["status"] = decision.status
+            if decision.status_if_new:
+                item["status_if_new"] = decision.status_if_new
+            if decision.merge_fields:
+                item["merge_fields"] = decision.merge_fields
+            batch.append(item)
+            by_email[email] = (binding, decision, note)
+        unsubscribe_since = {k: v for k, v in unsubscribe_since.items() if k in by_email}
+        resubscribed = self._resubscribed_since(client, audience, unsubscribe_since)
+        if resubscribed:
+            # opted in again in Mailchimp after the Odoo opt-out (not imported yet): the
+            # person's newer decision stands; Odoo learns it as an import would
+            batch = [item for item in batch if item["email_address"] not in resubscribed]
+            reason = self.env._("re-subscribed in Mailchimp after the opt-out in Odoo")
+            for email, member in resubscribed.items():
+                binding, _decision, _note = by_email.pop(email)
+                counts["skipped"] += 1
+                skipped_lines.append(f"{binding.email}: {reason}")
+                binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
+                audience._apply_member_page([dict(member, email_address=binding.email)])
+        creates = {email for email, (_b, d, _n) in by_email.items() if d.action == PUSH_CREATE}
+        archived = self._archived_in_mailchimp(client, audience, creates) if creates else ()
+        if archived:
+            # batch subscribe re-adds an archived address as a new subscriber: an address
+            # archived in Mailchimp (before Odoo read it) is never sent as a new member
+            batch = [item for item in batch if item["email_address"] not in archived]
+            reason = self.env._("archived in Mailchimp: not added again")
+            for email in archived:
+                binding, _decision, _note = by_email.pop(email)
+                counts["skipped"] += 1
+                skipped_lines.append(f"{binding.email}: {reason}")
+                binding.write(
+                    {
+                        "need_push": False,
+                        "status": "archived",
+                        "push_reason": reason,
+                        "last_push_date": now,
+                    }
+                )
+        if batch:
+            result = client.batch_subscribe(audience.mc_id, batch, update_existing=True)
+            done = result.get("new_members", []) + result.get("updated_members", [])
+            for member in done:
+                email = normalize_email(member.get("email_address"))
+                if email not in by_email:
+                    continue
+                binding, decision, note = by_email.pop(email)
+                binding._record_push(member, decision, note, now)
+                key = {PUSH_CREATE: "created", PUSH_UPDATE: "updated"}.get(
+                    decision.action, "unsubscribed"
+                )
+                counts[key] += 1
+            for error in result.get("errors", []):
+                email = normalize_email(error.get("email_address"))
+                if email not in by_email:
+                    continue
+                binding, decision, note = by_email.pop(email)
+                message = error.get("error") or error.get("field_message") or "refused"
+                counts["errors"] += 1
+                binding._record_refusal(message, now)
+            for binding, _decision, _note in by_email.values():  # neither done nor refused
+                binding.write({"need_push": False, "push_reason": "no answer for this address"})
+        for binding, email, decision, note in singles:
+            counts[binding._push_single(client, email, decision, note, now)] += 1
+        return counts, skipped_lines
+
+    @api.model
+    def _resubscribed_since(self, client, audience, since_by_email):
+        """{member key: member} of the addresses in ``since_by_email`` (member key -> when
+        Odoo opted it out, in Mailchimp's time) that opted in again in Mailchimp after that
+        time: the subscribers who opted in after the oldest of those opt-outs are listed
+        (usually one call)."""
+        if not since_by_email:
+            return {}
+        found, offset = {}, 0
+        since = min(since_by_email.values())
+        while True:
+            page = client.members_page(
+                audience.mc_id,
+                status="subscribed",
+                since_timestamp_opt=since,
+                fields=MEMBER_FIELDS,
+                offset=offset,
+            )
+            members = page.get("members") or []
+            for member in members:
+                email = normalize_email(member.get("email_address"))
+                opted_in = opted_in_at(member)
+                if email in since_by_email and opted_in and opted_in > since_by_email[email]:
+                    found[email] = member
+            offset += len(members)
+            if not members or offset >= int(page.get("total_items") or 0):
+                return found
+
+    @api.model
+    def _archived_in_mailchimp(self, client, audience, emails):
+        """Which of ``emails`` (member keys) are archived in the audience: the archived
+        members are listed (1,000 a call), or, when that would take more calls than there
+        are addresses to check, each address is read on its own."""
+        emails = set(emails)
+        page = client.members_page(audience.mc_id, status="archived", fields=("email_address",))
+        total = int(page.get("total_items") or 0)
+        pages_left = -(-max(0, total - MAX_ARCHIVED_PAGE) // MAX_ARCHIVED_PAGE)
+        found = set()
+        if pages_left > len(emails):
+            for email in sorted(emails):
+                try:
+                    member = client.member(audience.mc_id, email, fields=("status",))
+                except mce.MailchimpNotFound:
+                    continue
+                if member.get("status") == "archived":
+                    found.add(email)
+            return found
+        offset = 0
+        while True:
+            members = page.get("members") or []
+            found |= {normalize_email(m.get("email_address")) for m in members} & emails
+            offset += len(members)
+            if not members or offset >= total:
+                return found
+            page = client.members_page(
+                audience.mc_id, status="archived", fields=("email_address",), offset=offset
+            )
+
+    def _record_refusal(self, message, now):
+        _logger.info(
+            "Mailchimp audience %s refused %s: %s", self.list_id.mc_id, self.email, message
+        )
+        self.write(
+            {
+                "need_push": False,
+                "sync_error": message,
+                "push_reason": self.env._("Refused by Mailchimp"),
+                "last_push_date": now,
+            }
+        )
+
+    def _record_push(self, member, decision, note, now):
+        contact = self.mailing_contact_id
+        # status_changed is left alone: it dates consent decisions made in Mailchimp (seen by
+        # the import), and a status this export sets is Odoo's own decision
+        status = member.get("status") or decision.status or self.status
+        last_changed = parse_mc_datetime(member.get("last_changed")) or self.last_changed
+        vals = {
+            "need_push": False,
+            "sync_error": False,
+            "push_reason": note or decision.reason,
+            "last_push_date": now,
+            "status": status,
+            "subscriber_hash": member.get("id") or self.subscriber_hash,
+            "last_changed": last_changed,
+            "merge_values": member.get("merge_fields") or self.merge_values,
+            "mc_web_id": str(member.get("web_id") or self.mc_web_id or ""),
+            "mc_contact_id": member.get("contact_id") or self.mc_contact_id,
+            "mc_unique_email_id": member.get("unique_email_id") or self.mc_unique_email_id,
+        }
+        if contact:
+            vals["synced_first_name"] = contact.first_name or ""
+            vals["synced_last_name"] = contact.last_name or ""
+        self.write(vals)
+        if status in ("unsubscribed", "cleaned") and decision.status != status:
+            # Mailchimp already had this address unsubscribed or bounced (a new contact in
+            # Odoo, or a change Odoo had not read yet): Odoo learns it at once, as an import
+            # would, so that Odoo's own mailings respect it too
+            self.list_id._apply_member_page([dict(member, email_address=self.email)], full=True)
+
+    def _push_single(self, client, email, decision, note, now):
+        """A field update, or an address change (under the old hash): one PATCH without any
+        status."""
+        old = decision.old_email or self.email_normalized or email
+        if old != email:
+            clash = self.search(
+                [
+                    ("list_id", "=", self.list_id.id),
+                    ("email_normalized", "=", email),
+                    ("id", "!=", self.id),
+                ],
+                limit=1,
+            )
+            if clash:
+                self.write(
+                    {
+                        "need_push": False,
+                        "push_reason": self.env._("%s is already a member of this audience", email),
+                        "last_push_date": now,
+                    }
+                )
+                return "skipped"
+        body = {}
+        if old != email:
+            body["email_address"] = email
+        if decision.merge_fields:
+            body["merge_fields"] = decision.merge_fields
+        if not body:
+            self.write({"need_push": False, "push_reason": decision.reason, "last_push_date": now})
+            return "skipped"
+        try:
+            member = client.patch_member(self.list_id.mc_id, old, body)
+        except mce.RETRYABLE_ERRORS:
+            raise  # the job retries later; everything else is this member's own refusal
+        except mce.MailchimpNotFound:
+            # a member Odoo knew is gone from the audience: permanently deleted in Mailchimp
+            # (an archived member is still found); the binding keeps it as a tombstone
+            _logger.info(
+                "Mailchimp audience %s has no member %s any more: marked deleted",
+                self.list_id.mc_id,
+                old,
+            )
+            self.write(
+                {
+                    "need_push": False,
+                    "status": "deleted",
+                    "push_reason": self.env._("Permanently deleted in Mailchimp: not sent"),
+                    "last_push_date": now,
+                }
+            )
+            return "skipped"
+        except mce.MailchimpError as exc:
+            self._record_refusal(exc.detail or exc.title or str(exc), now)
+            return "errors"
+        if old != email:
+            self.write({"email": email, "email_normalized": email})
+        self._record_push(member, decision, note, now)
+        return "updated"
+
+    def action_resubscribe_pending(self):
+        """Explicit user action: ask Mailchimp to send an opt-in confirmation (status
+        pending) to an unsubscribed member. Cleaned, archived or erased members cannot."""
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("read")
+        self.list_id.check_access("write")
+        for binding in self:
+            refusal = resubscribe_request(binding.status)
+            if refusal == RESUBSCRIBE_NOT_NEEDED:
+                continue
+            if refusal:
+                raise UserError(
+                    self.env._(
+                        "%(email)s is %(status)s in Mailchimp and cannot be re-subscribed.",
+                        email=binding.email,
+                        status=binding.status or self.env._("not a member"),
+                    )
+                )
+            account = binding.list_id.account_id
+            client = account._get_client()
+            try:
+                member = client.patch_member(
+                    binding.list_id.mc_id, binding.email, {"status": "pending"}
+                )
+            except mce.MailchimpError as exc:
+                raise UserError(account._error_message(exc)) from None
+            last_changed = parse_mc_datetime(member.get("last_changed"))
+            binding.sudo().write(
+                {
+                    "status": member.get("status") or "pending",
+                    "last_changed": last_changed,
+                    # a user's request, newer than the opt-out Odoo holds for this member:
+                    # no export may unsubscribe the pending member because of that opt-out
+                    # (the opt-out itself is lifted when the person confirms)
+                    "status_changed": last_changed or fields.Datetime.now(),
+                    "sync_error": False,
+                    "push_reason": self.env._("Re-subscription requested (pending)"),
+                }
+            )
+        return True

@@ -1,0 +1,467 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Mailchimp -> Odoo: the member import flow.
+
+An import run (``mailchimp.sync.run``) reads pages of members; each page is applied here:
+the rules of ``services/sync_rules.py`` decide, these methods gather the inputs in bulk and
+write the answers in batches (bindings, mailing contacts, partners, opt-outs, blacklist).
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services.identity import member_key
+from ..services.sync_rules import (
+    ACTION_CREATE,
+    ACTION_SKIP,
+    LocalMember,
+    OdooConsent,
+    PullOptions,
+    clean_merge_fields,
+    clean_text,
+    decide_pull,
+    parse_mc_datetime,
+    status_decided_at,
+)
+from .odoo_identity import odoo_email_forms
+
+_logger = logging.getLogger(__name__)
+
+#: how far back an incremental pull re-reads before the previous watermark
+WATERMARK_OVERLAP = timedelta(minutes=5)
+
+
+class MailchimpListMemberImport(models.Model):
+    _inherit = "mailchimp.list"
+
+    def action_import_members(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
+        runs = self._start_member_import(full=False)
+        return self._notify_queued(runs)
+
+    def action_full_resync(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
+        runs = self._start_member_import(full=True)
+        return self._notify_queued(runs)
+
+    def _notify_queued(self, runs):
+        return self._notification(
+            self.env._(
+                "%s member import(s) queued; contacts appear as the pages are processed.",
+                len(runs),
+            ),
+            kind="info",
+            close=True,
+        )
+
+    def _start_member_import(self, full=False):
+        """Start (or resume) one member import per audience; return the runs."""
+        Run = self.env["mailchimp.sync.run"].sudo()
+        runs = Run.browse()
+        for audience in self:
+            if not audience.account_id.active:
+                raise UserError(
+                    self.env._("The account of audience '%s' is disconnected.", audience.name)
+                )
+            running = Run.search(
+                [("list_id", "=", audience.id), ("state", "=", "running")], limit=1
+            )
+            if running:
+                running._ensure_job()
+                runs |= running
+                continue
+            since = False
+            if not full and audience.members_watermark:
+                since = audience.members_watermark - WATERMARK_OVERLAP
+            run = Run.create({"list_id": audience.id, "full": full or not since, "since": since})
+            run._ensure_job()
+            runs |= run
+        return runs
+
+    def _pull_options(self):
+        self.ensure_one()
+        account = self.account_id
+        return PullOptions(
+            import_new=self.import_new,
+            create_contact=account.auto_create_member,
+            create_partner=account.auto_create_member and account.auto_create_partner,
+            pull_fields=self.import_pull_fields,
+            import_unsubscribes=self.import_unsubscribes,
+            override_name=account.override_contact_name,
+        )
+
+    def _apply_member_page(self, items, full=False):
+        """Apply one page of Mailchimp members: one query per kind of record read, one
+        batched ``create`` per kind of record made. A member Odoo cannot take (not one valid
+        address, or a value that fails) is named in ``problems`` and the others go on.
+        ``full``: a Full Resync (consent state re-asserted for unchanged members too).
+        Returns (counts, problems): problems are (address, reason) pairs."""
+        self.ensure_one()
+        counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+        problems = []
+        remotes = {}
+        for item in items:
+            raw = item.get("email_address")
+            email = member_key(raw) if isinstance(raw, str) else ""
+            if not email:
+                problems.append((clean_text(raw) or "-", self.env._("not one valid address")))
+                counts["skipped"] += 1
+                continue
+            remotes[email] = dict(
+                item,
+                email_address=clean_text(raw),
+                merge_fields=clean_merge_fields(item.get("merge_fields")),
+            )
+        if not remotes:
+            return counts, problems
+        attempt = dict.fromkeys(counts, 0)
+        try:
+            with self.env.cr.savepoint():
+                self._apply_members(remotes, attempt, full)
+        except Exception:  # pylint: disable=broad-except
+            # one member the database refuses must not fail the page: one by one, each in
+            # its own savepoint, the failing ones recorded with their reason
+            self.env.invalidate_all()
+            attempt = dict.fromkeys(counts, 0)
+            for remote_key, remote in remotes.items():
+                one = dict.fromkeys(counts, 0)
+                try:
+                    with self.env.cr.savepoint():
+                        self._apply_members({remote_key: remote}, one, full)
+                except Exception as exc:  # pylint: disable=broad-except
+                    self.env.invalidate_all()
+                    one = {"failed": 1}
+                    reason = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+                    problems.append((remote["email_address"], reason))
+                    _logger.warning(
+                        "Mailchimp audience %s: member %s not imported: %s",
+                        self.mc_id,
+                        remote["email_address"],
+                        reason,
+                    )
+                for key, value in one.items():
+                    attempt[key] += value
+        for key, value in attempt.items():
+            counts[key] += value
+        for address, reason in problems:
+            _logger.info("Mailchimp audience %s: skipped %r: %s", self.mc_id, address, reason)
+        return counts, problems
+
+    def _apply_members(self, remotes, counts, full=False):
+        """The body of :meth:`_apply_member_page` for members with a valid key."""
+        env = self.env(
+            context=dict(
+                self.env.context,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                mailchimp_no_push=True,
+            ),
+            su=True,
+        )
+        audience = self.with_env(env)
+        bindings = env["mailchimp.member"].search(
+            [("list_id", "=", self.id), ("email_normalized", "in", list(remotes))]
+        )
+        by_email = {binding.email_normalized: binding for binding in bindings}
+        offset = self.account_id._clock_offset()  # Odoo's dates compared in Mailchimp's time
+        consent = audience._odoo_consent(
+            [remote["email_address"] for remote in remotes.values()], bindings, offset
+        )
+        opts = audience._pull_options()
+        decisions = {}
+        for email, remote in remotes.items():
+            binding = by_email.get(email)
+            local = None
+            if binding:
+                contact = binding.mailing_contact_id
+                local = LocalMember(
+                    status=binding.status,
+                    last_changed=binding.last_changed,
+                    has_contact=bool(contact),
+                    first_name=contact.first_name or "",
+                    last_name=contact.last_name or "",
+                    synced_first_name=binding.synced_first_name or "",
+                    synced_last_name=binding.synced_last_name or "",
+                    status_changed=binding.status_changed,
+                    **vars(consent.get(binding.id) or OdooConsent()),
+                )
+            decisions[email] = decide_pull(remote, local, opts, full=full, odoo=consent.get(email))
+
+        contacts = audience._pull_contacts(remotes, decisions, by_email)
+        partners = audience._pull_partners(remotes, decisions)
+        new_bindings = []
+        for email, decision in decisions.items():
+            remote = remotes[email]
+            if decision.action == ACTION_SKIP:
+                counts["skipped"] += 1
+                if decision.push_opt_out and not by_email[email].need_push:
+                    by_email[email].need_push = True
+                continue
+            vals = self._binding_values(remote, decision)
+            if decision.push_opt_out:
+                vals["need_push"] = True
+            contact = contacts.get(email)
+            if contact:
+                vals["mailing_contact_id"] = contact.id
+                vals["synced_first_name"] = contact.first_name or ""
+                vals["synced_last_name"] = contact.last_name or ""
+            if partners.get(email):
+                vals["partner_id"] = partners[email].id
+            if decision.action == ACTION_CREATE:
+                # the stored related fields given at once: no per-record recompute
+                vals.update(
+                    list_id=self.id,
+                    email_normalized=email,
+                    account_id=self.account_id.id,
+                    company_id=self.company_id.id,
+                )
+                new_bindings.append(vals)
+                counts["created"] += 1
+            else:
+                by_email[email].write(vals)
+                counts["updated"] += 1
+        if new_bindings:
+            env["mailchimp.member"].with_context(mailchimp_defaults_cache={}).create(new_bindings)
+        audience._pull_consent(remotes, decisions, contacts)
+        env.flush_all()
+
+    def _odoo_consent(self, addresses, bindings, offset):
+        """Odoo's consent decisions, dated in Mailchimp's time (Odoo's date + ``offset``):
+        {binding id: OdooConsent} for ``bindings`` and {member key: OdooConsent} for the
+        ``addresses`` without a binding. Read from the blacklist (a person's entry is an
+        opt-out, a bounce is not; an archived entry is an un-blacklisting) and from the
+        subscriptions to the audience's mailing list of the contacts with those addresses or
+        linked to those bindings (an opt-out, or the date an opt-out was lifted). Two
+        queries."""
+        self.ensure_one()
+        forms = set(odoo_email_forms(addresses))
+        forms |= set(odoo_email_forms(c.email for c in bindings.mailing_contact_id if c.email))
+        by_key = {}
+
+        def note(key, attr, when):
+            if not key or not when:
+                return
+            consent = by_key.setdefault(key, OdooConsent())
+            when = when + offset
+            current = getattr(consent, attr)
+            setattr(consent, attr, max(when, current) if current else when)
+
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+        )
+        Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
+        for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
+            key = member_key(entry.email)
+            if not entry.active:
+                note(key, "unblacklisted_at", entry.write_date)
+            elif not bounce or entry.opt_out_reason_id != bounce:
+                note(key, "opted_out_at", entry.write_date)
+        contact_keys = {}
+        if self.mailing_list_id and (forms or bindings.mailing_contact_id):
+            domain = [("contact_id.email_normalized", "in", list(forms))]
+            if bindings.mailing_contact_id:
+                domain = ["|", ("contact_id", "in", bindings.mailing_contact_id.ids), *domain]
+            subscriptions = (
+                self.env["mailing.subscription"]
+                .sudo()
+                .search([("list_id", "=", self.mailing_list_id.id), *domain])
+            )
+            for sub in subscriptions:
+                key = member_key(sub.contact_id.email)
+                contact_keys[sub.contact_id.id] = key
+                if sub.opt_out:
+                    note(key, "opted_out_at", sub.opt_out_datetime or sub.write_date)
+                else:
+                    note(key, "opted_in_at", sub.mailchimp_opt_in_date)
+        result = dict(by_key)
+        for binding in bindings:
+            keys = {binding.email_normalized}
+            contact = binding.mailing_contact_id
+            if contact:
+                keys.add(contact_keys.get(contact.id) or member_key(contact.email))
+            merged = OdooConsent()
+            for key in keys:
+                found = by_key.get(key)
+                if not found:
+                    continue
+                for attr, when in vars(found).items():
+                    current = getattr(merged, attr)
+                    if when and (not current or when > current):
+                        setattr(merged, attr, when)
+            result[binding.id] = merged
+        return result
+
+    @api.model
+    def _binding_values(self, remote, decision=None):
+        tags = remote.get("tags") or []
+        last_changed = parse_mc_datetime(remote.get("last_changed"))
+        vals = {
+            "email": (remote.get("email_address") or "").strip(),
+            "subscriber_hash": remote.get("id"),
+            "status": remote.get("status"),
+            "last_changed": last_changed,
+            "merge_values": remote.get("merge_fields") or {},
+            "tags": ", ".join(clean_text(t.get("name")) for t in tags if isinstance(t, dict))
+            or False,
+            "mc_web_id": str(remote.get("web_id") or ""),
+            "mc_contact_id": remote.get("contact_id"),
+            "mc_unique_email_id": remote.get("unique_email_id"),
+            "unsubscribe_reason": clean_text(remote.get("unsubscribe_reason")) or False,
+            "last_sync_date": fields.Datetime.now(),
+            "sync_error": False,
+        }
+        if decision is None:
+            vals["status_changed"] = status_decided_at(remote)
+        elif decision.status_changed:
+            vals["status_changed"] = decision.decided_at or last_changed
+        return vals
+
+    def _pull_contacts(self, remotes, decisions, by_email):
+        """Mailing contacts per email: linked existing ones, created missing ones, and the
+        pulled field values written. Several contacts sharing an address: the oldest is
+        linked, none is duplicated."""
+        Contact = self.env["mailing.contact"]
+        contacts = {}
+        for email, binding in by_email.items():
+            if binding.mailing_contact_id:
+                contacts[email] = binding.mailing_contact_id
+        wanted = [
+            email
+            for email, decision in decisions.items()
+            if decision.create_contact and email not in contacts
+        ]
+        if wanted:
+            forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+            for contact in Contact.search([("email_normalized", "in", list(forms))], order="id"):
+                contacts.setdefault(member_key(contact.email_normalized), contact)
+        mailing_list = self.mailing_list_id
+        to_create = []
+        for email in wanted:
+            decision = decisions[email]
+            contact = contacts.get(email)
+            if contact:
+                if mailing_list and mailing_list not in contact.list_ids:
+                    contact.write(
+                        {
+                            "subscription_ids": [
+                                (0, 0, {"list_id": mailing_list.id, "opt_out": decision.opt_out})
+                            ]
+                        }
+                    )
+                continue
+            vals = dict(decision.contact_values, email=remotes[email]["email_address"].strip())
+            if mailing_list:
+                vals["subscription_ids"] = [
+                    (0, 0, {"list_id": mailing_list.id, "opt_out": decision.opt_out})
+                ]
+            to_create.append((email, vals))
+        if to_create:
+            created = (
+                Contact.with_context(mailchimp_defaults_cache={})
+                .create([vals for _email, vals in to_create])
+                .with_env(Contact.env)
+            )
+            for (email, _vals), contact in zip(to_create, created, strict=True):
+                contacts[email] = contact
+        for email, decision in decisions.items():
+            if decision.action != ACTION_CREATE and decision.contact_values and email in contacts:
+                contacts[email].write(decision.contact_values)
+        return contacts
+
+    def _pull_partners(self, remotes, decisions):
+        """res.partner per email for the members that ask for one: found or created."""
+        wanted = [email for email, decision in decisions.items() if decision.create_partner]
+        if not wanted:
+            return {}
+        Partner = self.env["res.partner"]
+        partners = {}
+        forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+        for partner in Partner.search([("email_normalized", "in", list(forms))], order="id"):
+            partners.setdefault(member_key(partner.email_normalized), partner)
+        missing = [email for email in wanted if email not in partners]
+        if missing:
+            vals_list = []
+            for email in missing:
+                values = decisions[email].contact_values
+                name = " ".join(
+                    part for part in (values.get("first_name"), values.get("last_name")) if part
+                )
+                vals_list.append({"name": name or email, "email": remotes[email]["email_address"]})
+            for email, partner in zip(missing, Partner.create(vals_list), strict=True):
+                partners[email] = partner
+        return partners
+
+    def _pull_consent(self, remotes, decisions, contacts):
+        """Mailchimp's consent decisions on Odoo: opt-outs of the audience's mailing list,
+        blacklist entries for cleaned (bounced) addresses, and the opt-out lifted when the
+        person re-subscribed in Mailchimp after it. Only what is missing is written."""
+        mailing_list = self.mailing_list_id
+        Subscription = self.env["mailing.subscription"]
+        opt_out_emails = [e for e, d in decisions.items() if d.opt_out and e in contacts]
+        if opt_out_emails and mailing_list:
+            subscriptions = Subscription.search(
+                [
+                    ("list_id", "=", mailing_list.id),
+                    ("contact_id", "in", [contacts[e].id for e in opt_out_emails]),
+                    ("opt_out", "=", False),
+                ]
+            )
+            reason = self.env.ref(
+                "mailchimp_connector.optout_reason_mailchimp", raise_if_not_found=False
+            )
+            subscriptions.write(
+                {"opt_out": True, "opt_out_reason_id": reason.id if reason else False}
+            )
+        lift = [e for e, d in decisions.items() if d.clear_opt_out and e in contacts]
+        if lift and mailing_list:
+            Subscription.search(
+                [
+                    ("list_id", "=", mailing_list.id),
+                    ("contact_id", "in", [contacts[e].id for e in lift]),
+                    ("opt_out", "=", True),
+                ]
+            ).write({"opt_out": False, "opt_out_reason_id": False})
+        bounce = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+        )
+        Blacklist = self.env["mail.blacklist"].with_context(active_test=False)
+        if lift and bounce:
+            # a bounce the connector blacklisted is over once the person subscribes again
+            forms = odoo_email_forms(remotes[e]["email_address"] for e in lift)
+            Blacklist.search(
+                [
+                    ("email", "in", list(forms)),
+                    ("active", "=", True),
+                    ("opt_out_reason_id", "=", bounce.id),
+                ]
+            ).write({"active": False})
+        blacklist = [e for e, d in decisions.items() if d.blacklist]
+        if blacklist:
+            forms = odoo_email_forms(remotes[e]["email_address"] for e in blacklist)
+            known = Blacklist.search([("email", "in", list(forms))])
+            known_keys = {member_key(entry.email) for entry in known}
+            known.filtered(lambda b: not b.active).write({"active": True})
+            missing = sorted(set(blacklist) - known_keys)
+            if missing:
+                Blacklist.create(
+                    [
+                        {
+                            "email": remotes[email]["email_address"],
+                            "opt_out_reason_id": bounce.id if bounce else False,
+                        }
+                        for email in missing
+                    ]
+                )
+
+    def _record_sync_error(self, exc):
+        message = self.account_id._error_message(exc)
+        self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})
+        self.sudo().message_post(body=self.env._("Member import failed: %s", message))
+        return message

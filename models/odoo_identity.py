@@ -1,0 +1,29 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""How Odoo stores an address, beside the one member key of services/identity.py."""
+
+import re
+
+from odoo.tools import email_normalize
+
+from ..services.identity import member_key
+
+#: a plain ASCII address, which Odoo's email_normalize only lower-cases
+_PLAIN_EMAIL = re.compile(r"^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.I)
+
+
+def odoo_email_forms(addresses):
+    """The forms Odoo stores these addresses under (``email_normalized`` of contacts and
+    partners, ``mail.blacklist.email``) besides their member keys: Odoo keeps the case of a
+    non-ASCII local part, so ``ÉLODIE@exämple.fr`` must be looked up as both."""
+    forms = set()
+    for address in addresses:
+        address = (address or "").strip()
+        key = member_key(address)
+        if key:
+            forms.add(key)
+        if address and not _PLAIN_EMAIL.match(address):
+            odoo_form = email_normalize(address)
+            if odoo_form and member_key(odoo_form) == key:
+                forms.add(odoo_form)
+    return forms
