@@ -325,8 +325,9 @@ class MailchimpListMemberImport(models.Model):
 
     def _pull_contacts(self, remotes, decisions, by_email):
         """Mailing contacts per email: linked existing ones, created missing ones, and the
-        pulled field values written. Several contacts sharing an address: the oldest is
-        linked, none is duplicated."""
+        pulled field values written. Several contacts sharing an address: the one already on
+        the audience's mailing list is linked (its subscription holds the person's decisions
+        for this audience), else the oldest; none is duplicated."""
         Contact = self.env["mailing.contact"]
         contacts = {}
         for email, binding in by_email.items():
@@ -339,7 +340,17 @@ class MailchimpListMemberImport(models.Model):
         ]
         if wanted:
             forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
-            for contact in Contact.search([("email_normalized", "in", list(forms))], order="id"):
+            found = Contact.search([("email_normalized", "in", list(forms))], order="id")
+            on_list = set()
+            if self.mailing_list_id and len(found) > len(wanted):
+                on_list = set(
+                    self.env["mailing.subscription"]
+                    .search(
+                        [("list_id", "=", self.mailing_list_id.id), ("contact_id", "in", found.ids)]
+                    )
+                    .contact_id.ids
+                )
+            for contact in sorted(found, key=lambda c: (c.id not in on_list, c.id)):
                 contacts.setdefault(member_key(contact.email_normalized), contact)
         mailing_list = self.mailing_list_id
         to_create = []
@@ -433,8 +444,22 @@ class MailchimpListMemberImport(models.Model):
         )
         Blacklist = self.env["mail.blacklist"].with_context(active_test=False)
         if lift and bounce:
-            # a bounce the connector blacklisted is over once the person subscribes again
-            forms = odoo_email_forms(remotes[e]["email_address"] for e in lift)
+            # a bounce the connector blacklisted is over once the person subscribes again,
+            # unless the address is still cleaned (bouncing) in another audience
+            still_cleaned = set(
+                self.env["mailchimp.member"]
+                .search(
+                    [
+                        ("email_normalized", "in", lift),
+                        ("status", "=", "cleaned"),
+                        ("list_id", "!=", self.id),
+                    ]
+                )
+                .mapped("email_normalized")
+            )
+            forms = odoo_email_forms(
+                remotes[e]["email_address"] for e in lift if e not in still_cleaned
+            )
             Blacklist.search(
                 [
                     ("email", "in", list(forms)),

@@ -281,4 +281,61 @@ REPRODUCTIONS = [
             FULL_RESYNC,
         ],
     },
+    {
+        "name": "an import links the member to another contact of the same address",
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": "two mailing contacts share an address (one per audience's list); the import "
+        "linked the oldest (not on this audience's list) and subscribed it to the list, "
+        "instead of the contact on the list that holds the person's decisions",
+        "config": dict(TWO_AUDIENCES, a_push_unsubscribes=False, a_push_fields=False),
+        "steps": [
+            mc("subscribe", "carl.o'neil@example.org", dt=1),
+            sync("cycle", dt=3600),
+            odoo("new_contact", dt=120, aud=1, email="carl.o'neil@example.org", first_name=""),
+            mc("subscribe", "kai@xn--bcher-kva.de", aud=1, dt=2),
+            mc("unsubscribe", "kai@xn--bcher-kva.de", aud=1, dt=3600),
+            odoo("opt_out", aud=1, contact=["carl.o'neil@example.org", 1]),
+            mc(
+                "change_email",
+                "kai@xn--bcher-kva.de",
+                aud=1,
+                dt=5,
+                new_email="carl.o'neil@example.org",
+            ),
+            odoo("opt_in", dt=400, aud=1, contact=["carl.o'neil@example.org", 1]),
+            sync("cycle", dt=1),
+        ],
+    },
+    {
+        "name": "a re-subscription in one audience lifts a bounce still standing in another",
+        "kind": "bounce-not-blacklisted",
+        "bug": "cleaned in audience 0, then re-subscribed in audience 1: the import of audience "
+        "1 archived the bounce blacklist entry although the address still bounces in 0",
+        "config": dict(TWO_AUDIENCES, b_push_fields=False),
+        "steps": [
+            mc("subscribe", "lars@example.se", dt=1),
+            sync(
+                "paged_import",
+                aud=1,
+                full=False,
+                between=[[1, mc("subscribe", "lars@example.se", aud=1, dt=1)]],
+            ),
+            mc("unsubscribe", "lars@example.se", aud=1),
+            sync(
+                "paged_import",
+                dt=3600,
+                aud=0,
+                full=False,
+                between=[[1, mc("clean", "lars@example.se", dt=3600)]],
+            ),
+            sync("paged_import", dt=5, aud=1, full=False, between=[]),
+            sync(
+                "paged_import",
+                aud=0,
+                full=False,
+                between=[[1, mc("resubscribe", "lars@example.se", aud=1, dt=2)]],
+            ),
+            CYCLE,
+        ],
+    },
 ]
