@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
+
 SOURCES = [
     ("email", "Email"),
     ("first_name", "First Name"),
@@ -45,17 +47,18 @@ class MailchimpFieldMapping(models.Model):
     @api.constrains("merge_tag", "list_id")
     def _check_merge_tag(self):
         for line in self:
-            tag = (line.merge_tag or "").strip().upper()
-            known = set(line.list_id.merge_field_ids.mapped("tag")) | {"EMAIL"}
-            if line.list_id.merge_field_ids and tag not in known:
-                raise ValidationError(
-                    self.env._(
-                        "The audience %(audience)s has no merge field %(tag)s (it has: %(known)s).",
-                        audience=line.list_id.name,
-                        tag=tag,
-                        known=", ".join(sorted(known)),
+            merge_fields = {mf.tag: False for mf in line.list_id.merge_field_ids}
+            for code, tags in mapping_problems([line.merge_tag], merge_fields):
+                if code == MAPPING_UNKNOWN_TAG:
+                    raise ValidationError(
+                        self.env._(
+                            "The audience %(audience)s has no merge field %(tag)s "
+                            "(it has: %(known)s).",
+                            audience=line.list_id.name,
+                            tag=", ".join(tags),
+                            known=", ".join(sorted(set(merge_fields) | {"EMAIL"})),
+                        )
                     )
-                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,6 +5,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 
 _logger = logging.getLogger(__name__)
@@ -255,24 +256,21 @@ class MailchimpList(models.Model):
         or a required merge field left unmapped raises a UserError naming it."""
         self.ensure_one()
         mapping = {line.merge_tag: line.source for line in self.mapping_ids}
-        known = {mf.tag: mf for mf in self.merge_field_ids}
-        if known:
-            unknown = sorted(set(mapping) - set(known) - {"EMAIL"})
-            if unknown:
+        merge_fields = {mf.tag: mf.required for mf in self.merge_field_ids}
+        for code, tags in mapping_problems(mapping, merge_fields):
+            if code == MAPPING_UNKNOWN_TAG:
                 raise UserError(
                     self.env._(
                         "Audience %(audience)s: Mailchimp has no merge field %(tags)s.",
                         audience=self.name,
-                        tags=", ".join(unknown),
+                        tags=", ".join(tags),
                     )
                 )
-            missing = sorted(t for t, mf in known.items() if mf.required and t not in mapping)
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Audience %(audience)s: the required merge field %(tags)s is not mapped.",
-                        audience=self.name,
-                        tags=", ".join(missing),
-                    )
+            raise UserError(
+                self.env._(
+                    "Audience %(audience)s: the required merge field %(tags)s is not mapped.",
+                    audience=self.name,
+                    tags=", ".join(tags),
                 )
+            )
         return mapping

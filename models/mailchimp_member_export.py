@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
+from ..services import push_rules as pr
 from ..services.push_rules import (
     PUSH_CREATE,
     PUSH_SKIP,
@@ -23,6 +24,7 @@ from ..services.push_rules import (
     RESUBSCRIBE_NOT_NEEDED,
     LocalContact,
     PushOptions,
+    contact_email,
     decide_push,
     resubscribe_request,
 )
@@ -37,6 +39,41 @@ _logger = logging.getLogger(__name__)
 PUSH_JOB_SIZE = 5000
 #: archived members listed per call when an export checks its new addresses
 MAX_ARCHIVED_PAGE = 1000
+
+
+def push_reason_text(env, decision):
+    """The push rules' reason code of ``decision`` as a translated sentence."""
+    args = decision.reason_args
+    texts = {
+        pr.REASON_PUSHES_OFF: lambda: env._("pushes are off for this account"),
+        pr.REASON_INVALID_EMAIL: lambda: env._("invalid email address %s", repr(args["email"])),
+        pr.REASON_NEVER_AGAIN: lambda: env._("%s in Mailchimp: never sent again", args["status"]),
+        pr.REASON_OPTED_OUT_NOT_ADDED: lambda: env._("opted out or blacklisted in Odoo: not added"),
+        pr.REASON_UNSUBSCRIBES_OFF: lambda: env._("unsubscribes are not pushed for this audience"),
+        pr.REASON_OPTED_OUT: lambda: env._("opted out in Odoo"),
+        pr.REASON_NEW_OFF: lambda: env._("new records are not pushed for this audience"),
+        pr.REASON_NEW_MEMBER: lambda: env._("new member"),
+        pr.REASON_FIELDS_OFF: lambda: env._("fields are not pushed for this audience"),
+        pr.REASON_CHANGED: lambda: env._("changed in Odoo"),
+        pr.REASON_ADDRESS_CHANGED: lambda: env._("address changed in Odoo"),
+    }
+    text = texts.get(decision.reason)
+    return text() if text else decision.reason
+
+
+def push_warnings_text(env, warnings):
+    """The push rules' warnings ((code, args) pairs) as one translated line."""
+    texts = []
+    for code, args in warnings:
+        if code == pr.WARNING_PHONE_NOT_UNDERSTOOD:
+            texts.append(env._("phone %s not understood: not sent", repr(args["phone"])))
+        elif code == pr.WARNING_PHONE_INVALID:
+            texts.append(env._("phone %s is not a valid number: not sent", repr(args["phone"])))
+        elif code == pr.WARNING_ADDRESS_INCOMPLETE:
+            texts.append(env._("address incomplete: not sent"))
+        else:
+            texts.append(code)
+    return "; ".join(texts)
 
 
 class MailchimpListMemberExport(models.Model):
@@ -73,7 +110,7 @@ class MailchimpListMemberExport(models.Model):
                 continue
             subjects.setdefault(email, {"mailing_contact_id": contact.id, "email": contact.email})
         for partner in partners or []:
-            raw = partner.email or partner.parent_id.email
+            raw = contact_email(partner.email, partner.parent_id.email)
             email = normalize_email(raw)
             if not email:
                 skipped.append((partner, self.env._("no valid email address")))
@@ -240,7 +277,7 @@ class MailchimpMemberExport(models.Model):
             email = contact.email or ""
         else:
             # a child contact without its own address uses its parent's (the account holder)
-            email = partner.email or partner.parent_id.email or ""
+            email = contact_email(partner.email, partner.parent_id.email)
         address_partner = partner if partner.street else partner.parent_id
         values = {
             "first_name": contact.first_name or False if contact else None,
@@ -344,13 +381,12 @@ class MailchimpMemberExport(models.Model):
             decision = decide_push(local, opts, mapping)
             if decision.action == PUSH_UNSUBSCRIBE and local.opted_out_at:
                 unsubscribe_since[normalize_email(local.email)] = local.opted_out_at
-            note = "; ".join(decision.warnings)
+            note = push_warnings_text(self.env, decision.warnings)
+            reason = push_reason_text(self.env, decision)
             if decision.action == PUSH_SKIP:
                 counts["skipped"] += 1
-                skipped_lines.append(f"{binding.email}: {decision.reason}")
-                binding.write(
-                    {"need_push": False, "push_reason": decision.reason, "last_push_date": now}
-                )
+                skipped_lines.append(f"{binding.email}: {reason}")
+                binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
                 continue
             email = normalize_email(local.email)
             if decision.old_email or decision.action == PUSH_UPDATE:
@@ -504,7 +540,7 @@ class MailchimpMemberExport(models.Model):
         vals = {
             "need_push": False,
             "sync_error": False,
-            "push_reason": note or decision.reason,
+            "push_reason": note or push_reason_text(self.env, decision),
             "last_push_date": now,
             "status": status,
             "subscriber_hash": member.get("id") or self.subscriber_hash,
@@ -552,7 +588,13 @@ class MailchimpMemberExport(models.Model):
         if decision.merge_fields:
             body["merge_fields"] = decision.merge_fields
         if not body:
-            self.write({"need_push": False, "push_reason": decision.reason, "last_push_date": now})
+            self.write(
+                {
+                    "need_push": False,
+                    "push_reason": push_reason_text(self.env, decision),
+                    "last_push_date": now,
+                }
+            )
             return "skipped"
         try:
             member = client.patch_member(self.list_id.mc_id, old, body)

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..services.push_rules import pushes_new_contact
 from .mailchimp_membership_mixin import batch_default_get
 
 
@@ -68,7 +69,7 @@ class MailingSubscription(models.Model):
         now = fields.Datetime.now()
         for audience in audiences:
             subs = self.filtered(lambda s, a=audience: s.list_id == a.mailing_list_id)
-            if audience.push_new and (not audience.sync_from or audience.sync_from <= now):
+            if pushes_new_contact(audience.push_new, audience.sync_from, now):
                 audience._bind_for_push(
                     contacts=subs.filtered(lambda s: not s.opt_out).contact_id, only_new=True
                 )

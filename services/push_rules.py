@@ -18,6 +18,27 @@ RESUBSCRIBE_BY_REQUEST = frozenset({"unsubscribed"})
 #: statuses with nothing left to push at all
 NOTHING_TO_PUSH = frozenset({"cleaned", "archived", "deleted"})
 
+#: reason codes of a decision (models/mailchimp_member_export.py turns them into translated
+#: messages; ``PushDecision.reason_args`` fills them)
+REASON_PUSHES_OFF = "pushes_off"
+REASON_INVALID_EMAIL = "invalid_email"  # args: email
+REASON_NEVER_AGAIN = "never_sent_again"  # args: status
+REASON_OPTED_OUT_NOT_ADDED = "opted_out_not_added"
+REASON_UNSUBSCRIBES_OFF = "unsubscribes_off"
+REASON_OPTED_OUT = "opted_out_in_odoo"
+REASON_NEW_OFF = "new_off"
+REASON_NEW_MEMBER = "new_member"
+REASON_FIELDS_OFF = "fields_off"
+REASON_CHANGED = "changed_in_odoo"
+REASON_ADDRESS_CHANGED = "address_changed"
+#: warning codes (``PushDecision.warnings`` holds (code, args) pairs)
+WARNING_PHONE_NOT_UNDERSTOOD = "phone_not_understood"  # args: phone
+WARNING_PHONE_INVALID = "phone_invalid"  # args: phone
+WARNING_ADDRESS_INCOMPLETE = "address_incomplete"
+
+#: statuses an Odoo opt-out unsubscribes in Mailchimp
+UNSUBSCRIBABLE = frozenset({"subscribed", "pending"})
+
 PUSH_CREATE = "create"
 PUSH_UPDATE = "update"
 PUSH_UNSUBSCRIBE = "unsubscribe"
@@ -60,11 +81,12 @@ class PushDecision:
     a field update carries no status at all."""
 
     action: str
-    reason: str = ""
+    reason: str = ""  # a REASON_* code
+    reason_args: dict = field(default_factory=dict)
     status: str = None
     status_if_new: str = None
     merge_fields: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # (WARNING_* code, args) pairs
     old_email: str = ""  # set when the address changed: update under the old hash
 
 
@@ -84,6 +106,40 @@ def resubscribe_request(status):
     return RESUBSCRIBE_REFUSED
 
 
+def contact_email(own, parent=None):
+    """The address a contact is reached at: its own, or (a child contact of a company
+    without one) its parent's."""
+    return (own or parent or "").strip()
+
+
+def pushes_new_contact(push_new, sync_from, now):
+    """Whether a contact joining the audience's mailing list now is exported by itself: the
+    audience pushes new records, and the contact came after its 'sync from' date (older
+    contacts go by Export existing contacts)."""
+    return bool(push_new) and (not sync_from or sync_from <= now)
+
+
+MAPPING_UNKNOWN_TAG = "unknown_tag"
+MAPPING_REQUIRED_MISSING = "required_missing"
+
+
+def mapping_problems(mapping_tags, merge_fields):
+    """What is wrong with a field mapping (its merge tags) for an audience whose merge fields
+    are ``merge_fields`` ({tag: required}): [(code, sorted tags)], empty when fine or when
+    the audience's merge fields are not known yet. EMAIL is always known."""
+    if not merge_fields:
+        return []
+    tags = {(tag or "").strip().upper() for tag in mapping_tags}
+    problems = []
+    unknown = sorted(tags - set(merge_fields) - {"EMAIL"})
+    if unknown:
+        problems.append((MAPPING_UNKNOWN_TAG, unknown))
+    missing = sorted(tag for tag, required in merge_fields.items() if required and tag not in tags)
+    if missing:
+        problems.append((MAPPING_REQUIRED_MISSING, missing))
+    return problems
+
+
 def split_name(name):
     """'Jane van Dyke' -> ('Jane', 'van Dyke')."""
     parts = (name or "").strip().split(None, 1)
@@ -91,17 +147,18 @@ def split_name(name):
 
 
 def format_phone(number, country_code=None):
-    """E.164 of ``number`` read with the contact's country; (None, reason) when unusable."""
+    """E.164 of ``number`` read with the contact's country; (None, (warning code, args))
+    when unusable, (None, None) when there is none."""
     number = (number or "").strip()
     if not number:
-        return None, ""
+        return None, None
     try:
         parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
-    except phonenumbers.NumberParseException as exc:
-        return None, f"phone {number!r} not understood ({exc})"
+    except phonenumbers.NumberParseException:
+        return None, (WARNING_PHONE_NOT_UNDERSTOOD, {"phone": number})
     if not phonenumbers.is_valid_number(parsed):
-        return None, f"phone {number!r} is not a valid number"
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), ""
+        return None, (WARNING_PHONE_INVALID, {"phone": number})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
 
 
 def address_value(address):
@@ -142,7 +199,7 @@ def merge_fields(values, mapping):
             value = address_value(values.get("address"))
             if value is None:
                 if values.get("address"):
-                    warnings.append("address incomplete: not sent")
+                    warnings.append((WARNING_ADDRESS_INCOMPLETE, {}))
                 continue
         else:
             value = values.get(source)
@@ -154,18 +211,18 @@ def merge_fields(values, mapping):
 def decide_push(local, opts, mapping):
     """What to send for one address. ``mapping`` is {merge tag: source}."""
     if not opts.push_contacts:
-        return PushDecision(PUSH_SKIP, "pushes are off for this account")
+        return PushDecision(PUSH_SKIP, REASON_PUSHES_OFF)
     email = normalize_email(local.email)
     if not email:
-        return PushDecision(PUSH_SKIP, f"invalid email address {local.email!r}")
+        return PushDecision(PUSH_SKIP, REASON_INVALID_EMAIL, {"email": local.email or ""})
     status = local.binding_status
     if status in NOTHING_TO_PUSH:
-        return PushDecision(PUSH_SKIP, f"{status} in Mailchimp: never sent again")
+        return PushDecision(PUSH_SKIP, REASON_NEVER_AGAIN, {"status": status})
     fields, warnings = merge_fields(local.values, mapping)
     opted_out = local.opted_out
     if (
         opted_out
-        and status in ("subscribed", "pending")
+        and status in UNSUBSCRIBABLE
         and local.opted_out_at
         and local.status_changed
         and not newer_consent_in_odoo(local.opted_out_at, local.status_changed)
@@ -174,13 +231,13 @@ def decide_push(local, opts, mapping):
         opted_out = False
     if opted_out:
         if status is None:
-            return PushDecision(PUSH_SKIP, "opted out or blacklisted in Odoo: not added")
-        if status in ("subscribed", "pending"):
+            return PushDecision(PUSH_SKIP, REASON_OPTED_OUT_NOT_ADDED)
+        if status in UNSUBSCRIBABLE:
             if not opts.push_unsubscribes:
-                return PushDecision(PUSH_SKIP, "unsubscribes are not pushed for this audience")
+                return PushDecision(PUSH_SKIP, REASON_UNSUBSCRIBES_OFF)
             return PushDecision(
                 PUSH_UNSUBSCRIBE,
-                "opted out in Odoo",
+                REASON_OPTED_OUT,
                 status="unsubscribed",
                 merge_fields=fields if opts.push_fields else {},
                 warnings=warnings,
@@ -188,19 +245,19 @@ def decide_push(local, opts, mapping):
         # already unsubscribed (or transactional) in Mailchimp: fields only, status kept
     if status is None:
         if not opts.push_new:
-            return PushDecision(PUSH_SKIP, "new records are not pushed for this audience")
+            return PushDecision(PUSH_SKIP, REASON_NEW_OFF)
         return PushDecision(
             PUSH_CREATE,
-            "new member",
+            REASON_NEW_MEMBER,
             status_if_new="pending" if opts.double_optin else "subscribed",
             merge_fields=fields,
             warnings=warnings,
         )
     if not opts.push_fields:
-        return PushDecision(PUSH_SKIP, "fields are not pushed for this audience")
+        return PushDecision(PUSH_SKIP, REASON_FIELDS_OFF)
     decision = PushDecision(
         PUSH_UPDATE,
-        "changed in Odoo",
+        REASON_CHANGED,
         # no status: a field update never changes one (a stale "subscribed" sent to a member
         # archived since would re-subscribe them)
         merge_fields=fields,
@@ -209,5 +266,5 @@ def decide_push(local, opts, mapping):
     old = normalize_email(local.binding_email)
     if old and old != email:
         decision.old_email = old
-        decision.reason = "address changed in Odoo"
+        decision.reason = REASON_ADDRESS_CHANGED
     return decision

@@ -7,14 +7,20 @@ from services.push_rules import (
     PUSH_SKIP,
     PUSH_UNSUBSCRIBE,
     PUSH_UPDATE,
+    REASON_INVALID_EMAIL,
     RESUBSCRIBE_NOT_NEEDED,
     RESUBSCRIBE_REFUSED,
+    WARNING_PHONE_INVALID,
+    WARNING_PHONE_NOT_UNDERSTOOD,
     LocalContact,
     PushOptions,
     address_value,
+    contact_email,
     decide_push,
     format_phone,
+    mapping_problems,
     merge_fields,
+    pushes_new_contact,
     resubscribe_request,
     split_name,
 )
@@ -37,12 +43,14 @@ def test_split_name():
 
 
 def test_phone_is_e164_with_the_contact_country_and_garbage_is_left_out():
-    assert format_phone("06 12 34 56 78", "FR") == ("+33612345678", "")
-    assert format_phone("+1 650-253-0000", None) == ("+16502530000", "")
-    value, problem = format_phone("call me maybe", "BE")
-    assert value is None and "not understood" in problem
-    value, problem = format_phone("123", "BE")
-    assert value is None and problem
+    assert format_phone("06 12 34 56 78", "FR") == ("+33612345678", None)
+    assert format_phone("+1 650-253-0000", None) == ("+16502530000", None)
+    assert format_phone("", "BE") == (None, None)
+    assert format_phone("call me maybe", "BE") == (
+        None,
+        (WARNING_PHONE_NOT_UNDERSTOOD, {"phone": "call me maybe"}),
+    )
+    assert format_phone("123", "BE") == (None, (WARNING_PHONE_INVALID, {"phone": "123"}))
 
 
 def test_address_only_when_complete():
@@ -86,7 +94,8 @@ def test_nothing_is_pushed_when_the_account_or_audience_says_no():
 
 def test_invalid_address_is_skipped_with_its_reason():
     decision = decide_push(LocalContact(email="not-an-email"), ALL_ON, MAPPING)
-    assert decision.action == PUSH_SKIP and "invalid" in decision.reason
+    assert decision.action == PUSH_SKIP and decision.reason == REASON_INVALID_EMAIL
+    assert decision.reason_args == {"email": "not-an-email"}
 
 
 def test_never_resubscribes():
@@ -167,3 +176,27 @@ def test_only_an_unsubscribed_member_may_be_asked_to_resubscribe():
         assert resubscribe_request(status) == RESUBSCRIBE_REFUSED, status
     for status in ("subscribed", "pending"):
         assert resubscribe_request(status) == RESUBSCRIBE_NOT_NEEDED, status
+
+
+def test_a_child_contact_without_address_uses_its_parents():
+    assert contact_email(" kid@example.org ", "corp@example.org") == "kid@example.org"
+    assert contact_email("", "corp@example.org") == "corp@example.org"
+    assert contact_email(False, False) == ""
+
+
+def test_new_contacts_are_pushed_from_the_sync_from_date_only():
+    now = datetime(2026, 1, 2)
+    assert pushes_new_contact(True, None, now)
+    assert pushes_new_contact(True, datetime(2026, 1, 1), now)
+    assert not pushes_new_contact(True, datetime(2026, 1, 3), now)
+    assert not pushes_new_contact(False, None, now)
+
+
+def test_mapping_problems_name_unknown_tags_and_unmapped_required_fields():
+    known = {"FNAME": False, "LNAME": False, "BIRTHDAY": True}
+    assert mapping_problems(["fname", "BIRTHDAY"], known) == []
+    assert mapping_problems(["FNAME", "NOPE", "EMAIL"], known) == [
+        ("unknown_tag", ["NOPE"]),
+        ("required_missing", ["BIRTHDAY"]),
+    ]
+    assert mapping_problems(["ANYTHING"], {}) == [], "merge fields not read yet: nothing known"
