@@ -3,6 +3,7 @@
 from odoo import api, models
 
 from ..services.identity import member_key
+from ..services.push_rules import UNSUBSCRIBABLE
 
 
 class MailBlacklist(models.Model):
@@ -15,6 +16,21 @@ class MailBlacklist(models.Model):
         return entries
 
     def write(self, vals):
+        if (
+            vals.get("active")
+            and "opt_out_reason_id" not in vals
+            and not self.env.context.get("mailchimp_no_push")
+        ):
+            # a person or user blacklisting an address again: their decision, no longer the
+            # bounce the connector once recorded on this entry
+            bounce = self.env.ref(
+                "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
+            )
+            rebounced = self.filtered(
+                lambda e: bounce and not e.active and e.opt_out_reason_id == bounce
+            )
+            if rebounced:
+                super(MailBlacklist, rebounced).write({"opt_out_reason_id": False})
         res = super().write(vals)
         if vals.get("active") or "email" in vals:
             self._mailchimp_mark()
@@ -40,6 +56,6 @@ class MailBlacklist(models.Model):
             [
                 ("email_normalized", "in", emails),
                 ("list_id.push_unsubscribes", "=", True),
-                ("status", "in", ("subscribed", "pending")),
+                ("status", "in", list(UNSUBSCRIBABLE)),
             ]
         ).write({"need_push": True})

@@ -472,7 +472,10 @@ class MailchimpListMemberImport(models.Model):
             forms = odoo_email_forms(remotes[e]["email_address"] for e in blacklist)
             known = Blacklist.search([("email", "in", list(forms))])
             known_keys = {member_key(entry.email) for entry in known}
-            known.filtered(lambda b: not b.active).write({"active": True})
+            # an entry lifted before is active again, now for this bounce
+            known.filtered(lambda b: not b.active).write(
+                {"active": True, "opt_out_reason_id": bounce.id if bounce else False}
+            )
             missing = sorted(set(blacklist) - known_keys)
             if missing:
                 Blacklist.create(

@@ -47,6 +47,12 @@ class MailchimpMembershipMixin(models.AbstractModel):
     #: the field of mailchimp.member pointing at the inheriting model
     _mailchimp_member_field = None
 
+    def init(self):
+        res = super().init()
+        if not self._abstract:
+            ensure_email_normalized_index(self)
+        return res
+
     # readable by the Mailchimp users only: the computes read mailchimp.* models, which
     # would break every read() of partners / contacts for everybody else
     mailchimp_member_count = fields.Integer(

@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from .mailchimp_membership_mixin import (
     MAILCHIMP_USER_GROUP,
     batch_default_get,
-    ensure_email_normalized_index,
 )
 
 
@@ -20,11 +19,6 @@ class MailingContact(models.Model):
         string="Mailchimp Memberships",
         groups=MAILCHIMP_USER_GROUP,
     )
-
-    def init(self):
-        res = super().init()
-        ensure_email_normalized_index(self)
-        return res
 
     #: changes of these fields are exported (when the audience pushes fields)
     _mailchimp_push_fields = frozenset(

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP, ensure_email_normalized_index
+from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP
 
 
 class ResPartner(models.Model):
@@ -16,11 +16,6 @@ class ResPartner(models.Model):
         string="Mailchimp Memberships",
         groups=MAILCHIMP_USER_GROUP,
     )
-
-    def init(self):
-        res = super().init()
-        ensure_email_normalized_index(self)
-        return res
 
     _mailchimp_push_fields = frozenset(
         {
