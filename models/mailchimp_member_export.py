@@ -317,13 +317,15 @@ class MailchimpMemberExport(models.Model):
         """{member key: when it opted out} for the addresses of these bindings that a person
         or a user opted out: of the audience's mailing list, or blacklisted for another
         reason than a bounce (a cleaned address is blacklisted but never pushed as an
-        unsubscribe). One query each."""
+        unsubscribe). One query each. Several contacts of one address: any one's opt-out
+        counts, as for the import."""
         addresses = set(self.mapped("email"))
         addresses |= {c.email for c in self.mailing_contact_id if c.email}
         bounce = self.env.ref(
             "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
         )
-        domain = [("email", "in", list(odoo_email_forms(addresses)))]
+        forms = list(odoo_email_forms(addresses))
+        domain = [("email", "in", forms)]
         if bounce:
             domain.append(("opt_out_reason_id", "!=", bounce.id))
         result = {}
@@ -338,8 +340,12 @@ class MailchimpMemberExport(models.Model):
             .search(
                 [
                     ("list_id", "in", mailing_lists.ids),
-                    ("contact_id", "in", self.mailing_contact_id.ids),
                     ("opt_out", "=", True),
+                    # the linked contacts, and any other contact of the same address on the
+                    # list (one Mailchimp member per address: the import reads them alike)
+                    "|",
+                    ("contact_id", "in", self.mailing_contact_id.ids),
+                    ("contact_id.email_normalized", "in", forms),
                 ]
             )
         )

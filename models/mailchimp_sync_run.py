@@ -39,6 +39,7 @@ MEMBER_FIELDS = (
     "status",
     "last_changed",
     "timestamp_opt",
+    "timestamp_signup",
     "merge_fields",
     "web_id",
     "contact_id",

@@ -208,6 +208,17 @@ def status_decided_at(remote, local=None):
     return parse_mc_datetime(remote.get("last_changed"))
 
 
+def added_again(remote, local):
+    """Whether the member was (re-)added to the audience after Odoo last read it (its
+    sign-up time is newer: permanently deleted and added again, say): whatever its status,
+    it is a decision Odoo has not seen."""
+    try:
+        signed_up = parse_mc_datetime(remote.get("timestamp_signup"))
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return bool(signed_up and local.last_changed and signed_up > local.last_changed)
+
+
 def resubscribed(remote, local):
     """Whether a member Odoo saw subscribed opted in again since (its status looks
     unchanged, but Mailchimp's opt-in time is newer than the status Odoo knew)."""
@@ -331,7 +342,9 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
     decision = PullDecision(
         ACTION_UPDATE,
         "changed in Mailchimp",
-        status_changed=local.status != status or resubscribed(remote, local),
+        status_changed=local.status != status
+        or resubscribed(remote, local)
+        or added_again(remote, local),
     )
     if decision.status_changed:
         decision.decided_at = status_decided_at(remote, local)

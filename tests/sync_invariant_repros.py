@@ -338,4 +338,41 @@ REPRODUCTIONS = [
             CYCLE,
         ],
     },
+    {
+        "name": "a bounce after a permanent delete and a new sign-up is not applied",
+        "kind": "bounce-not-blacklisted",
+        "bug": "cleaned, deleted, un-blacklisted in Odoo, subscribed again and cleaned again, all "
+        "between two imports: the status looked unchanged (cleaned), the new bounce was ignored",
+        "config": dict(ONE_AUDIENCE, b_push_fields=True),
+        "steps": [
+            mc("subscribe", "frank@example.org", dt=5),
+            mc("clean", "frank@example.org", dt=120),
+            CYCLE,
+            mc("delete", "frank@example.org", dt=5),
+            odoo("blacklist_remove", dt=400, email="frank@example.org"),
+            mc("subscribe", "frank@example.org", dt=5),
+            mc("clean", "frank@example.org", dt=3600),
+            sync("cycle", dt=120),
+        ],
+    },
+    {
+        "name": "the export ignores the opt-out of a second contact of the same address",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": "two contacts of one address on the list; a person opts out the one the binding is "
+        "not linked to, after a re-subscription in Mailchimp: the import asked for the "
+        "unsubscribe (it reads every contact of the address), the export only read the "
+        "linked contact and sent nothing",
+        "config": TWO_AUDIENCES,
+        "steps": [
+            mc("subscribe", "carl.o'neil@example.org", dt=1),
+            sync("full_resync", dt=5, aud=None),
+            odoo("new_contact", dt=2, aud=0, email="carl.o'neil@example.org", first_name="Carl"),
+            odoo("rename", dt=5, contact=["carl.o'neil@example.org", 0], vals={"first_name": "N"}),
+            mc("unsubscribe", "carl.o'neil@example.org", dt=5),
+            sync("push", dt=120, aud=None, cron=True),
+            mc("resubscribe", "carl.o'neil@example.org", dt=5),
+            odoo("opt_out", dt=2, aud=0, contact=["carl.o'neil@example.org", 1]),
+            sync("cycle", dt=1),
+        ],
+    },
 ]

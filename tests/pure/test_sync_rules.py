@@ -302,3 +302,17 @@ def test_lifting_needs_a_later_second():
     assert not lifted_in_odoo(at(T0), at(T0))
     assert not lifted_in_odoo(None, at(T0))
     assert not lifted_in_odoo(at(T1), None)
+
+
+def test_a_member_added_again_since_the_last_read_is_a_new_decision():
+    """Cleaned, permanently deleted, added again and cleaned again between two imports: the
+    status looks unchanged, the sign-up time tells; the new bounce is applied."""
+    local = known(status="cleaned", changed=T0)
+    local.status_changed = at(T0)
+    local.unblacklisted_at = at(T1)
+    member = dict(remote("cleaned", last_changed=T3), timestamp_signup=T2)
+    decision = decide_pull(member, local, PullOptions())
+    assert decision.status_changed and decision.opt_out and decision.blacklist
+    old_signup = dict(member, timestamp_signup=T0)
+    decision = decide_pull(old_signup, local, PullOptions())
+    assert not decision.status_changed and not decision.blacklist
