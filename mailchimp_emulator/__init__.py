@@ -1,6 +1,7 @@
 """Mailchimp Marketing API v3 emulator (pure standard library)."""
 
-from .server import DEFAULT_API_KEY, Emulator
+from .auth import DEFAULT_API_KEY
+from .emulator import Emulator
 from .state import State
 from .util import subscriber_hash
 

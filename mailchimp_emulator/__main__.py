@@ -4,7 +4,8 @@ import argparse
 import signal
 import sys
 
-from .server import DEFAULT_API_KEY, Emulator
+from .auth import DEFAULT_API_KEY
+from .emulator import Emulator
 
 
 def main(argv=None):

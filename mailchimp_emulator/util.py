@@ -1,5 +1,6 @@
 """Shared helpers: hashing, timestamps, problem documents, paging and field filtering."""
 
+import functools
 import hashlib
 import math
 import re
@@ -7,6 +8,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 ERROR_TYPE = "https://mailchimp.com/developer/marketing/docs/errors/"
+JSON_TYPE = "application/json; charset=utf-8"
+PROBLEM_TYPE = "application/problem+json; charset=utf-8"
 MAX_COUNT = 1000
 
 _EMAIL_RE = re.compile(
@@ -16,15 +19,23 @@ _EMAIL_RE = re.compile(
 
 
 def locked(func):
-    """Method decorator: run it holding the state's lock (``self.lock``)."""
+    """Method decorator: run it holding the state's lock (``self.lock``, re-entrant).
 
+    The one lock decorator of the emulator: every public method of the state uses it."""
+
+    @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
         with self.lock:
             return func(self, *args, **kwargs)
 
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
     return wrapper
+
+
+def unlocked(handler):
+    """Request handler decorator: the router runs it without holding the state lock
+    throughout (it calls out over the network); the state methods it calls lock."""
+    handler.unlocked = True
+    return handler
 
 
 def subscriber_hash(email):
@@ -200,6 +211,20 @@ def page(query, key, items, render=None, extra=None):
         body.update(extra)
     body["total_items"] = len(items)
     return body
+
+
+def time_filters(items, query, param_fields):
+    """Keep the items whose date field is after a ``since_*`` / before a ``before_*``
+    parameter of the query; ``param_fields``: ((param, field), ...)."""
+    for param, field in param_fields:
+        if query.get(param):
+            if param.startswith("since"):
+                bound = ts_floor(query[param], param)
+                items = [c for c in items if c[field] and c[field] > bound]
+            else:
+                bound = ts_ceil(query[param], param)
+                items = [c for c in items if c[field] and c[field] < bound]
+    return items
 
 
 def sort_items(items, query, allowed, default=None):

@@ -1,6 +1,8 @@
 """Mailchimp emulator: fault injection, request log, control endpoints, CLI and scale."""
 
+import ast
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -223,3 +225,73 @@ def test_100k_members_seed_and_paging(mc, emulator, list_id):
     assert stamps == sorted(stamps)
     stats = mc.get(f"/lists/{list_id}").json()["stats"]
     assert stats["member_count"] + stats["unsubscribe_count"] + stats["cleaned_count"] == 100_000
+
+
+# ----------------------------------------------------------------------------- layout
+
+PACKAGE = os.path.join(REPO_ROOT, "mailchimp_emulator")
+
+
+def _modules():
+    """{dotted module name: source path} of the emulator package."""
+    out = {}
+    for folder, _dirs, files in os.walk(PACKAGE):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                dotted = os.path.relpath(path[:-3], REPO_ROOT).replace(os.sep, ".")
+                out[dotted.removesuffix(".__init__")] = path
+    return out
+
+
+def _relative_imports(dotted, path, modules):
+    package = dotted if path.endswith("__init__.py") else dotted.rpartition(".")[0]
+    deps = set()
+    for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            continue
+        parts = package.split(".")
+        base = ".".join(parts[: len(parts) - node.level + 1])
+        target = f"{base}.{node.module}" if node.module else base
+        if node.module and target in modules:
+            deps.add(target)
+        deps |= {f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in modules}
+    return deps
+
+
+def test_emulator_modules_import_no_cycle():
+    modules = _modules()
+    graph = {name: _relative_imports(name, path, modules) for name, path in modules.items()}
+    done, path = set(), []
+
+    def visit(name):
+        if name in path:
+            raise AssertionError("import cycle: " + " -> ".join(path[path.index(name) :] + [name]))
+        if name in done:
+            return
+        path.append(name)
+        for dep in graph[name]:
+            if dep != name.rpartition(".")[0]:  # a module may import its own package's names
+                visit(dep)
+        path.pop()
+        done.add(name)
+
+    for name in graph:
+        visit(name)
+
+
+def test_only_the_state_package_touches_private_state():
+    modules = _modules()
+    private = re.compile(r"\b(?:state|st)\._[a-z]")
+    offenders = [
+        name
+        for name, path in modules.items()
+        if ".state" not in name and private.search(open(path, encoding="utf-8").read())
+    ]
+    assert offenders == []
+    lock_decorators = [
+        name
+        for name, path in modules.items()
+        if "def locked(" in open(path, encoding="utf-8").read()
+    ]
+    assert lock_decorators == ["mailchimp_emulator.util"]
