@@ -329,7 +329,7 @@ class ContentMixin:
         """Generate deterministic sends/opens/clicks/bounces/unsubscribes for a campaign.
 
         Recipients are the first ``n_recipients`` subscribed members of the audience;
-        missing ones are created (recipientNNNNN@example.com). Hard bounces clean the
+        missing ones are created (recipientNNNNN@example.net). Hard bounces clean the
         member, unsubscribes unsubscribe it. Replaces any previous activity.
         """
         camp = self.campaign(campaign_id)
@@ -349,7 +349,7 @@ class ContentMixin:
         k = 0
         before_send = fmt_ts(send_dt - timedelta(days=1))
         while len(recipients) < n_recipients:
-            email = f"recipient{k:05d}@example.com"
+            email = f"recipient{k:05d}@example.net"
             k += 1
             if self._find_member(lst, email) is not None:
                 continue

@@ -762,7 +762,7 @@ class MemberMixin:
 
     @locked
     def seed_members(self, list_id, n, statuses=None, prefix="member"):
-        """Add n deterministic members prefix00000@example.com... (skips existing ones).
+        """Add n deterministic members prefix00000@example.org... (skips existing ones).
 
         statuses: None (≈93% subscribed, 5% unsubscribed, 2% cleaned), a list (cycled) or a
         {status: weight} dict. Returns the number of members created.
@@ -778,7 +778,7 @@ class MemberMixin:
         while created < n:
             i = index
             index += 1
-            email = f"{prefix}{i:05d}@example.com"
+            email = f"{prefix}{i:05d}@example.org"
             key = md5(email.encode()).hexdigest()
             if key in lst.members:
                 continue

@@ -34,24 +34,24 @@ def _put_member(mc, list_id, email):
 
 def test_fail_next_is_deterministic_and_changes_nothing(mc, emulator, list_id):
     emulator.faults.fail_next(2, status=503)
-    first = _put_member(mc, list_id, "f1@example.com")
+    first = _put_member(mc, list_id, "f1@example.org")
     assert first.status_code == 503
     assert first.headers["Content-Type"].startswith("application/problem+json")
     assert first.json()["title"] == "Service Unavailable"
     assert mc.get("/ping").status_code == 503
-    assert emulator.state.get_member(list_id, "f1@example.com") is None
-    assert _put_member(mc, list_id, "f1@example.com").status_code == 200
+    assert emulator.state.get_member(list_id, "f1@example.org") is None
+    assert _put_member(mc, list_id, "f1@example.org").status_code == 200
 
 
 def test_rate_429_with_retry_after(mc, emulator, list_id):
     emulator.faults.configure(rate_429=1.0, retry_after=3)
-    resp = _put_member(mc, list_id, "r@example.com")
+    resp = _put_member(mc, list_id, "r@example.org")
     assert resp.status_code == 429
     assert resp.headers["Retry-After"] == "3"
     assert resp.json()["title"] == "Too Many Requests"
-    assert emulator.state.get_member(list_id, "r@example.com") is None
+    assert emulator.state.get_member(list_id, "r@example.org") is None
     emulator.faults.clear()
-    assert _put_member(mc, list_id, "r@example.com").status_code == 200
+    assert _put_member(mc, list_id, "r@example.org").status_code == 200
 
 
 def test_rate_5xx_and_path_prefixes(mc, emulator, list_id):
@@ -67,9 +67,9 @@ def test_drop_closes_connection_without_response(mc, emulator, list_id):
     with pytest.raises(requests.ConnectionError):
         mc.post(
             f"/lists/{list_id}/members",
-            json={"email_address": "d@example.com", "status": "subscribed"},
+            json={"email_address": "d@example.org", "status": "subscribed"},
         )
-    assert emulator.state.get_member(list_id, "d@example.com") is None
+    assert emulator.state.get_member(list_id, "d@example.org") is None
     # control endpoints are never faulted
     assert requests.get(emulator.root_url + "/_emulator/health", timeout=5).status_code == 200
     emulator.faults.clear()
@@ -101,7 +101,7 @@ def test_request_log(mc, emulator, list_id):
     emulator.reset_requests()
     mc.get("/ping")
     mc.get(f"/lists/{list_id}/members", params={"count": 5})
-    _put_member(mc, list_id, "log@example.com")
+    _put_member(mc, list_id, "log@example.org")
     requests.get(emulator.root_url + "/_emulator/health", timeout=5)  # not logged
     assert len(emulator.requests) == 3
     entry = emulator.requests[1]
