@@ -52,6 +52,7 @@ class Emulator:
         if self._server is not None:
             return self
         self._server = Server((self.host, port), self)
+        self.state.api_root = self.base_url
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.1},

@@ -38,6 +38,8 @@ class State(
         self.lock = threading.RLock()
         self.seed = seed
         self.dc = dc
+        #: base of the hrefs in ``_links`` (the emulator sets its own URL when started)
+        self.api_root = f"https://{dc}.api.mailchimp.com/3.0"
         self.rng = random.Random(seed)
         self._frozen = None
         self._offset = timedelta(0)

@@ -69,6 +69,41 @@ LAST_NAMES = (
     "Weber",
 )
 SEED_BASE = datetime(2024, 1, 1, tzinfo=UTC)
+#: A member's fields in the order Mailchimp answers them (``unsubscribe_reason``, when
+#: there is one, comes between the two parts; ``_links`` last).
+MEMBER_KEYS_HEAD = (
+    "id",
+    "email_address",
+    "unique_email_id",
+    "contact_id",
+    "full_name",
+    "web_id",
+    "email_type",
+    "status",
+)
+MEMBER_KEYS_TAIL = (
+    "consents_to_one_to_one_messaging",
+    "sms_phone_number",
+    "sms_subscription_status",
+    "sms_subscription_last_updated",
+    "merge_fields",
+    "interests",
+    "stats",
+    "ip_signup",
+    "timestamp_signup",
+    "ip_opt",
+    "timestamp_opt",
+    "member_rating",
+    "last_changed",
+    "language",
+    "vip",
+    "email_client",
+    "location",
+    "source",
+    "tags_count",
+    "tags",
+    "list_id",
+)
 SIMPLE_FIELDS = ("language", "vip", "ip_signup", "ip_opt")
 
 
@@ -187,8 +222,69 @@ class MemberMixin:
             m = lst.members.get(lst.by_contact[key])
         return m
 
+    def _member_link_plan(self):
+        """(rel, href suffix, method, schema keys) of a member's ``_links``, cached per
+        API root (the emulator sets its own when it starts)."""
+        plan = getattr(self, "_link_plan", None)
+        if plan is not None and plan[0] == self.api_root:
+            return plan[1]
+        schema = f"https://{self.dc}.api.mailchimp.com/schema/3.0/Definitions/Lists/Members"
+        response = {"targetSchema": f"{schema}/Response.json"}
+        rows = (
+            ("self", "", "GET", response),
+            (
+                "parent",
+                None,
+                "GET",
+                {
+                    "targetSchema": f"{schema}/CollectionResponse.json",
+                    "schema": f"https://{self.dc}.api.mailchimp.com/schema/3.0/Paths/Lists"
+                    "/Members/Collection.json",
+                },
+            ),
+            ("update", "", "PATCH", dict(response, schema=f"{schema}/PATCH.json")),
+            ("upsert", "", "PUT", dict(response, schema=f"{schema}/PUT.json")),
+            ("delete", "", "DELETE", {}),
+            ("activity", "/activity", "GET", {"targetSchema": f"{schema}/Activity/Response.json"}),
+            ("goals", "/goals", "GET", {"targetSchema": f"{schema}/Goals/Response.json"}),
+            (
+                "notes",
+                "/notes",
+                "GET",
+                {"targetSchema": f"{schema}/Notes/CollectionResponse.json"},
+            ),
+            ("events", "/events", "POST", {"targetSchema": f"{schema}/Events/POST.json"}),
+            ("delete_permanent", "/actions/delete-permanent", "POST", {}),
+        )
+        self._link_plan = (self.api_root, rows)
+        return rows
+
+    def _member_links(self, m):
+        """The member's ``_links`` as Mailchimp lists them (hrefs on this emulator)."""
+        collection = f"{self.api_root}/lists/{m['list_id']}/members"
+        href = f"{collection}/{m['id']}"
+        return [
+            {
+                "rel": rel,
+                "href": collection if suffix is None else href + suffix,
+                "method": method,
+                **extra,
+            }
+            for rel, suffix, method, extra in self._member_link_plan()
+        ]
+
     def _render_member(self, m):
-        return m
+        """A member as the API answers it: the stored fields in Mailchimp's order (an
+        ``unsubscribe_reason`` right after ``status``), then ``_links``."""
+        out = {key: m[key] for key in MEMBER_KEYS_HEAD}
+        if "unsubscribe_reason" in m:
+            out["unsubscribe_reason"] = m["unsubscribe_reason"]
+        for key in MEMBER_KEYS_TAIL:
+            out[key] = m[key]
+        if len(m) > len(out):  # fields a fixture added (marketing_permissions, last_note…)
+            out.update((k, v) for k, v in m.items() if k not in out)
+        out["_links"] = self._member_links(m)
+        return out
 
     def _build_member(self, lst, email, status, now, source="API - Generic", key=None):
         low = email.lower()
@@ -202,6 +298,10 @@ class MemberMixin:
             "email_type": "html",
             "status": status,
             "consents_to_one_to_one_messaging": True,
+            # read-only in the API (3.0.55): "" until an SMS subscription exists
+            "sms_phone_number": "",
+            "sms_subscription_status": "",
+            "sms_subscription_last_updated": "",
             "merge_fields": {f["tag"]: "" for f in lst.merge_fields},
             "interests": {},
             "stats": {"avg_open_rate": 0, "avg_click_rate": 0},

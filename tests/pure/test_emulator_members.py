@@ -262,6 +262,63 @@ def test_member_shape_and_lookup_by_hash_email_contact(mc, list_id):
     assert by_email["id"] == by_contact["id"] == member["id"]
 
 
+def test_member_sms_fields_links_and_field_filters(mc, emulator, list_id):
+    """Members carry the SMS fields ("" without an SMS subscription) and ``_links``, in
+    Mailchimp's order; ``fields`` / ``exclude_fields`` pick or drop them like any other."""
+    emulator.state.add_member(list_id, "sms@example.org", status="unsubscribed")
+    path = f"/lists/{list_id}/members/{subscriber_hash('sms@example.org')}"
+    member = mc.get(path).json()
+    keys = list(member)
+    assert keys[keys.index("status") + 1] == "unsubscribe_reason"
+    assert keys[keys.index("consents_to_one_to_one_messaging") + 1 :][:3] == [
+        "sms_phone_number",
+        "sms_subscription_status",
+        "sms_subscription_last_updated",
+    ]
+    assert keys[-1] == "_links"
+    assert member["sms_phone_number"] == member["sms_subscription_status"] == ""
+    assert member["sms_subscription_last_updated"] == ""
+    links = {link["rel"]: link for link in member["_links"]}
+    assert list(links) == [
+        "self",
+        "parent",
+        "update",
+        "upsert",
+        "delete",
+        "activity",
+        "goals",
+        "notes",
+        "events",
+        "delete_permanent",
+    ]
+    assert links["self"]["href"] == emulator.base_url + path
+    assert (links["upsert"]["method"], links["delete_permanent"]["method"]) == ("PUT", "POST")
+    assert mc.get(links["self"]["href"][len(emulator.base_url) :]).json()["id"] == member["id"]
+
+    picked = mc.get(path, params={"fields": "id,sms_subscription_status,_links.rel"}).json()
+    assert picked == {
+        "id": member["id"],
+        "sms_subscription_status": "",
+        "_links": [{"rel": rel} for rel in links],
+    }
+    lean = mc.get(path, params={"exclude_fields": "_links,sms_phone_number"}).json()
+    assert "_links" not in lean and "sms_phone_number" not in lean
+    assert "sms_subscription_status" in lean
+    listed = mc.get(
+        f"/lists/{list_id}/members",
+        params={"fields": "members.email_address,members.sms_phone_number,total_items"},
+    ).json()
+    assert listed == {
+        "members": [{"email_address": "sms@example.org", "sms_phone_number": ""}],
+        "total_items": 1,
+    }
+    paged = mc.get(f"/lists/{list_id}/members", params={"exclude_fields": "members._links"})
+    assert "_links" not in paged.json()["members"][0]
+    # the Python API answers the stored member: SMS fields, no _links
+    stored = emulator.state.get_member(list_id, "sms@example.org")
+    assert stored["sms_subscription_status"] == "" and "_links" not in stored
+
+
 def test_put_upsert_requires_status_if_new_and_post_member_exists(mc, list_id):
     path = f"/lists/{list_id}/members/{subscriber_hash('bob@example.org')}"
     missing = assert_problem(
