@@ -16,12 +16,20 @@ MERGE_TYPES = (
     "zip",
 )
 _FIELD_KEYS = ("default_value", "public", "display_order", "options", "help_text")
+#: ``options.size`` of a text field when none is given: what Mailchimp answers for FNAME
+#: and LNAME (recorded responses show ``"options": {"size": 25}``). POST may set it; PATCH
+#: has no ``size`` in the reference schema, so it is kept.
+TEXT_FIELD_SIZE = 25
 
 
 class MergeFieldMixin:
     # ------------------------------------------------------------------ internal
     def _new_merge_field(self, lst, tag, name, ftype="text", required=False, **extra):
         merge_id = max((f["merge_id"] for f in lst.merge_fields), default=0) + 1
+        options = dict(extra.get("options") or {})
+        if ftype == "text":
+            size = options.get("size")
+            options["size"] = size if isinstance(size, int) and size > 0 else TEXT_FIELD_SIZE
         field = {
             "merge_id": merge_id,
             "tag": tag,
@@ -31,7 +39,7 @@ class MergeFieldMixin:
             "default_value": extra.get("default_value", ""),
             "public": extra.get("public", True),
             "display_order": extra.get("display_order", merge_id + 1),
-            "options": extra.get("options") or {},
+            "options": options,
             "help_text": extra.get("help_text", ""),
             "list_id": lst.id,
         }
@@ -126,7 +134,8 @@ class MergeFieldMixin:
             if key in body:
                 field[key] = body[key]
         if isinstance(body.get("options"), dict):
-            field["options"].update(body["options"])
+            changes = {k: v for k, v in body["options"].items() if k != "size"}
+            field["options"].update(changes)
         lst.touch()
         return field
 

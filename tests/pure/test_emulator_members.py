@@ -554,6 +554,33 @@ def test_merge_fields_crud(mc, list_id):
     assert_problem(dup, 400, "Invalid Resource")
 
 
+def test_text_merge_fields_carry_their_size(mc, list_id):
+    """Text fields answer ``options.size`` (25 unless POST gave one, as Mailchimp's FNAME and
+    LNAME show); other types keep their own options; PATCH leaves the size alone."""
+    fields = f"/lists/{list_id}/merge-fields"
+    options = {f["tag"]: f["options"] for f in mc.get(fields).json()["merge_fields"]}
+    assert options == {
+        "FNAME": {"size": 25},
+        "LNAME": {"size": 25},
+        "ADDRESS": {"default_country": 164},
+        "PHONE": {"phone_format": "none"},
+    }
+    plain = mc.post(fields, json={"tag": "CITY", "name": "City", "type": "text"}).json()
+    wide = mc.post(
+        fields, json={"tag": "NOTE", "name": "Note", "type": "text", "options": {"size": 100}}
+    ).json()
+    number = mc.post(fields, json={"tag": "AGE", "name": "Age", "type": "number"}).json()
+    assert (plain["options"], wide["options"], number["options"]) == (
+        {"size": 25},
+        {"size": 100},
+        {},
+    )
+    patched = mc.patch(f"{fields}/{plain['merge_id']}", json={"options": {"size": 5}}).json()
+    assert patched["options"] == {"size": 25}
+    only = mc.get(fields, params={"type": "text", "fields": "merge_fields.options.size"}).json()
+    assert only == {"merge_fields": [{"options": {"size": n}} for n in (25, 25, 25, 100)]}
+
+
 def test_email_change_rekeys_member(mc, emulator, list_id):
     emulator.state.add_member(list_id, "old.address@example.org")
     resp = mc.patch(
