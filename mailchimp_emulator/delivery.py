@@ -61,15 +61,24 @@ def deliver(url, body, sign_secret=None, timeout=10.0):
 
 
 def check_url(url, timeout=5.0):
-    """Mailchimp's check of a webhook URL on registration: a GET that must answer 200."""
+    """Mailchimp's check of a webhook URL being registered: a GET (User-Agent
+    "MailChimp.com WebHook Validator") that must answer 2xx, else 400 Invalid Resource
+    "We couldn't verify the URL is working. Please double check and try again. HTTP Code:
+    <status>" (no code when nothing answered)."""
+    request = Request(url, headers={"User-Agent": VALIDATOR_AGENT})
     try:
-        with urlopen(Request(url, headers={"User-Agent": VALIDATOR_AGENT}), timeout=timeout) as r:
-            ok = r.status == 200
-    except (HTTPError, URLError, OSError):
-        ok = False
-    if not ok:
+        with urlopen(request, timeout=timeout) as response:
+            status = response.status
+    except HTTPError as exc:
+        status = exc.code
+    except (URLError, OSError, ValueError):
+        status = None
+    if status is None or not 200 <= status < 300:
+        message = "We couldn't verify the URL is working. Please double check and try again."
+        if status is not None:
+            message += f" HTTP Code: {status}"
         raise invalid(
             "The resource submitted could not be validated. For field-specific "
             "details, see the 'errors' array.",
-            [{"field": "url", "message": "We couldn't verify the URL is working."}],
+            [{"field": "url", "message": message}],
         )

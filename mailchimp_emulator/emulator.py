@@ -15,8 +15,9 @@ from .state import State
 class Emulator:
     """Mailchimp Marketing API v3 emulator; see README.md.
 
-    ``validate_webhooks``: ``POST …/webhooks`` GETs the URL first, as Mailchimp does, and
-    refuses it unless it answers 200. ``batch_pending_polls``: ``GET /batches/{id}`` answers
+    ``validate_webhooks`` (on by default): ``POST …/webhooks`` GETs the URL first, as
+    Mailchimp does, and refuses it unless it answers 2xx; turn it off for tests that
+    register URLs nothing listens on. ``batch_pending_polls``: ``GET /batches/{id}`` answers
     "started" that many times before "finished".
     """
 
@@ -26,7 +27,7 @@ class Emulator:
         api_keys=(DEFAULT_API_KEY,),
         seed=42,
         host="127.0.0.1",
-        validate_webhooks=False,
+        validate_webhooks=True,
         batch_pending_polls=0,
     ):
         if isinstance(api_keys, str):
@@ -199,7 +200,7 @@ class Emulator:
 
     def check_webhook_url(self, url):
         """Mailchimp's check of a webhook URL being registered (400 unless a GET answers
-        200)."""
+        2xx)."""
         delivery.check_url(url)
 
     # ------------------------------------------------------------------ seeding

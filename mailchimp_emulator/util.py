@@ -145,6 +145,12 @@ def as_ts_string(value):
     return fmt_ts(parse_ts(value))
 
 
+def check_url(url, field="url"):
+    """400 unless ``url`` is an absolute http(s) URL."""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise invalid_field(field, "This value should be a valid URL.")
+
+
 # --------------------------------------------------------------------------- email
 
 

@@ -1,6 +1,6 @@
 """Webhook registrations (/lists/{id}/webhooks…)."""
 
-from ..util import unlocked
+from ..util import check_url, unlocked
 
 
 def get_webhooks(req, list_id):
@@ -9,10 +9,13 @@ def get_webhooks(req, list_id):
 
 @unlocked
 def post_webhook(req, list_id):
+    """Register a webhook. Mailchimp first GETs the URL and refuses it unless it answers
+    (``Emulator(validate_webhooks=False)`` / ``--no-validate-webhooks`` skip the call)."""
     body = req.json()
     req.state.get_list(list_id)  # 404 before anything is called
     url = body.get("url")
-    if req.emu.validate_webhooks and isinstance(url, str):
+    check_url(url)
+    if req.emu.validate_webhooks:
         req.emu.check_webhook_url(url)  # a GET, without holding the state lock
     return req.state.add_webhook(list_id, url, body.get("events"), body.get("sources"))
 

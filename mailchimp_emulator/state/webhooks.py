@@ -1,15 +1,9 @@
 """Webhook registrations of an audience (delivery itself lives in :mod:`..delivery`)."""
 
-from ..util import invalid, invalid_field, locked, not_found, page
+from ..util import check_url, invalid, locked, not_found, page
 
 WEBHOOK_EVENTS = ("subscribe", "unsubscribe", "profile", "cleaned", "upemail", "campaign")
 WEBHOOK_SOURCES = ("user", "admin", "api")
-
-
-def check_webhook_url(url):
-    """400 unless ``url`` is an absolute http(s) URL."""
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise invalid_field("url", "This value should be a valid URL.")
 
 
 def _flags(given, names, defaults):
@@ -40,7 +34,7 @@ class WebhookMixin:
     @locked
     def add_webhook(self, list_id, url, events=None, sources=None):
         lst = self._list(list_id)
-        check_webhook_url(url)
+        check_url(url)
         hook_id = self._hex_id(lst.webhooks)
         hook = {
             "id": hook_id,
@@ -62,7 +56,7 @@ class WebhookMixin:
     def update_webhook(self, list_id, hook_id, body):
         hook = self._webhook(self._list(list_id), hook_id)
         if "url" in body:
-            check_webhook_url(body["url"])
+            check_url(body["url"])
             hook["url"] = body["url"]
         hook["events"] = _flags(body.get("events"), WEBHOOK_EVENTS, hook["events"])
         hook["sources"] = _flags(body.get("sources"), WEBHOOK_SOURCES, hook["sources"])

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import socket
 import tarfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -156,11 +157,19 @@ def test_static_segments(mc, emulator, list_id):
 
 class _Sink(BaseHTTPRequestHandler):
     received = []
+    checks = []  # (path, User-Agent) of the GETs Mailchimp makes to validate a URL
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.received.append((self.path, self.headers["Content-Type"], body.decode()))
-        self.send_response(200)
+        self._answer(200)
+
+    def do_GET(self):
+        self.checks.append((self.path, self.headers["User-Agent"]))
+        self._answer(404 if self.path.startswith("/missing") else 200)
+
+    def _answer(self, status):
+        self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -171,6 +180,7 @@ class _Sink(BaseHTTPRequestHandler):
 @pytest.fixture
 def sink():
     _Sink.received = []
+    _Sink.checks = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -241,6 +251,60 @@ def test_webhooks_crud_and_fire(mc, emulator, list_id, sink):
     assert mc.delete(f"/lists/{list_id}/webhooks/{wid}").status_code == 204
     assert mc.get(f"/lists/{list_id}/webhooks/{wid}").status_code == 404
     assert emulator.fire_webhook(list_id, "subscribe", {"email": "a@example.org"}) == []
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_webhook_url_is_called_before_it_is_registered(mc, emulator, list_id, sink):
+    """Mailchimp GETs a webhook URL before registering it: one that answers an error, or
+    nothing, is refused with 400 Invalid Resource and nothing is registered."""
+    server, _received = sink
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    hooks = f"/lists/{list_id}/webhooks"
+    ok = mc.post(hooks, json={"url": root + "/hook?secret=s"})
+    assert ok.status_code == 200, ok.text
+    assert _Sink.checks == [("/hook?secret=s", "MailChimp.com WebHook Validator")]
+
+    missing = mc.post(hooks, json={"url": root + "/missing"})
+    body = missing.json()
+    assert (missing.status_code, body["title"]) == (400, "Invalid Resource")
+    assert body["detail"].startswith("The resource submitted could not be validated.")
+    assert body["errors"] == [
+        {
+            "field": "url",
+            "message": "We couldn't verify the URL is working. Please double check and try "
+            "again. HTTP Code: 404",
+        }
+    ]
+    unreachable = mc.post(hooks, json={"url": f"http://127.0.0.1:{_free_port()}/hook"})
+    assert unreachable.status_code == 400
+    assert unreachable.json()["errors"][0]["message"].startswith("We couldn't verify the URL")
+    assert mc.post(hooks, json={"url": "ftp://nowhere"}).status_code == 400
+    assert mc.get(hooks).json()["total_items"] == 1
+
+
+def test_webhook_validation_can_be_turned_off():
+    from mailchimp_emulator import Emulator
+    from mailchimp_emulator.__main__ import make_emulator, parse_args
+
+    assert Emulator().validate_webhooks is True
+    assert make_emulator(parse_args([])).validate_webhooks is True
+    assert make_emulator(parse_args(["--no-validate-webhooks"])).validate_webhooks is False
+    with Emulator(validate_webhooks=False) as emu:
+        lid = emu.state.add_list("Hooks")
+        url = f"http://127.0.0.1:{_free_port()}/nobody-listens"
+        resp = requests.post(
+            f"{emu.base_url}/lists/{lid}/webhooks",
+            json={"url": url},
+            auth=("x", emu.api_key),
+            timeout=10,
+        )
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["url"] == url
 
 
 # ----------------------------------------------------------------------------- /batches
