@@ -17,6 +17,7 @@ from ..util import (
     ts_ceil,
     ts_floor,
 )
+from .members import UNSUBSCRIBE_REASONS
 from .reports import REPORTABLE, aggregates
 
 CAMPAIGN_STATUSES = (
@@ -40,6 +41,13 @@ DEFAULT_HTML = (
     '<div mc:edit="footer"><a href="*|UNSUB|*">Unsubscribe</a></div></body></html>'
 )
 _SECTION_RE = re.compile(r'mc:edit="([\w-]+)"[^>]*>(.*?)</div>', re.S)
+
+
+def unsubscribe_page_reason(member_id):
+    """The reason a campaign's unsubscriber picked on the unsubscribe page: one of the
+    listed ones (not "Other"), chosen from the member id so that seeding draws nothing more
+    from its random sequence."""
+    return UNSUBSCRIBE_REASONS[int(member_id[:8], 16) % (len(UNSUBSCRIBE_REASONS) - 1)]
 
 
 class ContentMixin:
@@ -415,7 +423,7 @@ class ContentMixin:
                         )
             if unsub:
                 ts = at(rng.uniform(600, window))
-                reason = "N/A (Unsubscribed from campaign)"
+                reason = unsubscribe_page_reason(h)
                 unsubs.append({"hash": h, "email": email, "timestamp": ts, "reason": reason})
                 if m["status"] == "subscribed":
                     m["status"] = "unsubscribed"

@@ -23,7 +23,18 @@ from ..util import (
 SETTABLE_STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transactional")
 ALL_STATUSES = SETTABLE_STATUSES + ("archived",)
 COMPLIANCE_STATUSES = ("unsubscribed", "cleaned")
-ADMIN_UNSUB_REASON = "N/A (Unsubscribed by an admin)"
+#: ``unsubscribe_reason`` of a member unsubscribed by the account (in the app or through
+#: the API), as recorded Mailchimp responses show it (older ones: "…by an admin").
+ADMIN_UNSUB_REASON = "N/A (Unsubscribed by admin)"
+#: The reasons a person picks on Mailchimp's unsubscribe page (the last one comes with
+#: their own text); the member's ``unsubscribe_reason`` is the one picked.
+UNSUBSCRIBE_REASONS = (
+    "I no longer want to receive these emails",
+    "I never signed up for this mailing list",
+    "The emails are inappropriate",
+    "The emails are spam and should be reported",
+    "Other (fill in reason below)",
+)
 FIRST_NAMES = (
     "Ada",
     "Bruno",

@@ -6,7 +6,12 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from mailchimp_emulator import Emulator, subscriber_hash
+from mailchimp_emulator import (
+    ADMIN_UNSUB_REASON,
+    UNSUBSCRIBE_REASONS,
+    Emulator,
+    subscriber_hash,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -552,6 +557,38 @@ def test_merge_fields_crud(mc, list_id):
         f"/lists/{list_id}/merge-fields", json={"tag": "FNAME", "name": "x", "type": "text"}
     )
     assert_problem(dup, 400, "Invalid Resource")
+
+
+def test_unsubscribe_reasons_as_mailchimp_writes_them(mc, emulator, list_id):
+    """An unsubscribe by the account (API or app) reads "N/A (Unsubscribed by admin)"; a
+    person's own keeps the reason picked on the unsubscribe page; a re-subscribe drops it."""
+    members = f"/lists/{list_id}/members"
+    emulator.state.add_member(list_id, "api@example.org")
+    by_api = mc.patch(f"{members}/api@example.org", json={"status": "unsubscribed"}).json()
+    assert by_api["unsubscribe_reason"] == ADMIN_UNSUB_REASON == "N/A (Unsubscribed by admin)"
+    created = mc.put(
+        f"{members}/new@example.org",
+        json={"email_address": "new@example.org", "status_if_new": "unsubscribed"},
+    ).json()
+    assert created["unsubscribe_reason"] == ADMIN_UNSUB_REASON
+    emulator.state.add_member(list_id, "self@example.org")
+    emulator.state.update_member(
+        list_id,
+        "self@example.org",
+        status="unsubscribed",
+        unsubscribe_reason=UNSUBSCRIBE_REASONS[1],
+    )
+    own = mc.get(f"{members}/self@example.org").json()
+    assert own["unsubscribe_reason"] == "I never signed up for this mailing list"
+    back = mc.patch(f"{members}/api@example.org", json={"status": "pending"}).json()
+    assert "unsubscribe_reason" not in back
+    assert UNSUBSCRIBE_REASONS == (
+        "I no longer want to receive these emails",
+        "I never signed up for this mailing list",
+        "The emails are inappropriate",
+        "The emails are spam and should be reported",
+        "Other (fill in reason below)",
+    )
 
 
 def test_text_merge_fields_carry_their_size(mc, list_id):
