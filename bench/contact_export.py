@@ -36,7 +36,7 @@ for offset in range(0, CONTACTS, 1000):
     Contact.create(
         [
             {
-                "email": f"export{i:06d}@example.com",
+                "email": f"export{i:06d}@example.org",
                 "first_name": f"First{i}",
                 "last_name": f"Last{i}",
                 "list_ids": [(4, audience.mailing_list_id.id)],

@@ -86,7 +86,7 @@ for offset in range(0, MEMBERS, 1000):
     Contact.create(
         [
             {
-                "email": f"baseline{i:06d}@example.com",
+                "email": f"baseline{i:06d}@example.org",
                 "first_name": f"First{i}",
                 "last_name": f"Last{i}",
                 "subscription_ids": [(0, 0, {"list_id": baseline_list.id})],

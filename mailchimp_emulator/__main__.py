@@ -4,10 +4,11 @@ import argparse
 import signal
 import sys
 
-from .server import DEFAULT_API_KEY, Emulator
+from .auth import DEFAULT_API_KEY
+from .emulator import Emulator
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m mailchimp_emulator", description="Mailchimp Marketing API v3 emulator"
     )
@@ -24,14 +25,36 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--list-name", default="Sample Audience")
     parser.add_argument("--seed-campaigns", type=int, default=0)
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--no-validate-webhooks",
+        action="store_false",
+        dest="validate_webhooks",
+        help="register webhook URLs without calling them first (Mailchimp GETs them)",
+    )
+    parser.add_argument(
+        "--batch-pending-polls",
+        type=int,
+        default=0,
+        help="GET /batches/{id} answers 'started' this many times before 'finished'",
+    )
+    return parser.parse_args(argv)
 
-    emu = Emulator(
+
+def make_emulator(args):
+    """The (not yet started) Emulator the parsed options describe."""
+    return Emulator(
         dc=args.dc,
         api_keys=tuple(args.api_keys or (DEFAULT_API_KEY,)),
         seed=args.seed,
         host=args.host,
+        validate_webhooks=args.validate_webhooks,
+        batch_pending_polls=args.batch_pending_polls,
     )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    emu = make_emulator(args)
     emu.seed(args.list_name, members=args.seed_members, campaigns=args.seed_campaigns)
     emu.start(port=args.port)
 

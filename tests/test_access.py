@@ -41,7 +41,7 @@ class AccessCommon(MailchimpCase):
         self.account.action_test_connection()
         self.state = self.emulator.state
         self.list_mc_id = self.state.add_list(name="Newsletter")
-        self.state.add_member(self.list_mc_id, "member@example.com")
+        self.state.add_member(self.list_mc_id, "member@example.org")
         self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
         self.audience.write({"push_new": True, "push_unsubscribes": True, "push_fields": True})
         self.run = self.audience._start_member_import()
@@ -50,12 +50,12 @@ class AccessCommon(MailchimpCase):
         self.member = self.audience.member_ids
         self.assertEqual(len(self.member), 1)
         self.partner = self.env["res.partner"].create(
-            {"name": "Ann Partner", "email": "ann@example.com"}
+            {"name": "Ann Partner", "email": "ann@example.org"}
         )
         self.contact = self.env["mailing.contact"].create(
             {
                 "name": "Bob Contact",
-                "email": "bob@example.com",
+                "email": "bob@example.org",
                 "list_ids": [(4, self.audience.mailing_list_id.id)],
             }
         )
@@ -73,8 +73,8 @@ class AccessCommon(MailchimpCase):
         self.activity = self.env["mailchimp.campaign.activity"].create(
             {
                 "campaign_id": self.campaign.id,
-                "email": "member@example.com",
-                "email_normalized": "member@example.com",
+                "email": "member@example.org",
+                "email_normalized": "member@example.org",
                 "action": "open",
                 "timestamp": fields.Datetime.now(),
                 "identity_key": "k1",
@@ -182,8 +182,8 @@ class TestMailchimpWritesNeedTheGroup(AccessCommon):
         self.assertRefused(
             lambda: self.contact.with_user(self.mailer).action_mailchimp_export(), "contact"
         )
-        self.assertFalse(self.state.get_member(self.list_mc_id, "ann@example.com"))
-        self.assertFalse(self.state.get_member(self.list_mc_id, "bob@example.com"))
+        self.assertFalse(self.state.get_member(self.list_mc_id, "ann@example.org"))
+        self.assertFalse(self.state.get_member(self.list_mc_id, "bob@example.org"))
         self.assertFalse(
             self.env["mailchimp.member"].search([("partner_id", "=", self.partner.id)])
             - self.member,
@@ -195,7 +195,7 @@ class TestMailchimpWritesNeedTheGroup(AccessCommon):
         self.assertEqual(len(self.new_jobs()), 1)
         self.run_jobs()
         self.assertEqual(
-            self.state.get_member(self.list_mc_id, "ann@example.com")["status"], "subscribed"
+            self.state.get_member(self.list_mc_id, "ann@example.org")["status"], "subscribed"
         )
 
     def test_users_outside_the_groups_start_nothing(self):
@@ -295,5 +295,5 @@ class TestMultiCompany(AccessCommon):
             self.assertFalse(self.new_jobs())
             self.run_jobs()
         self.assertFalse(
-            self.env["mailchimp.member"].search([("email_normalized", "=", "ann@example.com")])
+            self.env["mailchimp.member"].search([("email_normalized", "=", "ann@example.org")])
         )

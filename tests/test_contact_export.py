@@ -59,7 +59,7 @@ class TestContactExport(MailchimpCase):
         self.assertEqual(self.audience._mapping_dict()["FNAME"], "first_name")
 
     def test_new_contacts_are_sent_in_batches_of_500(self):
-        emails = [f"new{i}@example.com" for i in range(1200)]
+        emails = [f"new{i}@example.org" for i in range(1200)]
         self.add_contacts(emails, first_name="Ann", last_name="Lee")
         self.assertEqual(self.audience.push_pending_count, 1200)
         with self.assertMailchimpCalls(count=3, method="POST", path_prefix="/lists"):
@@ -77,17 +77,17 @@ class TestContactExport(MailchimpCase):
 
     def test_existing_contacts_are_not_pushed_until_exported_explicitly(self):
         self.audience.write({"push_new": False, "sync_from": False})
-        old = self.add_contacts(["old1@example.com", "old2@example.com", "bad-address"])
+        old = self.add_contacts(["old1@example.org", "old2@example.org", "bad-address"])
         self.audience.push_new = True
         self.assertTrue(self.audience.sync_from, "turning push on sets 'sync from'")
         self.push()
-        self.assertIsNone(self.remote("old1@example.com"), "no initial push")
+        self.assertIsNone(self.remote("old1@example.org"), "no initial push")
         wizard = self.env["mailchimp.export.existing"].create({"list_id": self.audience.id})
         self.assertEqual(wizard.contact_count, 3, "counted before sending")
         wizard.action_confirm()
         self.assertIn("bad-address", wizard.result, "skipped contacts are listed")
         self.run_jobs()
-        self.assertEqual(self.remote("old2@example.com")["status"], "subscribed")
+        self.assertEqual(self.remote("old2@example.org")["status"], "subscribed")
         self.assertEqual(len(old), 3)
 
     def test_only_one_audience_per_account_pushes_new_records(self):
@@ -100,17 +100,17 @@ class TestContactExport(MailchimpCase):
 
     def test_refused_and_invalid_addresses_are_recorded_once_valid_ones_exported(self):
         # 5 % of 100: unsubscribed in Mailchimp (compliance), permanently deleted, invalid
-        self.state.add_member(self.list_mc_id, "gone0@example.com", status="unsubscribed")
-        self.state.add_member(self.list_mc_id, "gone1@example.com", status="unsubscribed")
-        self.state.add_member(self.list_mc_id, "erased@example.com")
-        self.state.delete_permanent(self.list_mc_id, "erased@example.com")
-        bad = ["gone0@example.com", "gone1@example.com", "erased@example.com", "x@", "y@@z"]
-        good = [f"ok{i}@example.com" for i in range(95)]
+        self.state.add_member(self.list_mc_id, "gone0@example.org", status="unsubscribed")
+        self.state.add_member(self.list_mc_id, "gone1@example.org", status="unsubscribed")
+        self.state.add_member(self.list_mc_id, "erased@example.org")
+        self.state.delete_permanent(self.list_mc_id, "erased@example.org")
+        bad = ["gone0@example.org", "gone1@example.org", "erased@example.org", "x@", "y@@z"]
+        good = [f"ok{i}@example.org" for i in range(95)]
         self.add_contacts(good + bad)
         self.push()
         for email in good:
             self.assertEqual(self.remote(email)["status"], "subscribed")
-        erased = self.binding("erased@example.com")
+        erased = self.binding("erased@example.org")
         self.assertTrue(erased.sync_error, "Mailchimp's message kept")
         self.assertFalse(erased.need_push)
         for email in bad[:2]:
@@ -123,8 +123,8 @@ class TestContactExport(MailchimpCase):
                 lambda s: s.list_id == self.audience.mailing_list_id
             )
             self.assertTrue(subscription.opt_out, email)
-        self.assertEqual(self.remote("gone0@example.com")["status"], "unsubscribed")
-        self.assertIsNone(self.remote("erased@example.com"))
+        self.assertEqual(self.remote("gone0@example.org")["status"], "unsubscribed")
+        self.assertIsNone(self.remote("erased@example.org"))
         self.assertIn("x@: no valid email address", self.audience.push_skipped)
         self.assertIn("y@@z: no valid email address", self.audience.push_skipped)
         with self.assertMailchimpCalls(count=0):
@@ -133,53 +133,53 @@ class TestContactExport(MailchimpCase):
             self.run_jobs()
 
     def test_unsubscribed_in_mailchimp_and_edited_in_odoo_stays_unsubscribed(self):
-        contact = self.add_contacts(["ann@example.com"], first_name="Ann")
+        contact = self.add_contacts(["ann@example.org"], first_name="Ann")
         self.push()
-        self.state.update_member(self.list_mc_id, "ann@example.com", status="unsubscribed")
+        self.state.update_member(self.list_mc_id, "ann@example.org", status="unsubscribed")
         self.audience._start_member_import(full=False)
         self.run_jobs()
-        self.assertEqual(self.binding("ann@example.com").status, "unsubscribed")
+        self.assertEqual(self.binding("ann@example.org").status, "unsubscribed")
         contact.first_name = "Annie"
         self.push()
-        member = self.remote("ann@example.com")
+        member = self.remote("ann@example.org")
         self.assertEqual(member["status"], "unsubscribed")
         self.assertEqual(member["merge_fields"]["FNAME"], "Annie")
 
     def test_opt_out_and_blacklist_unsubscribe_in_mailchimp(self):
-        contacts = self.add_contacts(["a@example.com", "b@example.com"])
+        contacts = self.add_contacts(["a@example.org", "b@example.org"])
         self.push()
         contacts[0].subscription_ids.opt_out = True
         self.dated_now(contacts[0].subscription_ids)
-        self.dated_now(self.env["mail.blacklist"]._add("b@example.com"))
+        self.dated_now(self.env["mail.blacklist"]._add("b@example.org"))
         self.push()
-        self.assertEqual(self.remote("a@example.com")["status"], "unsubscribed")
-        self.assertEqual(self.remote("b@example.com")["status"], "unsubscribed")
+        self.assertEqual(self.remote("a@example.org")["status"], "unsubscribed")
+        self.assertEqual(self.remote("b@example.org")["status"], "unsubscribed")
 
     def test_email_change_updates_the_member_under_its_old_hash(self):
-        contact = self.add_contacts(["old@example.com"])
+        contact = self.add_contacts(["old@example.org"])
         self.push()
-        contact.email = "New@Example.com"
+        contact.email = "New@Example.org"
         with self.assertMailchimpCalls(count=1, method="PATCH"):
             self.push()
-        self.assertIsNone(self.remote("old@example.com"))
-        self.assertEqual(self.remote("new@example.com")["status"], "subscribed")
+        self.assertIsNone(self.remote("old@example.org"))
+        self.assertEqual(self.remote("new@example.org")["status"], "subscribed")
         self.assertEqual(len(self.state.members(self.list_mc_id)), 1)
-        self.assertEqual(self.binding("new@example.com").mailing_contact_id, contact)
+        self.assertEqual(self.binding("new@example.org").mailing_contact_id, contact)
 
     def test_double_optin_sends_new_members_as_pending(self):
         self.audience.double_optin = True
-        self.add_contacts(["dbl@example.com"])
+        self.add_contacts(["dbl@example.org"])
         self.push()
-        self.assertEqual(self.remote("dbl@example.com")["status"], "pending")
+        self.assertEqual(self.remote("dbl@example.org")["status"], "pending")
 
     def test_account_push_switch_off_sends_nothing(self):
         self.account.push_contacts = False
-        self.add_contacts(["quiet@example.com"])
+        self.add_contacts(["quiet@example.org"])
         with self.assertMailchimpCalls(count=0):
             self.push()
             self.env["mailchimp.list"]._cron_push()
             self.run_jobs()
-        self.assertIsNone(self.remote("quiet@example.com"))
+        self.assertIsNone(self.remote("quiet@example.org"))
 
     def test_partner_phone_in_e164_and_address_only_when_complete(self):
         us = self.env.ref("base.us")
@@ -187,7 +187,7 @@ class TestContactExport(MailchimpCase):
         full = self.env["res.partner"].create(
             {
                 "name": "Full Address",
-                "email": "full@example.com",
+                "email": "full@example.org",
                 "phone": "(650) 253-0000",
                 "street": "1 Main St",
                 "city": "Springfield",
@@ -197,28 +197,28 @@ class TestContactExport(MailchimpCase):
             }
         )
         partial = self.env["res.partner"].create(
-            {"name": "No Zip", "email": "nozip@example.com", "phone": "garbage", "city": "X"}
+            {"name": "No Zip", "email": "nozip@example.org", "phone": "garbage", "city": "X"}
         )
         (full | partial).action_mailchimp_export()
         self.run_jobs()
-        merges = self.remote("full@example.com")["merge_fields"]
+        merges = self.remote("full@example.org")["merge_fields"]
         self.assertEqual(merges["PHONE"], "+16502530000")
         self.assertEqual(merges["ADDRESS"]["zip"], "62701")
         self.assertEqual(merges["FNAME"], "Full")
-        other = self.remote("nozip@example.com")
+        other = self.remote("nozip@example.org")
         self.assertEqual(other["status"], "subscribed", "still synced without the address")
         self.assertFalse(other["merge_fields"].get("PHONE"), "unparsable phone not sent raw")
-        self.assertIn("phone", self.binding("nozip@example.com").push_reason)
+        self.assertIn("phone", self.binding("nozip@example.org").push_reason)
 
     def test_child_contact_without_email_uses_its_parent_address(self):
         parent = self.env["res.partner"].create(
-            {"name": "Acme", "email": "billing@acme.example.com", "is_company": True}
+            {"name": "Acme", "email": "billing@acme.example.org", "is_company": True}
         )
         child = self.env["res.partner"].create({"name": "Bob", "parent_id": parent.id})
         child.action_mailchimp_export()
         self.run_jobs()
-        self.assertEqual(self.remote("billing@acme.example.com")["status"], "subscribed")
-        self.assertEqual(self.binding("billing@acme.example.com").partner_id, child)
+        self.assertEqual(self.remote("billing@acme.example.org")["status"], "subscribed")
+        self.assertEqual(self.binding("billing@acme.example.org").partner_id, child)
 
     def test_mapping_errors_name_the_merge_tag(self):
         with self.assertRaises(ValidationError) as error:
@@ -234,39 +234,39 @@ class TestContactExport(MailchimpCase):
 
     def test_rate_limit_postpones_the_export_job(self):
         self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
-        self.add_contacts(["later@example.com"])
+        self.add_contacts(["later@example.org"])
         self.emulator.faults.configure(rate_429=1.0, retry_after=0)
         self.audience._queue_push()
         self.run_jobs()
         self.emulator.faults.clear()
         job = self.mailchimp_jobs(states=("pending", "enqueued"))
         self.assertTrue(job, "429: the job waits for a retry, it is not failed")
-        self.assertIsNone(self.remote("later@example.com"))
+        self.assertIsNone(self.remote("later@example.org"))
         job.write({"eta": fields.Datetime.now() - timedelta(seconds=1)})
         self.run_jobs()
-        self.assertEqual(self.remote("later@example.com")["status"], "subscribed")
+        self.assertEqual(self.remote("later@example.org")["status"], "subscribed")
 
     def test_resubscribe_is_explicit_and_pending(self):
-        self.state.add_member(self.list_mc_id, "back@example.com", status="unsubscribed")
+        self.state.add_member(self.list_mc_id, "back@example.org", status="unsubscribed")
         self.audience._start_member_import(full=True)
         self.run_jobs()
-        binding = self.binding("back@example.com")
+        binding = self.binding("back@example.org")
         self.assertEqual(binding.status, "unsubscribed")
         binding.action_resubscribe_pending()
-        self.assertEqual(self.remote("back@example.com")["status"], "pending")
+        self.assertEqual(self.remote("back@example.org")["status"], "pending")
         self.assertEqual(binding.status, "pending")
 
     def test_round_trip_is_stable(self):
         for i in range(20):
             self.state.add_member(
-                self.list_mc_id, f"rt{i}@example.com", merge_fields={"FNAME": f"R{i}"}
+                self.list_mc_id, f"rt{i}@example.org", merge_fields={"FNAME": f"R{i}"}
             )
         self.audience._start_member_import(full=True)
         self.run_jobs()
-        contact = self.binding("rt3@example.com").mailing_contact_id
+        contact = self.binding("rt3@example.org").mailing_contact_id
         contact.first_name = "Edited"
         self.push()
-        self.assertEqual(self.remote("rt3@example.com")["merge_fields"]["FNAME"], "Edited")
+        self.assertEqual(self.remote("rt3@example.org")["merge_fields"]["FNAME"], "Edited")
         self.audience._start_member_import(full=False)
         self.run_jobs()
         self.assertEqual(contact.first_name, "Edited")

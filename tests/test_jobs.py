@@ -130,7 +130,7 @@ class TestJobRetries(MailchimpCase):
         self.audience._start_member_import()
         self.audience.push_new = True
         self.env["mailing.contact"].create(
-            {"email": "new@example.com", "list_ids": [(4, self.audience.mailing_list_id.id)]}
+            {"email": "new@example.org", "list_ids": [(4, self.audience.mailing_list_id.id)]}
         )
         self.audience._queue_push()
         jobs = self.mailchimp_jobs()
@@ -198,7 +198,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         audience._start_member_import()
         audience.push_new = True
         self.env["mailing.contact"].create(
-            {"email": "new@example.com", "list_ids": [(4, audience.mailing_list_id.id)]}
+            {"email": "new@example.org", "list_ids": [(4, audience.mailing_list_id.id)]}
         )
         audience._queue_push()
         Campaign = self.env["mailchimp.campaign"]

@@ -48,7 +48,7 @@ class TestMemberImport(MailchimpCase):
 
     def test_import_creates_contacts_and_respects_statuses(self):
         self.state.seed_members(self.list_mc_id, 2500)
-        self.state.add_member(self.list_mc_id, "Gone@Example.com", status="archived")
+        self.state.add_member(self.list_mc_id, "Gone@Example.org", status="archived")
         audience = self.import_audiences()
         with self.assertMailchimpCalls(count=1 + 3, method="GET"):
             self.import_members(audience)
@@ -80,7 +80,7 @@ class TestMemberImport(MailchimpCase):
         )
         self.assertEqual(len(blacklisted), len(cleaned))
         archived = members.filtered(lambda m: m.status == "archived")
-        self.assertEqual(archived.email_normalized, "gone@example.com")
+        self.assertEqual(archived.email_normalized, "gone@example.org")
         self.assertFalse(archived.mailing_contact_id, "archived members are not imported")
         run = audience.run_ids
         self.assertEqual(run.state, "done")
@@ -96,7 +96,7 @@ class TestMemberImport(MailchimpCase):
         self.assertFalse(members.mapped("mailing_contact_id"))
 
     def test_unsubscribes_not_imported_when_option_off(self):
-        self.state.add_member(self.list_mc_id, "out@example.com", status="unsubscribed")
+        self.state.add_member(self.list_mc_id, "out@example.org", status="unsubscribed")
         audience = self.import_audiences()
         audience.import_unsubscribes = False
         self.import_members(audience)
@@ -106,28 +106,28 @@ class TestMemberImport(MailchimpCase):
 
     def test_auto_create_customers_finds_or_creates_partners(self):
         self.account.auto_create_partner = True
-        existing = self.env["res.partner"].create({"name": "Known", "email": "KNOWN@example.com"})
-        self.state.add_member(self.list_mc_id, "known@example.com", merge_fields={"FNAME": "K"})
+        existing = self.env["res.partner"].create({"name": "Known", "email": "KNOWN@example.org"})
+        self.state.add_member(self.list_mc_id, "known@example.org", merge_fields={"FNAME": "K"})
         self.state.add_member(
-            self.list_mc_id, "new@example.com", merge_fields={"FNAME": "Ann", "LNAME": "Lee"}
+            self.list_mc_id, "new@example.org", merge_fields={"FNAME": "Ann", "LNAME": "Lee"}
         )
         audience = self.import_audiences()
         self.import_members(audience)
         members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
         by_email = {m.email_normalized: m for m in members}
-        self.assertEqual(by_email["known@example.com"].partner_id, existing)
-        self.assertEqual(by_email["new@example.com"].partner_id.name, "Ann Lee")
+        self.assertEqual(by_email["known@example.org"].partner_id, existing)
+        self.assertEqual(by_email["new@example.org"].partner_id.name, "Ann Lee")
 
     def test_existing_contacts_are_linked_not_duplicated_case_insensitively(self):
         Contact = self.env["mailing.contact"]
-        first = Contact.create({"name": "First", "email": "Shared@Example.com"})
-        Contact.create({"name": "Second", "email": "shared@example.COM"})
-        self.state.add_member(self.list_mc_id, "SHARED@example.com")
+        first = Contact.create({"name": "First", "email": "Shared@Example.org"})
+        Contact.create({"name": "Second", "email": "shared@example.ORG"})
+        self.state.add_member(self.list_mc_id, "SHARED@example.org")
         audience = self.import_audiences()
         self.import_members(audience)
         member = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
         self.assertEqual(member.mailing_contact_id, first)
-        self.assertEqual(Contact.search_count([("email_normalized", "=", "shared@example.com")]), 2)
+        self.assertEqual(Contact.search_count([("email_normalized", "=", "shared@example.org")]), 2)
         self.assertIn(audience.mailing_list_id, first.subscription_ids.list_id)
 
     def test_incremental_resync_updates_only_the_changed_member(self):
@@ -176,7 +176,7 @@ class TestMemberImport(MailchimpCase):
     def test_pull_fields_odoo_change_wins_untouched_field_follows_mailchimp(self):
         self.account.override_contact_name = True
         self.state.add_member(
-            self.list_mc_id, "pat@example.com", merge_fields={"FNAME": "Pat", "LNAME": "Old"}
+            self.list_mc_id, "pat@example.org", merge_fields={"FNAME": "Pat", "LNAME": "Old"}
         )
         audience = self.import_audiences()
         self.import_members(audience)
@@ -185,7 +185,7 @@ class TestMemberImport(MailchimpCase):
         contact.first_name = "Patricia"  # changed in Odoo since the last sync
         self.state.advance(60)
         self.state.update_member(
-            self.list_mc_id, "pat@example.com", merge_fields={"FNAME": "Patrick", "LNAME": "New"}
+            self.list_mc_id, "pat@example.org", merge_fields={"FNAME": "Patrick", "LNAME": "New"}
         )
         self.import_members(audience)
         self.assertEqual(contact.first_name, "Patricia", "the Odoo change wins")
@@ -193,7 +193,7 @@ class TestMemberImport(MailchimpCase):
 
     def test_pull_fields_off_and_override_off_keep_odoo_names(self):
         self.state.add_member(
-            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Sam", "LNAME": "One"}
+            self.list_mc_id, "sam@example.org", merge_fields={"FNAME": "Sam", "LNAME": "One"}
         )
         audience = self.import_audiences()
         self.import_members(audience)
@@ -202,7 +202,7 @@ class TestMemberImport(MailchimpCase):
         )
         self.state.advance(60)
         self.state.update_member(
-            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Samuel"}
+            self.list_mc_id, "sam@example.org", merge_fields={"FNAME": "Samuel"}
         )
         self.account.override_contact_name = False
         self.import_members(audience)
@@ -211,29 +211,29 @@ class TestMemberImport(MailchimpCase):
         audience.import_pull_fields = False
         self.state.advance(60)
         self.state.update_member(
-            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Sammy"}
+            self.list_mc_id, "sam@example.org", merge_fields={"FNAME": "Sammy"}
         )
         self.import_members(audience)
         self.assertEqual(contact.first_name, "Sam", "pull fields off: nothing pulled")
 
     def test_unsubscribe_and_clean_after_import_flow_into_odoo(self):
-        self.state.add_member(self.list_mc_id, "u@example.com")
-        self.state.add_member(self.list_mc_id, "c@example.com")
+        self.state.add_member(self.list_mc_id, "u@example.org")
+        self.state.add_member(self.list_mc_id, "c@example.org")
         audience = self.import_audiences()
         self.import_members(audience)
         self.state.advance(60)
-        self.state.update_member(self.list_mc_id, "u@example.com", status="unsubscribed")
-        self.state.update_member(self.list_mc_id, "c@example.com", status="cleaned")
+        self.state.update_member(self.list_mc_id, "u@example.org", status="unsubscribed")
+        self.state.update_member(self.list_mc_id, "c@example.org", status="cleaned")
         self.import_members(audience)
         members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
         by_email = {m.email_normalized: m for m in members}
-        sub = by_email["u@example.com"].mailing_contact_id.subscription_ids
+        sub = by_email["u@example.org"].mailing_contact_id.subscription_ids
         self.assertTrue(sub.opt_out)
         self.assertEqual(
             sub.opt_out_reason_id, self.env.ref("mailchimp_connector.optout_reason_mailchimp")
         )
         self.assertTrue(sub.opt_out_datetime)
-        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "c@example.com")]))
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "c@example.org")]))
 
     def test_import_converges_with_injected_faults(self):
         self.state.seed_members(self.list_mc_id, 2200)
@@ -288,7 +288,7 @@ class TestMemberImport(MailchimpCase):
         )
 
     def test_hourly_cron_only_for_auto_sync_accounts(self):
-        self.state.add_member(self.list_mc_id, "a@example.com")
+        self.state.add_member(self.list_mc_id, "a@example.org")
         cron = self.env.ref("mailchimp_connector.ir_cron_fetch_audiences")
         cron.method_direct_trigger()
         self.assertFalse(self.mailchimp_jobs())
@@ -299,11 +299,11 @@ class TestMemberImport(MailchimpCase):
         self.run_jobs()
         self.assertEqual(
             self.env["mailchimp.member"].search([("account_id", "=", self.account.id)]).email,
-            "a@example.com",
+            "a@example.org",
         )
 
     def test_fallback_cron_leaves_fresh_jobs_to_the_runner(self):
-        self.state.add_member(self.list_mc_id, "a@example.com")
+        self.state.add_member(self.list_mc_id, "a@example.org")
         audience = self.import_audiences()
         audience._start_member_import()
         ran = self.env["queue.job"]._cron_mailchimp_process_jobs()

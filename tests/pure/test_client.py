@@ -100,24 +100,24 @@ def upsert(client, list_id, email, body):
 def test_400_titles_are_mapped(emulator):
     client = make_client(emulator)
     list_id = emulator.state.add_list(name="L")
-    emulator.state.add_member(list_id, "in@example.com")
-    emulator.state.add_member(list_id, "out@example.com", status="unsubscribed")
-    emulator.state.add_member(list_id, "gone@example.com")
-    emulator.state.delete_permanent(list_id, "gone@example.com")
+    emulator.state.add_member(list_id, "in@example.org")
+    emulator.state.add_member(list_id, "out@example.org", status="unsubscribed")
+    emulator.state.add_member(list_id, "gone@example.org")
+    emulator.state.delete_permanent(list_id, "gone@example.org")
     with pytest.raises(mce.MailchimpMemberExists):
         client.post(
             f"/lists/{list_id}/members",
-            json={"email_address": "in@example.com", "status": "subscribed"},
+            json={"email_address": "in@example.org", "status": "subscribed"},
         )
     with pytest.raises(mce.MailchimpComplianceError):
-        upsert(client, list_id, "out@example.com", {"status": "subscribed"})
+        upsert(client, list_id, "out@example.org", {"status": "subscribed"})
     with pytest.raises(mce.MailchimpForgottenError):
-        upsert(client, list_id, "gone@example.com", {"status": "subscribed"})
+        upsert(client, list_id, "gone@example.org", {"status": "subscribed"})
     with pytest.raises(mce.MailchimpInvalidResource) as info:
         upsert(client, list_id, "fake@example.invalid", {"status": "subscribed"})
     assert not isinstance(info.value, mce.MailchimpMergeFieldError)
     with pytest.raises(mce.MailchimpMergeFieldError) as info:
-        upsert(client, list_id, "addr@example.com", {"merge_fields": {"ADDRESS": {"addr1": "x"}}})
+        upsert(client, list_id, "addr@example.org", {"merge_fields": {"ADDRESS": {"addr1": "x"}}})
     assert any(err.get("field") == "ADDRESS" for err in info.value.errors)
     assert emulator.count_requests(method="PUT") == 4, "no 4xx is retried"
 
@@ -258,14 +258,14 @@ def test_batch_subscribe_chunks_by_500_and_merges_errors(emulator):
     list_id = emulator.state.add_list(name="B")
     client = make_client(emulator)
     members = [
-        {"email_address": f"user{i}@example.com", "status": "subscribed"} for i in range(1190)
-    ] + [{"email_address": f"fake{i}@example.com", "status": "subscribed"} for i in range(10)]
+        {"email_address": f"user{i}@example.org", "status": "subscribed"} for i in range(1190)
+    ] + [{"email_address": f"fake{i}@example.org", "status": "subscribed"} for i in range(10)]
     result = client.batch_subscribe(list_id, members)
     assert emulator.count_requests(method="POST") == 3
     assert result["total_created"] == 1190
     assert result["error_count"] == 10
     assert {e["email_address"] for e in result["errors"]} == {
-        f"fake{i}@example.com" for i in range(10)
+        f"fake{i}@example.org" for i in range(10)
     }
 
 

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import socket
 import tarfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,26 +25,26 @@ def list_id(emulator):
 
 def test_batch_subscribe_reports_failures_inside_200(mc, emulator, list_id):
     st = emulator.state
-    st.add_member(list_id, "exists@example.com")
-    st.add_member(list_id, "unsub@example.com", status="unsubscribed")
-    st.add_member(list_id, "erased@example.com")
-    st.delete_permanent(list_id, "erased@example.com")
+    st.add_member(list_id, "exists@example.org")
+    st.add_member(list_id, "unsub@example.org", status="unsubscribed")
+    st.add_member(list_id, "erased@example.org")
+    st.delete_permanent(list_id, "erased@example.org")
     body = {
         "members": [
             {
-                "email_address": "new1@example.com",
+                "email_address": "new1@example.org",
                 "status": "subscribed",
                 "merge_fields": {"FNAME": "New"},
             },
-            {"email_address": "fake@example.com", "status": "subscribed"},
-            {"email_address": "exists@example.com", "status": "subscribed"},
-            {"email_address": "erased@example.com", "status": "subscribed"},
+            {"email_address": "fake@example.org", "status": "subscribed"},
+            {"email_address": "exists@example.org", "status": "subscribed"},
+            {"email_address": "erased@example.org", "status": "subscribed"},
             {
-                "email_address": "bad-address@example.com",
+                "email_address": "bad-address@example.org",
                 "status": "subscribed",
                 "merge_fields": {"ADDRESS": {"addr1": "x"}},
             },
-            {"email_address": "new2@example.com", "status_if_new": "pending"},
+            {"email_address": "new2@example.org", "status_if_new": "pending"},
         ]
     }
     resp = mc.post(f"/lists/{list_id}", json=body)
@@ -52,57 +53,57 @@ def test_batch_subscribe_reports_failures_inside_200(mc, emulator, list_id):
     assert out["total_created"] == 2 and out["total_updated"] == 0
     assert out["error_count"] == 4 == len(out["errors"])
     assert {m["email_address"] for m in out["new_members"]} == {
-        "new1@example.com",
-        "new2@example.com",
+        "new1@example.org",
+        "new2@example.org",
     }
     errors = {e["email_address"]: e for e in out["errors"]}
-    assert errors["exists@example.com"]["error_code"] == "ERROR_CONTACT_EXISTS"
-    assert "fake or invalid" in errors["fake@example.com"]["error"]
-    assert "permanently deleted" in errors["erased@example.com"]["error"]
-    assert errors["bad-address@example.com"]["field"] == "ADDRESS"
-    assert errors["bad-address@example.com"]["field_message"] == "Please enter a complete address"
+    assert errors["exists@example.org"]["error_code"] == "ERROR_CONTACT_EXISTS"
+    assert "fake or invalid" in errors["fake@example.org"]["error"]
+    assert "permanently deleted" in errors["erased@example.org"]["error"]
+    assert errors["bad-address@example.org"]["field"] == "ADDRESS"
+    assert errors["bad-address@example.org"]["field_message"] == "Please enter a complete address"
     assert all(
         {"email_address", "error", "error_code", "field", "field_message"} <= set(e)
         for e in out["errors"]
     )
-    assert st.get_member(list_id, "new2@example.com")["status"] == "pending"
+    assert st.get_member(list_id, "new2@example.org")["status"] == "pending"
 
     update = mc.post(
         f"/lists/{list_id}",
         json={
             "update_existing": True,
             "members": [
-                {"email_address": "exists@example.com", "status": "unsubscribed"},
-                {"email_address": "unsub@example.com", "status": "subscribed"},
+                {"email_address": "exists@example.org", "status": "unsubscribed"},
+                {"email_address": "unsub@example.org", "status": "subscribed"},
             ],
         },
     ).json()
     assert update["total_updated"] == 1 and update["error_count"] == 1
-    assert update["errors"][0]["email_address"] == "unsub@example.com"
+    assert update["errors"][0]["email_address"] == "unsub@example.org"
     assert "compliance state" in update["errors"][0]["error"]
-    assert st.get_member(list_id, "exists@example.com")["status"] == "unsubscribed"
+    assert st.get_member(list_id, "exists@example.org")["status"] == "unsubscribed"
 
 
 def test_batch_subscribe_limit_and_sync_tags(mc, emulator, list_id):
-    too_many = [{"email_address": f"u{i}@example.com", "status": "subscribed"} for i in range(501)]
+    too_many = [{"email_address": f"u{i}@example.org", "status": "subscribed"} for i in range(501)]
     resp = mc.post(f"/lists/{list_id}", json={"members": too_many})
     assert resp.status_code == 400 and resp.json()["title"] == "Invalid Resource"
     assert emulator.state.members(list_id) == []
     ok = mc.post(f"/lists/{list_id}", json={"members": too_many[:500]}).json()
     assert ok["total_created"] == 500
 
-    emulator.state.add_member(list_id, "tagged@example.com", tags=["a", "b"])
+    emulator.state.add_member(list_id, "tagged@example.org", tags=["a", "b"])
     mc.post(
         f"/lists/{list_id}",
         json={
             "update_existing": True,
             "sync_tags": True,
             "members": [
-                {"email_address": "tagged@example.com", "status": "subscribed", "tags": ["b", "c"]}
+                {"email_address": "tagged@example.org", "status": "subscribed", "tags": ["b", "c"]}
             ],
         },
     )
-    tags = {t["name"] for t in emulator.state.get_member(list_id, "tagged@example.com")["tags"]}
+    tags = {t["name"] for t in emulator.state.get_member(list_id, "tagged@example.org")["tags"]}
     assert tags == {"b", "c"}
 
 
@@ -112,12 +113,12 @@ def test_batch_subscribe_limit_and_sync_tags(mc, emulator, list_id):
 def test_static_segments(mc, emulator, list_id):
     st = emulator.state
     for i in range(5):
-        st.add_member(list_id, f"s{i}@example.com")
+        st.add_member(list_id, f"s{i}@example.org")
     created = mc.post(
         f"/lists/{list_id}/segments",
         json={
             "name": "Customers",
-            "static_segment": ["s0@example.com", "s1@example.com", "stranger@example.com"],
+            "static_segment": ["s0@example.org", "s1@example.org", "stranger@example.org"],
         },
     )
     assert created.status_code == 200, created.text
@@ -128,27 +129,27 @@ def test_static_segments(mc, emulator, list_id):
     resp = mc.post(
         path,
         json={
-            "members_to_add": ["s2@example.com", "nobody@example.com"],
-            "members_to_remove": ["s0@example.com"],
+            "members_to_add": ["s2@example.org", "nobody@example.org"],
+            "members_to_remove": ["s0@example.org"],
         },
     ).json()
     assert resp["total_added"] == 1 and resp["total_removed"] == 1
     assert resp["error_count"] == 1
-    assert resp["errors"][0]["email_addresses"] == ["nobody@example.com"]
-    assert [m["email_address"] for m in resp["members_added"]] == ["s2@example.com"]
+    assert resp["errors"][0]["email_addresses"] == ["nobody@example.org"]
+    assert [m["email_address"] for m in resp["members_added"]] == ["s2@example.org"]
     members = mc.get(path + "/members").json()
-    assert {m["email_address"] for m in members["members"]} == {"s1@example.com", "s2@example.com"}
+    assert {m["email_address"] for m in members["members"]} == {"s1@example.org", "s2@example.org"}
     assert members["total_items"] == 2
     # a static segment is a tag on the member
-    assert [t["name"] for t in st.get_member(list_id, "s1@example.com")["tags"]] == ["Customers"]
-    too_many = mc.post(path, json={"members_to_add": [f"x{i}@example.com" for i in range(501)]})
+    assert [t["name"] for t in st.get_member(list_id, "s1@example.org")["tags"]] == ["Customers"]
+    too_many = mc.post(path, json={"members_to_add": [f"x{i}@example.org" for i in range(501)]})
     assert too_many.status_code == 400
     assert mc.patch(path, json={"name": "Clients"}).json()["name"] == "Clients"
     assert mc.get(f"/lists/{list_id}/segments").json()["total_items"] == 1
     assert mc.get(path).json()["member_count"] == 2
     assert mc.delete(path).status_code == 204
     assert mc.get(path).status_code == 404
-    assert st.get_member(list_id, "s1@example.com")["tags"] == []
+    assert st.get_member(list_id, "s1@example.org")["tags"] == []
 
 
 # ----------------------------------------------------------------------------- webhooks
@@ -156,11 +157,19 @@ def test_static_segments(mc, emulator, list_id):
 
 class _Sink(BaseHTTPRequestHandler):
     received = []
+    checks = []  # (path, User-Agent) of the GETs Mailchimp makes to validate a URL
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.received.append((self.path, self.headers["Content-Type"], body.decode()))
-        self.send_response(200)
+        self._answer(200)
+
+    def do_GET(self):
+        self.checks.append((self.path, self.headers["User-Agent"]))
+        self._answer(404 if self.path.startswith("/missing") else 200)
+
+    def _answer(self, status):
+        self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -171,6 +180,7 @@ class _Sink(BaseHTTPRequestHandler):
 @pytest.fixture
 def sink():
     _Sink.received = []
+    _Sink.checks = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -210,54 +220,108 @@ def test_webhooks_crud_and_fire(mc, emulator, list_id, sink):
     bad = mc.post(f"/lists/{list_id}/webhooks", json={"url": "not a url"})
     assert bad.status_code == 400
 
-    emulator.state.add_member(list_id, "hook@example.com", merge_fields={"FNAME": "Hank"})
+    emulator.state.add_member(list_id, "hook@example.org", merge_fields={"FNAME": "Hank"})
     results = emulator.fire_webhook(
         list_id,
         "subscribe",
         {
-            "id": subscriber_hash("hook@example.com"),
-            "email": "hook@example.com",
+            "id": subscriber_hash("hook@example.org"),
+            "email": "hook@example.org",
             "email_type": "html",
             "merges": {"FNAME": "Hank", "LNAME": ""},
         },
     )
     assert results == [(url, 200)]
-    assert emulator.fire_webhook(list_id, "cleaned", {"email": "x@example.com"}) == []
+    assert emulator.fire_webhook(list_id, "cleaned", {"email": "x@example.org"}) == []
     path, ctype, body = received[0]
     assert path == "/mailchimp/webhook?secret=s3cret"
     assert ctype == "application/x-www-form-urlencoded"
     form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
     assert form["type"] == "subscribe"
     assert len(form["fired_at"]) == 19 and form["fired_at"][10] == " "
-    assert form["data[email]"] == "hook@example.com"
+    assert form["data[email]"] == "hook@example.org"
     assert form["data[merges][FNAME]"] == "Hank"
     assert form["data[list_id]"] == list_id
 
-    res = emulator.fire_member_webhook(list_id, "unsubscribe", "hook@example.com")
+    res = emulator.fire_member_webhook(list_id, "unsubscribe", "hook@example.org")
     assert res == [(url, 200)]
     form = {k: v[0] for k, v in parse_qs(received[-1][2]).items()}
-    assert form["data[action]"] == "unsub" and form["data[merges][EMAIL]"] == "hook@example.com"
+    assert form["data[action]"] == "unsub" and form["data[merges][EMAIL]"] == "hook@example.org"
 
     assert mc.delete(f"/lists/{list_id}/webhooks/{wid}").status_code == 204
     assert mc.get(f"/lists/{list_id}/webhooks/{wid}").status_code == 404
-    assert emulator.fire_webhook(list_id, "subscribe", {"email": "a@example.com"}) == []
+    assert emulator.fire_webhook(list_id, "subscribe", {"email": "a@example.org"}) == []
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_webhook_url_is_called_before_it_is_registered(mc, emulator, list_id, sink):
+    """Mailchimp GETs a webhook URL before registering it: one that answers an error, or
+    nothing, is refused with 400 Invalid Resource and nothing is registered."""
+    server, _received = sink
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    hooks = f"/lists/{list_id}/webhooks"
+    ok = mc.post(hooks, json={"url": root + "/hook?secret=s"})
+    assert ok.status_code == 200, ok.text
+    assert _Sink.checks == [("/hook?secret=s", "MailChimp.com WebHook Validator")]
+
+    missing = mc.post(hooks, json={"url": root + "/missing"})
+    body = missing.json()
+    assert (missing.status_code, body["title"]) == (400, "Invalid Resource")
+    assert body["detail"].startswith("The resource submitted could not be validated.")
+    assert body["errors"] == [
+        {
+            "field": "url",
+            "message": "We couldn't verify the URL is working. Please double check and try "
+            "again. HTTP Code: 404",
+        }
+    ]
+    unreachable = mc.post(hooks, json={"url": f"http://127.0.0.1:{_free_port()}/hook"})
+    assert unreachable.status_code == 400
+    assert unreachable.json()["errors"][0]["message"].startswith("We couldn't verify the URL")
+    assert mc.post(hooks, json={"url": "ftp://nowhere"}).status_code == 400
+    assert mc.get(hooks).json()["total_items"] == 1
+
+
+def test_webhook_validation_can_be_turned_off():
+    from mailchimp_emulator import Emulator
+    from mailchimp_emulator.__main__ import make_emulator, parse_args
+
+    assert Emulator().validate_webhooks is True
+    assert make_emulator(parse_args([])).validate_webhooks is True
+    assert make_emulator(parse_args(["--no-validate-webhooks"])).validate_webhooks is False
+    with Emulator(validate_webhooks=False) as emu:
+        lid = emu.state.add_list("Hooks")
+        url = f"http://127.0.0.1:{_free_port()}/nobody-listens"
+        resp = requests.post(
+            f"{emu.base_url}/lists/{lid}/webhooks",
+            json={"url": url},
+            auth=("x", emu.api_key),
+            timeout=10,
+        )
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["url"] == url
 
 
 # ----------------------------------------------------------------------------- /batches
 
 
 def test_batches_execute_and_publish_tarball(mc, emulator, list_id):
-    emulator.state.add_member(list_id, "unsub@example.com", status="unsubscribed")
+    emulator.state.add_member(list_id, "unsub@example.org", status="unsubscribed")
     ops = [
         {
             "method": "PUT",
-            "path": f"/lists/{list_id}/members/{subscriber_hash('b1@example.com')}",
-            "body": json.dumps({"email_address": "b1@example.com", "status_if_new": "subscribed"}),
+            "path": f"/lists/{list_id}/members/{subscriber_hash('b1@example.org')}",
+            "body": json.dumps({"email_address": "b1@example.org", "status_if_new": "subscribed"}),
             "operation_id": "op-1",
         },
         {
             "method": "PATCH",
-            "path": f"/lists/{list_id}/members/unsub@example.com",
+            "path": f"/lists/{list_id}/members/unsub@example.org",
             "body": json.dumps({"status": "subscribed"}),
             "operation_id": "op-2",
         },
@@ -292,11 +356,11 @@ def test_batches_execute_and_publish_tarball(mc, emulator, list_id):
         results = json.loads(tar.extractfile(files[0]).read())
     by_op = {r["operation_id"]: r for r in results}
     assert by_op["op-1"]["status_code"] == 200
-    assert json.loads(by_op["op-1"]["response"])["email_address"] == "b1@example.com"
+    assert json.loads(by_op["op-1"]["response"])["email_address"] == "b1@example.org"
     assert by_op["op-2"]["status_code"] == 400
     assert json.loads(by_op["op-2"]["response"])["title"] == "Member In Compliance State"
     assert json.loads(by_op["op-3"]["response"]) == {"total_items": 2}
-    assert emulator.state.get_member(list_id, "b1@example.com")["status"] == "subscribed"
+    assert emulator.state.get_member(list_id, "b1@example.org")["status"] == "subscribed"
 
     assert mc.get("/batches").json()["total_items"] == 1
     assert mc.delete(f"/batches/{batch['id']}").status_code == 204

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mailchimp_emulator import Emulator
+from mailchimp_emulator import UNSUBSCRIBE_REASONS, Emulator
 
 
 @pytest.fixture
@@ -153,8 +153,12 @@ def test_report_is_consistent_with_activity(mc, emulator, sent):
     assert unsubs["total_items"] == report["unsubscribed"] > 0
     first = unsubs["unsubscribes"][0]
     assert {"email_id", "email_address", "timestamp", "reason"} <= set(first)
-    # the member itself was unsubscribed in the audience
-    assert emulator.state.get_member(lid, first["email_address"])["status"] == "unsubscribed"
+    # the member itself was unsubscribed in the audience, with the reason picked on the
+    # unsubscribe page, which the report shows too
+    member = emulator.state.get_member(lid, first["email_address"])
+    assert member["status"] == "unsubscribed"
+    assert member["unsubscribe_reason"] == first["reason"]
+    assert {u["reason"] for u in unsubs["unsubscribes"]} <= set(UNSUBSCRIBE_REASONS[:-1])
 
     sent_to = mc.get(f"/reports/{cid}/sent-to", params={"count": 1000}).json()
     assert sent_to["total_items"] == 200

@@ -1,6 +1,8 @@
 """Mailchimp emulator: fault injection, request log, control endpoints, CLI and scale."""
 
+import ast
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -32,24 +34,24 @@ def _put_member(mc, list_id, email):
 
 def test_fail_next_is_deterministic_and_changes_nothing(mc, emulator, list_id):
     emulator.faults.fail_next(2, status=503)
-    first = _put_member(mc, list_id, "f1@example.com")
+    first = _put_member(mc, list_id, "f1@example.org")
     assert first.status_code == 503
     assert first.headers["Content-Type"].startswith("application/problem+json")
     assert first.json()["title"] == "Service Unavailable"
     assert mc.get("/ping").status_code == 503
-    assert emulator.state.get_member(list_id, "f1@example.com") is None
-    assert _put_member(mc, list_id, "f1@example.com").status_code == 200
+    assert emulator.state.get_member(list_id, "f1@example.org") is None
+    assert _put_member(mc, list_id, "f1@example.org").status_code == 200
 
 
 def test_rate_429_with_retry_after(mc, emulator, list_id):
     emulator.faults.configure(rate_429=1.0, retry_after=3)
-    resp = _put_member(mc, list_id, "r@example.com")
+    resp = _put_member(mc, list_id, "r@example.org")
     assert resp.status_code == 429
     assert resp.headers["Retry-After"] == "3"
     assert resp.json()["title"] == "Too Many Requests"
-    assert emulator.state.get_member(list_id, "r@example.com") is None
+    assert emulator.state.get_member(list_id, "r@example.org") is None
     emulator.faults.clear()
-    assert _put_member(mc, list_id, "r@example.com").status_code == 200
+    assert _put_member(mc, list_id, "r@example.org").status_code == 200
 
 
 def test_rate_5xx_and_path_prefixes(mc, emulator, list_id):
@@ -65,9 +67,9 @@ def test_drop_closes_connection_without_response(mc, emulator, list_id):
     with pytest.raises(requests.ConnectionError):
         mc.post(
             f"/lists/{list_id}/members",
-            json={"email_address": "d@example.com", "status": "subscribed"},
+            json={"email_address": "d@example.org", "status": "subscribed"},
         )
-    assert emulator.state.get_member(list_id, "d@example.com") is None
+    assert emulator.state.get_member(list_id, "d@example.org") is None
     # control endpoints are never faulted
     assert requests.get(emulator.root_url + "/_emulator/health", timeout=5).status_code == 200
     emulator.faults.clear()
@@ -99,7 +101,7 @@ def test_request_log(mc, emulator, list_id):
     emulator.reset_requests()
     mc.get("/ping")
     mc.get(f"/lists/{list_id}/members", params={"count": 5})
-    _put_member(mc, list_id, "log@example.com")
+    _put_member(mc, list_id, "log@example.org")
     requests.get(emulator.root_url + "/_emulator/health", timeout=5)  # not logged
     assert len(emulator.requests) == 3
     entry = emulator.requests[1]
@@ -223,3 +225,73 @@ def test_100k_members_seed_and_paging(mc, emulator, list_id):
     assert stamps == sorted(stamps)
     stats = mc.get(f"/lists/{list_id}").json()["stats"]
     assert stats["member_count"] + stats["unsubscribe_count"] + stats["cleaned_count"] == 100_000
+
+
+# ----------------------------------------------------------------------------- layout
+
+PACKAGE = os.path.join(REPO_ROOT, "mailchimp_emulator")
+
+
+def _modules():
+    """{dotted module name: source path} of the emulator package."""
+    out = {}
+    for folder, _dirs, files in os.walk(PACKAGE):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                dotted = os.path.relpath(path[:-3], REPO_ROOT).replace(os.sep, ".")
+                out[dotted.removesuffix(".__init__")] = path
+    return out
+
+
+def _relative_imports(dotted, path, modules):
+    package = dotted if path.endswith("__init__.py") else dotted.rpartition(".")[0]
+    deps = set()
+    for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            continue
+        parts = package.split(".")
+        base = ".".join(parts[: len(parts) - node.level + 1])
+        target = f"{base}.{node.module}" if node.module else base
+        if node.module and target in modules:
+            deps.add(target)
+        deps |= {f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in modules}
+    return deps
+
+
+def test_emulator_modules_import_no_cycle():
+    modules = _modules()
+    graph = {name: _relative_imports(name, path, modules) for name, path in modules.items()}
+    done, path = set(), []
+
+    def visit(name):
+        if name in path:
+            raise AssertionError("import cycle: " + " -> ".join(path[path.index(name) :] + [name]))
+        if name in done:
+            return
+        path.append(name)
+        for dep in graph[name]:
+            if dep != name.rpartition(".")[0]:  # a module may import its own package's names
+                visit(dep)
+        path.pop()
+        done.add(name)
+
+    for name in graph:
+        visit(name)
+
+
+def test_only_the_state_package_touches_private_state():
+    modules = _modules()
+    private = re.compile(r"\b(?:state|st)\._[a-z]")
+    offenders = [
+        name
+        for name, path in modules.items()
+        if ".state" not in name and private.search(open(path, encoding="utf-8").read())
+    ]
+    assert offenders == []
+    lock_decorators = [
+        name
+        for name, path in modules.items()
+        if "def locked(" in open(path, encoding="utf-8").read()
+    ]
+    assert lock_decorators == ["mailchimp_emulator.util"]

@@ -1,6 +1,18 @@
 """Campaign reports, all computed from the stored per-recipient activity."""
 
-from .util import invalid_field, page, rate, short_hash, sort_items, ts_floor
+from ..util import (
+    invalid_field,
+    locked,
+    not_found,
+    page,
+    rate,
+    short_hash,
+    sort_items,
+    time_filters,
+    ts_floor,
+)
+
+REPORTABLE = ("sending", "sent", "canceled", "canceling", "archived")
 
 
 def aggregates(camp):
@@ -63,7 +75,7 @@ def report(state, camp):
     info = camp["info"]
     agg = state.campaign_aggregates(camp)
     lst = state.lists.get(camp["list_id"])
-    list_stats = state.list_stats(lst) if lst is not None else {}
+    list_stats = state._list_stats(lst) if lst is not None else {}
     return {
         "id": info["id"],
         "campaign_title": info["settings"]["title"],
@@ -279,3 +291,63 @@ def sent_to(state, camp, query):
         }
 
     return page(query, "sent_to", rows, render, {"campaign_id": camp["info"]["id"]})
+
+
+class ReportMixin:
+    """GET /reports…: every report of a sent (or sending, canceled…) campaign."""
+
+    def _reportable(self, campaign_id):
+        camp = self.campaign(campaign_id)
+        if camp["info"]["status"] not in REPORTABLE:
+            raise not_found("The requested resource could not be found (campaign not sent).")
+        return camp
+
+    @locked
+    def report_page(self, query):
+        """GET /reports (filters type, since/before_send_time)."""
+        camps = [c for c in self.campaigns.values() if c["info"]["status"] in REPORTABLE]
+        if query.get("type"):
+            camps = [c for c in camps if c["info"]["type"] == query["type"]]
+        infos = time_filters(
+            [c["info"] for c in camps],
+            query,
+            (("since_send_time", "send_time"), ("before_send_time", "send_time")),
+        )
+        ids = {i["id"] for i in infos}
+        camps = [c for c in camps if c["info"]["id"] in ids]
+        return page(query, "reports", camps, lambda c: report(self, c))
+
+    @locked
+    def report(self, campaign_id):
+        return report(self, self._reportable(campaign_id))
+
+    @locked
+    def email_activity_page(self, campaign_id, query):
+        return email_activity(self, self._reportable(campaign_id), query)
+
+    @locked
+    def member_email_activity(self, campaign_id, subscriber):
+        """GET /reports/{id}/email-activity/{hash|email}; 404 if it was not sent to them."""
+        camp = self._reportable(campaign_id)
+        lst = self.lists.get(camp["list_id"])
+        m = self._find_member(lst, subscriber) if lst is not None else None
+        body = email_activity_one(self, camp, m["id"] if m else subscriber.lower())
+        if body is None:
+            raise not_found()
+        return body
+
+    @locked
+    def open_details_page(self, campaign_id, query):
+        return open_details(self, self._reportable(campaign_id), query)
+
+    @locked
+    def click_details_page(self, campaign_id, query):
+        return click_details(self, self._reportable(campaign_id), query)
+
+    @locked
+    def unsubscribed_page(self, campaign_id, query):
+        return unsubscribed(self, self._reportable(campaign_id), query)
+
+    @locked
+    def sent_to_page(self, campaign_id, query):
+        return sent_to(self, self._reportable(campaign_id), query)

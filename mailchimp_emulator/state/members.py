@@ -5,26 +5,36 @@ import random
 from datetime import datetime, timedelta
 from hashlib import md5
 
-from .util import (
+from ..util import (
     UTC,
     ApiError,
     as_ts_string,
     email_problem,
     invalid,
     invalid_field,
+    locked,
     not_found,
+    page,
     subscriber_hash,
     ts_ceil,
     ts_floor,
-)
-from .util import (
-    locked as _locked,
 )
 
 SETTABLE_STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transactional")
 ALL_STATUSES = SETTABLE_STATUSES + ("archived",)
 COMPLIANCE_STATUSES = ("unsubscribed", "cleaned")
-ADMIN_UNSUB_REASON = "N/A (Unsubscribed by an admin)"
+#: ``unsubscribe_reason`` of a member unsubscribed by the account (in the app or through
+#: the API), as recorded Mailchimp responses show it (older ones: "…by an admin").
+ADMIN_UNSUB_REASON = "N/A (Unsubscribed by admin)"
+#: The reasons a person picks on Mailchimp's unsubscribe page (the last one comes with
+#: their own text); the member's ``unsubscribe_reason`` is the one picked.
+UNSUBSCRIBE_REASONS = (
+    "I no longer want to receive these emails",
+    "I never signed up for this mailing list",
+    "The emails are inappropriate",
+    "The emails are spam and should be reported",
+    "Other (fill in reason below)",
+)
 FIRST_NAMES = (
     "Ada",
     "Bruno",
@@ -70,6 +80,41 @@ LAST_NAMES = (
     "Weber",
 )
 SEED_BASE = datetime(2024, 1, 1, tzinfo=UTC)
+#: A member's fields in the order Mailchimp answers them (``unsubscribe_reason``, when
+#: there is one, comes between the two parts; ``_links`` last).
+MEMBER_KEYS_HEAD = (
+    "id",
+    "email_address",
+    "unique_email_id",
+    "contact_id",
+    "full_name",
+    "web_id",
+    "email_type",
+    "status",
+)
+MEMBER_KEYS_TAIL = (
+    "consents_to_one_to_one_messaging",
+    "sms_phone_number",
+    "sms_subscription_status",
+    "sms_subscription_last_updated",
+    "merge_fields",
+    "interests",
+    "stats",
+    "ip_signup",
+    "timestamp_signup",
+    "ip_opt",
+    "timestamp_opt",
+    "member_rating",
+    "last_changed",
+    "language",
+    "vip",
+    "email_client",
+    "location",
+    "source",
+    "tags_count",
+    "tags",
+    "list_id",
+)
 SIMPLE_FIELDS = ("language", "vip", "ip_signup", "ip_opt")
 
 
@@ -188,8 +233,69 @@ class MemberMixin:
             m = lst.members.get(lst.by_contact[key])
         return m
 
-    def render_member(self, m):
-        return m
+    def _member_link_plan(self):
+        """(rel, href suffix, method, schema keys) of a member's ``_links``, cached per
+        API root (the emulator sets its own when it starts)."""
+        plan = getattr(self, "_link_plan", None)
+        if plan is not None and plan[0] == self.api_root:
+            return plan[1]
+        schema = f"https://{self.dc}.api.mailchimp.com/schema/3.0/Definitions/Lists/Members"
+        response = {"targetSchema": f"{schema}/Response.json"}
+        rows = (
+            ("self", "", "GET", response),
+            (
+                "parent",
+                None,
+                "GET",
+                {
+                    "targetSchema": f"{schema}/CollectionResponse.json",
+                    "schema": f"https://{self.dc}.api.mailchimp.com/schema/3.0/Paths/Lists"
+                    "/Members/Collection.json",
+                },
+            ),
+            ("update", "", "PATCH", dict(response, schema=f"{schema}/PATCH.json")),
+            ("upsert", "", "PUT", dict(response, schema=f"{schema}/PUT.json")),
+            ("delete", "", "DELETE", {}),
+            ("activity", "/activity", "GET", {"targetSchema": f"{schema}/Activity/Response.json"}),
+            ("goals", "/goals", "GET", {"targetSchema": f"{schema}/Goals/Response.json"}),
+            (
+                "notes",
+                "/notes",
+                "GET",
+                {"targetSchema": f"{schema}/Notes/CollectionResponse.json"},
+            ),
+            ("events", "/events", "POST", {"targetSchema": f"{schema}/Events/POST.json"}),
+            ("delete_permanent", "/actions/delete-permanent", "POST", {}),
+        )
+        self._link_plan = (self.api_root, rows)
+        return rows
+
+    def _member_links(self, m):
+        """The member's ``_links`` as Mailchimp lists them (hrefs on this emulator)."""
+        collection = f"{self.api_root}/lists/{m['list_id']}/members"
+        href = f"{collection}/{m['id']}"
+        return [
+            {
+                "rel": rel,
+                "href": collection if suffix is None else href + suffix,
+                "method": method,
+                **extra,
+            }
+            for rel, suffix, method, extra in self._member_link_plan()
+        ]
+
+    def _render_member(self, m):
+        """A member as the API answers it: the stored fields in Mailchimp's order (an
+        ``unsubscribe_reason`` right after ``status``), then ``_links``."""
+        out = {key: m[key] for key in MEMBER_KEYS_HEAD}
+        if "unsubscribe_reason" in m:
+            out["unsubscribe_reason"] = m["unsubscribe_reason"]
+        for key in MEMBER_KEYS_TAIL:
+            out[key] = m[key]
+        if len(m) > len(out):  # fields a fixture added (marketing_permissions, last_note…)
+            out.update((k, v) for k, v in m.items() if k not in out)
+        out["_links"] = self._member_links(m)
+        return out
 
     def _build_member(self, lst, email, status, now, source="API - Generic", key=None):
         low = email.lower()
@@ -203,6 +309,10 @@ class MemberMixin:
             "email_type": "html",
             "status": status,
             "consents_to_one_to_one_messaging": True,
+            # read-only in the API (3.0.55): "" until an SMS subscription exists
+            "sms_phone_number": "",
+            "sms_subscription_status": "",
+            "sms_subscription_last_updated": "",
             "merge_fields": {f["tag"]: "" for f in lst.merge_fields},
             "interests": {},
             "stats": {"avg_open_rate": 0, "avg_click_rate": 0},
@@ -342,41 +452,45 @@ class MemberMixin:
             if sync_tags:
                 for tag in list(m["tags"]):
                     if tag["name"] not in wanted:
-                        self.tag_by_name(lst, m, tag["name"], active=False)
+                        self._tag_by_name(lst, m, tag["name"], active=False)
             for name in wanted:
-                self.tag_by_name(lst, m, name, active=True)
+                self._tag_by_name(lst, m, name, active=True)
 
     # ------------------------------------------------------------------ writes
-    def write_member(
+    @locked
+    def write_member(self, list_id, ident, body, mode, skip_merge=False):
+        """Create/update a member following Mailchimp's rules, as POST (``mode`` "post"),
+        PUT ("put") or PATCH ("patch") …/members do. Returns (member as answered, created);
+        raises ApiError before any change when refused."""
+        member, created = self._write_member(list_id, ident, body, mode, skip_merge=skip_merge)
+        return self._render_member(member), created
+
+    def _write_member(
         self, list_id, ident, body, mode, skip_merge=False, update_existing=False, sync_tags=False
     ):
-        """Create/update a member following Mailchimp's rules.
-
-        mode: "post" (POST /members), "put" (upsert), "patch", "batch" (batch subscribe).
-        Returns (member, created). Raises ApiError before any change when refused.
-        """
-        with self.lock:
-            lst = self._list(list_id)
-            if not isinstance(body, dict):
-                raise invalid("The request body must be a JSON object.")
-            body_email = body.get("email_address")
-            if body_email is not None and not isinstance(body_email, str):
-                raise invalid_field("email_address", "email_address must be a string.")
-            body_email = body_email.strip() if body_email else body_email
-            if mode in ("post", "batch"):
-                if not body_email:
-                    raise invalid_field("email_address", "This value should not be blank.")
-                member = lst.members.get(subscriber_hash(body_email))
-            else:
-                member = self._find_member(lst, ident)
-            now = self.now_str()
-            if member is None:
-                return self._create_from_body(
-                    lst, ident, body, body_email, mode, skip_merge, now, sync_tags
-                ), True
-            return self._update_from_body(
-                lst, member, body, body_email, mode, skip_merge, update_existing, now, sync_tags
-            )
+        """mode: "post", "put", "patch" or "batch" (batch subscribe). Returns the stored
+        member and whether it was created."""
+        lst = self._list(list_id)
+        if not isinstance(body, dict):
+            raise invalid("The request body must be a JSON object.")
+        body_email = body.get("email_address")
+        if body_email is not None and not isinstance(body_email, str):
+            raise invalid_field("email_address", "email_address must be a string.")
+        body_email = body_email.strip() if body_email else body_email
+        if mode in ("post", "batch"):
+            if not body_email:
+                raise invalid_field("email_address", "This value should not be blank.")
+            member = lst.members.get(subscriber_hash(body_email))
+        else:
+            member = self._find_member(lst, ident)
+        now = self.now_str()
+        if member is None:
+            return self._create_from_body(
+                lst, ident, body, body_email, mode, skip_merge, now, sync_tags
+            ), True
+        return self._update_from_body(
+            lst, member, body, body_email, mode, skip_merge, update_existing, now, sync_tags
+        )
 
     def _create_from_body(self, lst, ident, body, body_email, mode, skip_merge, now, sync_tags):
         if mode == "patch":
@@ -469,126 +583,148 @@ class MemberMixin:
         lst.touch()
         return member, archived and mode in ("post", "batch")
 
+    @locked
     def batch_subscribe(self, list_id, body, skip_merge=False):
-        with self.lock:
-            self._list(list_id)
-            if not isinstance(body, dict):
-                raise invalid("The request body must be a JSON object.")
-            members = body.get("members")
-            if not isinstance(members, list):
-                raise invalid_field("members", "members must be an array.")
-            if len(members) > 500:
-                raise invalid_field(
-                    "members",
-                    "You may not subscribe more than 500 members in a single batch.",
-                    detail=f"Batch subscribe is limited to 500 members, {len(members)} given.",
+        """POST /lists/{id}: up to 500 members; failures are reported inside the 200."""
+        self._list(list_id)
+        if not isinstance(body, dict):
+            raise invalid("The request body must be a JSON object.")
+        members = body.get("members")
+        if not isinstance(members, list):
+            raise invalid_field("members", "members must be an array.")
+        if len(members) > 500:
+            raise invalid_field(
+                "members",
+                "You may not subscribe more than 500 members in a single batch.",
+                detail=f"Batch subscribe is limited to 500 members, {len(members)} given.",
+            )
+        update_existing = bool(body.get("update_existing"))
+        sync_tags = bool(body.get("sync_tags"))
+        created, updated, errors = [], [], []
+        for item in members:
+            email = item.get("email_address", "") if isinstance(item, dict) else ""
+            try:
+                member, is_new = self._write_member(
+                    list_id,
+                    None,
+                    item if isinstance(item, dict) else {},
+                    "batch",
+                    skip_merge=skip_merge,
+                    update_existing=update_existing,
+                    sync_tags=sync_tags,
                 )
-            update_existing = bool(body.get("update_existing"))
-            sync_tags = bool(body.get("sync_tags"))
-            created, updated, errors = [], [], []
-            for item in members:
-                email = item.get("email_address", "") if isinstance(item, dict) else ""
-                try:
-                    member, is_new = self.write_member(
-                        list_id,
-                        None,
-                        item if isinstance(item, dict) else {},
-                        "batch",
-                        skip_merge=skip_merge,
-                        update_existing=update_existing,
-                        sync_tags=sync_tags,
-                    )
-                except ApiError as exc:
-                    first = (exc.errors or [{}])[0]
-                    errors.append(
-                        {
-                            "email_address": email,
-                            "error": exc.detail,
-                            "error_code": "ERROR_CONTACT_EXISTS"
-                            if exc.title == "Member Exists"
-                            else "ERROR_GENERIC",
-                            "field": first.get("field", ""),
-                            "field_message": first.get("message", ""),
-                        }
-                    )
-                    continue
-                (created if is_new else updated).append(member)
-            return {
-                "new_members": created,
-                "updated_members": updated,
-                "errors": errors,
-                "total_created": len(created),
-                "total_updated": len(updated),
-                "error_count": len(errors),
-            }
+            except ApiError as exc:
+                first = (exc.errors or [{}])[0]
+                errors.append(
+                    {
+                        "email_address": email,
+                        "error": exc.detail,
+                        "error_code": "ERROR_CONTACT_EXISTS"
+                        if exc.title == "Member Exists"
+                        else "ERROR_GENERIC",
+                        "field": first.get("field", ""),
+                        "field_message": first.get("message", ""),
+                    }
+                )
+                continue
+            (created if is_new else updated).append(self._render_member(member))
+        return {
+            "new_members": created,
+            "updated_members": updated,
+            "errors": errors,
+            "total_created": len(created),
+            "total_updated": len(updated),
+            "error_count": len(errors),
+        }
 
+    @locked
     def archive_member(self, list_id, ident):
-        with self.lock:
-            lst = self._list(list_id)
-            m = self._find_member(lst, ident)
-            if m is None:
-                raise not_found()
-            if m["status"] == "archived":
-                # Mailchimp refuses to archive an archived member again
-                raise ApiError(
-                    405,
-                    "Method Not Allowed",
-                    "This list member cannot be removed. It is already archived.",
-                )
-            m["status"] = "archived"
-            m.pop("unsubscribe_reason", None)
-            m["last_changed"] = self.now_str()
-            lst.touch()
+        lst = self._list(list_id)
+        m = self._find_member(lst, ident)
+        if m is None:
+            raise not_found()
+        if m["status"] == "archived":
+            # Mailchimp refuses to archive an archived member again
+            raise ApiError(
+                405,
+                "Method Not Allowed",
+                "This list member cannot be removed. It is already archived.",
+            )
+        m["status"] = "archived"
+        m.pop("unsubscribe_reason", None)
+        m["last_changed"] = self.now_str()
+        lst.touch()
 
+    @locked
     def delete_permanent(self, list_id, email):
         """Erase a member for good and remember the address as forgotten."""
-        with self.lock:
-            lst = self._list(list_id)
-            m = self._find_member(lst, email)
-            if m is None:
-                raise not_found()
-            for seg in lst.segments.values():
-                seg["members"].pop(m["web_id"], None)
-            del lst.members[m["id"]]
-            lst.by_contact.pop(m["contact_id"], None)
-            lst.by_web.pop(m["web_id"], None)
-            lst.forgotten.add(m["id"])
-            lst.touch()
+        lst = self._list(list_id)
+        m = self._find_member(lst, email)
+        if m is None:
+            raise not_found()
+        for seg in lst.segments.values():
+            seg["members"].pop(m["web_id"], None)
+        del lst.members[m["id"]]
+        lst.by_contact.pop(m["contact_id"], None)
+        lst.by_web.pop(m["web_id"], None)
+        lst.forgotten.add(m["id"])
+        lst.touch()
 
-    def member_tags(self, lst, m):
+    def _member_or_404(self, lst, ident):
+        m = self._find_member(lst, ident)
+        if m is None:
+            raise not_found()
+        return m
+
+    @locked
+    def member(self, list_id, ident):
+        """GET …/members/{hash|email|contact_id}: the member as answered (404 if unknown)."""
+        return self._render_member(self._member_or_404(self._list(list_id), ident))
+
+    @locked
+    def member_page(self, list_id, query):
+        """GET /lists/{id}/members: one page of the filtered, sorted members."""
+        items = self._member_view(self._list(list_id), query)
+        return page(query, "members", items, self._render_member, {"list_id": list_id})
+
+    @locked
+    def member_tag_page(self, list_id, ident, query):
+        """GET …/members/{hash}/tags."""
+        lst = self._list(list_id)
+        m = self._member_or_404(lst, ident)
         out = []
         for tag in m["tags"]:
             seg = lst.segments.get(str(tag["id"]))
             added = seg["members"].get(m["web_id"], "") if seg else ""
             out.append({"id": tag["id"], "name": tag["name"], "date_added": added})
-        return out
+        return page(query, "tags", out)
 
+    @locked
     def post_member_tags(self, list_id, ident, body):
-        with self.lock:
-            lst = self._list(list_id)
-            m = self._find_member(lst, ident)
-            if m is None:
-                raise not_found()
-            tags = body.get("tags") if isinstance(body, dict) else None
-            if not isinstance(tags, list):
-                raise invalid_field("tags", "tags must be an array.")
-            plan = []
-            for tag in tags:
-                if not isinstance(tag, dict) or not str(tag.get("name") or "").strip():
-                    raise invalid_field("tags", "Each tag needs a name.")
-                status = tag.get("status", "active")
-                if status not in ("active", "inactive"):
-                    raise invalid_field("tags", "Tag status must be active or inactive.")
-                plan.append((tag["name"].strip(), status == "active"))
-            changed = False
-            for name, active in plan:
-                changed = self.tag_by_name(lst, m, name, active) or changed
-            if changed:
-                m["last_changed"] = self.now_str()
-                lst.touch()
+        lst = self._list(list_id)
+        m = self._find_member(lst, ident)
+        if m is None:
+            raise not_found()
+        tags = body.get("tags") if isinstance(body, dict) else None
+        if not isinstance(tags, list):
+            raise invalid_field("tags", "tags must be an array.")
+        plan = []
+        for tag in tags:
+            if not isinstance(tag, dict) or not str(tag.get("name") or "").strip():
+                raise invalid_field("tags", "Each tag needs a name.")
+            status = tag.get("status", "active")
+            if status not in ("active", "inactive"):
+                raise invalid_field("tags", "Tag status must be active or inactive.")
+            plan.append((tag["name"].strip(), status == "active"))
+        changed = False
+        for name, active in plan:
+            changed = self._tag_by_name(lst, m, name, active) or changed
+        if changed:
+            m["last_changed"] = self.now_str()
+            lst.touch()
 
     # ------------------------------------------------------------------ views
-    def member_view(self, lst, query):
+    def _member_view(self, lst, query):
         """Filtered + sorted member list (cached per list until the next change)."""
         status = query.get("status") or None
         if status and status not in ALL_STATUSES:
@@ -655,7 +791,7 @@ class MemberMixin:
         return items
 
     # ------------------------------------------------------------------ python helpers
-    @_locked
+    @locked
     def add_member(
         self,
         list_id,
@@ -684,10 +820,10 @@ class MemberMixin:
             m["last_changed"] = as_ts_string(last_changed)
         self._insert_member(lst, m)
         for name in tags or ():
-            self.tag_by_name(lst, m, name.get("name") if isinstance(name, dict) else name)
+            self._tag_by_name(lst, m, name.get("name") if isinstance(name, dict) else name)
         return copy_member(m)
 
-    @_locked
+    @locked
     def update_member(self, list_id, email, **changes):
         """Fixture helper: change a member as if done in Mailchimp (touches last_changed)."""
         lst = self._list(list_id)
@@ -721,23 +857,23 @@ class MemberMixin:
         lst.touch()
         return copy_member(m)
 
-    @_locked
+    @locked
     def get_member(self, list_id, email):
         lst = self._list(list_id)
         m = self._find_member(lst, email)
         return copy_member(m) if m else None
 
-    @_locked
+    @locked
     def members(self, list_id):
         return [copy_member(m) for m in self._list(list_id).members.values()]
 
-    @_locked
+    @locked
     def is_forgotten(self, list_id, email):
         return subscriber_hash(email) in self._list(list_id).forgotten
 
-    @_locked
+    @locked
     def seed_members(self, list_id, n, statuses=None, prefix="member"):
-        """Add n deterministic members prefix00000@example.com... (skips existing ones).
+        """Add n deterministic members prefix00000@example.org... (skips existing ones).
 
         statuses: None (≈93% subscribed, 5% unsubscribed, 2% cleaned), a list (cycled) or a
         {status: weight} dict. Returns the number of members created.
@@ -753,7 +889,7 @@ class MemberMixin:
         while created < n:
             i = index
             index += 1
-            email = f"{prefix}{i:05d}@example.com"
+            email = f"{prefix}{i:05d}@example.org"
             key = md5(email.encode()).hexdigest()
             if key in lst.members:
                 continue

@@ -1,12 +1,24 @@
-"""Templates, campaigns and their (deterministic) sending activity."""
+"""Content: templates, campaigns and their (deterministic) sending activity."""
 
 import random
 import re
 from datetime import timedelta
 
-from .reports import aggregates
-from .util import as_ts_string, fmt_ts, not_found, parse_ts, short_hash
-from .util import locked as _locked
+from ..util import (
+    as_ts_string,
+    fmt_ts,
+    locked,
+    not_found,
+    page,
+    parse_ts,
+    short_hash,
+    sort_items,
+    time_filters,
+    ts_ceil,
+    ts_floor,
+)
+from .members import UNSUBSCRIBE_REASONS
+from .reports import REPORTABLE, aggregates
 
 CAMPAIGN_STATUSES = (
     "save",
@@ -18,7 +30,6 @@ CAMPAIGN_STATUSES = (
     "canceling",
     "archived",
 )
-REPORTABLE = ("sending", "sent", "canceled", "canceling", "archived")
 DEFAULT_URLS = (
     "https://www.example.com/",
     "https://www.example.com/products",
@@ -32,9 +43,16 @@ DEFAULT_HTML = (
 _SECTION_RE = re.compile(r'mc:edit="([\w-]+)"[^>]*>(.*?)</div>', re.S)
 
 
-class CampaignMixin:
+def unsubscribe_page_reason(member_id):
+    """The reason a campaign's unsubscriber picked on the unsubscribe page: one of the
+    listed ones (not "Other"), chosen from the member id so that seeding draws nothing more
+    from its random sequence."""
+    return UNSUBSCRIBE_REASONS[int(member_id[:8], 16) % (len(UNSUBSCRIBE_REASONS) - 1)]
+
+
+class ContentMixin:
     # ------------------------------------------------------------------ templates
-    @_locked
+    @locked
     def add_template(
         self,
         name,
@@ -74,7 +92,7 @@ class CampaignMixin:
         }
         return tid
 
-    def template(self, template_id):
+    def _template(self, template_id):
         try:
             tpl = self.templates.get(int(template_id))
         except (TypeError, ValueError):
@@ -83,19 +101,91 @@ class CampaignMixin:
             raise not_found()
         return tpl
 
+    @locked
     def template_default_content(self, template_id):
-        tpl = self.template(template_id)
+        """GET /templates/{id}/default-content: the editable sections and the HTML."""
+        tpl = self._template(template_id)
         sections = dict(_SECTION_RE.findall(tpl["html"]))
         return {"sections": sections, "html": tpl["html"]}
 
+    @locked
+    def get_template(self, template_id):
+        return dict(self._template(template_id)["info"])
+
+    @locked
+    def template_page(self, query):
+        """GET /templates (filters type, created_by, folder_id, category, content_type,
+        since/before_date_created; sort by date_created, date_edited or name)."""
+        q = query
+        items = [t["info"] for t in self.templates.values()]
+        for key in ("type", "created_by", "folder_id", "category", "content_type"):
+            if q.get(key):
+                items = [t for t in items if str(t.get(key)) == q[key]]
+        if q.get("since_date_created"):
+            since = ts_floor(q["since_date_created"], "since_date_created")
+            items = [t for t in items if t["date_created"] > since]
+        if q.get("before_date_created"):
+            before = ts_ceil(q["before_date_created"], "before_date_created")
+            items = [t for t in items if t["date_created"] < before]
+        items = sort_items(
+            items,
+            q,
+            {
+                "date_created": lambda t: t["date_created"],
+                "date_edited": lambda t: t["date_edited"],
+                "name": lambda t: t["name"].lower(),
+            },
+        )
+        return page(q, "templates", items)
+
     # ------------------------------------------------------------------ campaigns
+    @locked
+    def campaign_page(self, query):
+        """GET /campaigns (filters type, status, list_id, folder_id, since/before send and
+        create time; sort by create_time or send_time)."""
+        q = query
+        items = [self._render_campaign(c) for c in self.campaigns.values()]
+        if q.get("type"):
+            items = [c for c in items if c["type"] == q["type"]]
+        if q.get("status"):
+            wanted = q["status"].split(",")
+            items = [c for c in items if c["status"] in wanted]
+        if q.get("list_id"):
+            items = [c for c in items if c["recipients"]["list_id"] == q["list_id"]]
+        if q.get("folder_id"):
+            items = [c for c in items if c["settings"]["folder_id"] == q["folder_id"]]
+        items = time_filters(
+            items,
+            q,
+            (
+                ("since_send_time", "send_time"),
+                ("before_send_time", "send_time"),
+                ("since_create_time", "create_time"),
+                ("before_create_time", "create_time"),
+            ),
+        )
+        items = sort_items(
+            items,
+            q,
+            {"create_time": lambda c: c["create_time"], "send_time": lambda c: c["send_time"]},
+        )
+        return page(q, "campaigns", items)
+
+    @locked
+    def get_campaign(self, campaign_id):
+        """GET /campaigns/{id}: the campaign as answered."""
+        return self._render_campaign(self.campaign(campaign_id))
+
+    @locked
     def campaign(self, campaign_id):
+        """The stored campaign record ({info, list_id, sent, events, unsubs, …}); 404 if
+        unknown. Tests may change it in place (under ``lock``)."""
         camp = self.campaigns.get(campaign_id)
         if camp is None:
             raise not_found()
         return camp
 
-    @_locked
+    @locked
     def add_campaign(
         self,
         list_id,
@@ -117,7 +207,7 @@ class CampaignMixin:
         if status not in CAMPAIGN_STATUSES:
             raise ValueError(f"unknown campaign status {status!r}")
         if template_id is not None:
-            self.template(template_id)
+            self._template(template_id)
         now = self.now()
         send_dt = None
         if send_time is not None:
@@ -201,7 +291,7 @@ class CampaignMixin:
         lst.touch()
         return cid
 
-    def render_campaign(self, camp):
+    def _render_campaign(self, camp):
         info = dict(camp["info"])
         agg = self.campaign_aggregates(camp)
         lst = self.lists.get(camp["list_id"])
@@ -222,17 +312,18 @@ class CampaignMixin:
                 "ecommerce": {"total_orders": 0, "total_spent": 0, "total_revenue": 0},
             }
         elif lst is not None:
-            recipients["recipient_count"] = self.list_stats(lst)["member_count"]
+            recipients["recipient_count"] = self._list_stats(lst)["member_count"]
         info["recipients"] = recipients
         return info
 
     def campaign_aggregates(self, camp):
+        """Report figures of a stored campaign record (cached until its activity changes)."""
         if camp["agg"] is None:
             camp["agg"] = aggregates(camp)
         return camp["agg"]
 
     # ------------------------------------------------------------------ activity
-    @_locked
+    @locked
     def seed_campaign_activity(
         self,
         campaign_id,
@@ -246,7 +337,7 @@ class CampaignMixin:
         """Generate deterministic sends/opens/clicks/bounces/unsubscribes for a campaign.
 
         Recipients are the first ``n_recipients`` subscribed members of the audience;
-        missing ones are created (recipientNNNNN@example.com). Hard bounces clean the
+        missing ones are created (recipientNNNNN@example.net). Hard bounces clean the
         member, unsubscribes unsubscribe it. Replaces any previous activity.
         """
         camp = self.campaign(campaign_id)
@@ -266,7 +357,7 @@ class CampaignMixin:
         k = 0
         before_send = fmt_ts(send_dt - timedelta(days=1))
         while len(recipients) < n_recipients:
-            email = f"recipient{k:05d}@example.com"
+            email = f"recipient{k:05d}@example.net"
             k += 1
             if self._find_member(lst, email) is not None:
                 continue
@@ -332,7 +423,7 @@ class CampaignMixin:
                         )
             if unsub:
                 ts = at(rng.uniform(600, window))
-                reason = "N/A (Unsubscribed from campaign)"
+                reason = unsubscribe_page_reason(h)
                 unsubs.append({"hash": h, "email": email, "timestamp": ts, "reason": reason})
                 if m["status"] == "subscribed":
                     m["status"] = "unsubscribed"
@@ -343,7 +434,7 @@ class CampaignMixin:
         lst.touch()
         return dict(self.campaign_aggregates(camp)["summary"])
 
-    @_locked
+    @locked
     def add_campaign_event(
         self, campaign_id, email, action, timestamp=None, url="", type="", ip="198.51.100.7"
     ):

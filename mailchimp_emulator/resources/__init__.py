@@ -1,0 +1,19 @@
+"""Request handlers of the /3.0 API, one module per resource group.
+
+Each module lists its ``ROUTES``: ``(path pattern, {method: handler})``. A handler takes the
+:class:`..routing.Request` and the path parameters, calls the public API of the state and
+returns the body (or ``(status, body)``).
+"""
+
+from . import batches, content, lists, members, reports, root, segments, webhooks
+
+ROUTES = (
+    root.ROUTES
+    + lists.ROUTES
+    + members.ROUTES
+    + segments.ROUTES
+    + webhooks.ROUTES
+    + batches.ROUTES
+    + content.ROUTES
+    + reports.ROUTES
+)

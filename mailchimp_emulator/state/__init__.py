@@ -1,0 +1,5 @@
+"""The emulated account's state; see :class:`State`."""
+
+from .core import State
+
+__all__ = ["State"]
