@@ -1,8 +1,12 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import email_normalize
 
+from ..models import mailchimp_sync_run as sync_run_module
 from ..models.odoo_identity import odoo_email_forms
 from ..services.identity import member_key
 from .common import MailchimpCase
@@ -10,8 +14,14 @@ from .common import MailchimpCase
 
 @tagged("post_install", "-at_install")
 class TestMemberImport(MailchimpCase):
+    #: members per page in these tests: the paging proofs at a tenth of the data and time
+    PAGE = 10
+
     def setUp(self):
         super().setUp()
+        pages = patch.object(sync_run_module, "PAGE_SIZE", self.PAGE)
+        pages.start()
+        self.addCleanup(pages.stop)
         self.account.action_test_connection()
         self.state = self.emulator.state
         self.list_mc_id = self.state.add_list(name="Newsletter")
@@ -47,7 +57,8 @@ class TestMemberImport(MailchimpCase):
         self.assertEqual(jobs.channel, "root.mailchimp")
 
     def test_import_creates_contacts_and_respects_statuses(self):
-        self.state.seed_members(self.list_mc_id, 2500)
+        mix = ["subscribed"] * 6 + ["unsubscribed", "subscribed", "cleaned", "subscribed"]
+        self.state.seed_members(self.list_mc_id, 25, statuses=mix)
         self.state.add_member(self.list_mc_id, "Gone@Example.org", status="archived")
         audience = self.import_audiences()
         with self.assertMailchimpCalls(count=1 + 3, method="GET"):
@@ -84,7 +95,7 @@ class TestMemberImport(MailchimpCase):
         self.assertFalse(archived.mailing_contact_id, "archived members are not imported")
         run = audience.run_ids
         self.assertEqual(run.state, "done")
-        self.assertEqual(run.processed, 2501)
+        self.assertEqual(run.processed, 26)
         self.assertTrue(audience.members_watermark)
 
     def test_import_options_off_create_bindings_only(self):
@@ -131,7 +142,7 @@ class TestMemberImport(MailchimpCase):
         self.assertIn(audience.mailing_list_id, first.subscription_ids.list_id)
 
     def test_incremental_resync_updates_only_the_changed_member(self):
-        self.state.seed_members(self.list_mc_id, 1200)
+        self.state.seed_members(self.list_mc_id, 12)
         audience = self.import_audiences()
         self.import_members(audience)
         members = self.env["mailchimp.member"].search([("list_id", "=", audience.id)])
@@ -156,7 +167,7 @@ class TestMemberImport(MailchimpCase):
         self.assertTrue(before)
 
     def test_no_change_resync_writes_nothing(self):
-        self.state.seed_members(self.list_mc_id, 300)
+        self.state.seed_members(self.list_mc_id, 30)
         audience = self.import_audiences()
         self.import_members(audience)
         self.env.flush_all()
@@ -236,7 +247,7 @@ class TestMemberImport(MailchimpCase):
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "c@example.org")]))
 
     def test_import_converges_with_injected_faults(self):
-        self.state.seed_members(self.list_mc_id, 2200)
+        self.state.seed_members(self.list_mc_id, 22)
         audience = self.import_audiences()
         self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
         self.emulator.faults.configure(rate_429=0.1, rate_5xx=0.1, retry_after=0, seed=7)
@@ -253,19 +264,21 @@ class TestMemberImport(MailchimpCase):
         self.assertMatchesEmulator(audience)
 
     def test_killed_import_resumes_without_duplicates_or_gaps(self):
-        self.state.seed_members(self.list_mc_id, 3500)
+        self.state.seed_members(self.list_mc_id, 35)
         audience = self.import_audiences()
         self.env["ir.config_parameter"].set_param("mailchimp_connector.max_retries", "1")
         self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
         run = audience._start_member_import()
         self.run_jobs(max_jobs=2)  # two pages, then the worker "dies"
         self.assertEqual(run.state, "running")
-        self.assertEqual(run.next_offset, 2000)
+        self.assertEqual(run.next_offset, 2 * self.PAGE)
         # the job in flight dies on a dropped connection and is left behind
         self.emulator.faults.fail_next(50, status="drop")
         self.run_jobs(max_jobs=1)
         self.emulator.faults.clear()
-        self.assertEqual(run.next_offset, 2000, "a failed page leaves the checkpoint alone")
+        self.assertEqual(
+            run.next_offset, 2 * self.PAGE, "a failed page leaves the checkpoint alone"
+        )
         self.mailchimp_jobs(states=("pending", "failed", "started")).unlink()
         # resuming continues from the checkpoint
         resumed = audience._start_member_import()
@@ -275,7 +288,7 @@ class TestMemberImport(MailchimpCase):
         self.assertMatchesEmulator(audience)
 
     def test_page_job_is_idempotent(self):
-        self.state.seed_members(self.list_mc_id, 1500)
+        self.state.seed_members(self.list_mc_id, 15)
         audience = self.import_audiences()
         run = audience._start_member_import()
         self.run_jobs(max_jobs=1)
@@ -290,12 +303,15 @@ class TestMemberImport(MailchimpCase):
     def test_hourly_cron_only_for_auto_sync_accounts(self):
         self.state.add_member(self.list_mc_id, "a@example.org")
         cron = self.env.ref("mailchimp_connector.ir_cron_fetch_audiences")
-        cron.method_direct_trigger()
-        self.assertFalse(self.mailchimp_jobs())
+        with trap_jobs() as trap, self.assertMailchimpCalls(count=0):
+            cron.method_direct_trigger()
+            trap.assert_jobs_count(0)
         self.account.auto_sync_member = True
+        with trap_jobs() as trap, self.assertMailchimpCalls(count=0):
+            cron.method_direct_trigger()
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(self.account._job_fetch_audiences)
         cron.method_direct_trigger()
-        self.assertEqual(len(self.mailchimp_jobs()), 1)
-        self.env.ref("mailchimp_connector.ir_cron_process_jobs")
         self.run_jobs()
         self.assertEqual(
             self.env["mailchimp.member"].search([("account_id", "=", self.account.id)]).email,
