@@ -112,6 +112,10 @@ class MailchimpListMemberExport(models.Model):
                 for email, links in subjects.items()
             ]
         )
+        if new:
+            self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(
+                self, keys=new.mapped("email_normalized")
+            )
         return existing | new, skipped
 
     def _queue_push(self):

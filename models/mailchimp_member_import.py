@@ -148,6 +148,10 @@ class MailchimpListMemberImport(models.Model):
                     attempt[key] += value
         for key, value in attempt.items():
             counts[key] += value
+        # campaign activity read before these members arrived reaches them now
+        self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(
+            self, keys=list(remotes)
+        )
         for address, reason in problems:
             _logger.info("Mailchimp audience %s: skipped %r: %s", self.mc_id, address, reason)
         return counts, problems

@@ -270,6 +270,60 @@ class TestCampaigns(MailchimpCase):
         self.assertTrue(all(rows.mapped("mailing_contact_id")))
         self.assertEqual(rows.member_id.list_id, audience)
 
+    def test_reports_before_members_link_at_the_member_import(self):
+        """The demo's order: reports read first (a campaign past its window is never read
+        again), then the members: every row reaches its contact and partner at the import,
+        no report refresh needed."""
+        self.account.write({"auto_create_partner": True, "campaign_report_days": 5})
+        old = self.add_sent_campaign(recipients=30, days_ago=10, title="Old")
+        recent = self.add_sent_campaign(recipients=30, days_ago=1, title="Recent")
+        self.process()
+        self.run_jobs()
+        rows = self.Activity.search(
+            [("campaign_id", "in", (self.campaign(old) | self.campaign(recent)).ids)]
+        )
+        self.assertTrue(rows)
+        self.assertFalse(rows.member_id, "no member imported yet")
+        self.assertTrue(self.campaign(old).report_done)
+        audience = self.campaign(old).list_id
+        with self.assertMailchimpCalls(count=0, path_prefix="/reports/"):
+            self.import_members(audience)
+        rows.invalidate_recordset()
+        self.assertEqual(len(rows.filtered(lambda r: not r.member_id)), 0)
+        self.assertEqual(len(rows.filtered(lambda r: not r.mailing_contact_id)), 0)
+        self.assertEqual(len(rows.filtered(lambda r: not r.partner_id)), 0)
+        self.assertEqual(rows.member_id.list_id, audience)
+        # the Campaign Activity button of one recipient counts all its rows
+        email = rows[0].email_normalized
+        mine = rows.filtered(lambda r: r.email_normalized == email)
+        contact = self.env["mailing.contact"].search([("email_normalized", "=", email)])
+        partner = self.env["res.partner"].search([("email_normalized", "=", email)])
+        self.assertEqual(contact.mailchimp_activity_count, len(mine))
+        self.assertEqual(partner.mailchimp_activity_count, len(mine))
+        self.assertEqual(
+            self.Activity.search_count(contact.action_view_mailchimp_activity()["domain"]),
+            len(mine),
+        )
+
+    def test_activity_links_to_a_member_bound_by_the_export(self):
+        cid = self.add_sent_campaign(recipients=10)
+        self.process()
+        self.run_jobs()
+        campaign = self.campaign(cid)
+        row = self.Activity.search([("campaign_id", "=", campaign.id)], limit=1)
+        self.assertFalse(row.member_id)
+        contact = self.env["mailing.contact"].create({"name": "Late", "email": row.email})
+        binding, _skipped = campaign.list_id._bind_for_push(contacts=contact)
+        row.invalidate_recordset()
+        self.assertEqual(row.member_id, binding)
+        self.assertEqual(row.mailing_contact_id, contact)
+        self.assertEqual(
+            contact.mailchimp_activity_count,
+            self.Activity.search_count(
+                [("campaign_id", "=", campaign.id), ("email_normalized", "=", row.email_normalized)]
+            ),
+        )
+
     def test_campaign_past_its_report_window_is_never_polled_again(self):
         self.account.campaign_report_days = 5
         old = self.add_sent_campaign(recipients=20, days_ago=10, title="Old")
