@@ -397,16 +397,36 @@ class MailchimpAccount(models.Model):
                 "message": "\n".join(failed) if failed else results[0][2],
                 "type": "danger" if failed else "success",
                 "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"} if not failed else False,
+                # reload the form either way: its status banner and check time changed
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
     def action_refresh_status(self):
-        """Same check as Test Connection, without the chatter message."""
+        """Same check as Test Connection, without the chatter message; says what it found
+        and reloads the form."""
         self._check_manager()
-        for account in self:
-            account._test_connection()
-        return True
+        results = [(account, *account._test_connection()) for account in self]
+        failed = [message for _account, ok, message in results if not ok]
+        lines = [message for _account, _ok, message in results]
+        audiences = self.env["mailchimp.list"].search_count([("account_id", "in", self.ids)])
+        if not failed:
+            lines.append(
+                self.env._("1 audience in Odoo.")
+                if audiences == 1
+                else self.env._("%s audiences in Odoo.", f"{audiences:,}")
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp status"),
+                "message": "\n".join(lines),
+                "type": "danger" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_disconnect(self):
         """Archive the account: nothing is synced any more, all synced data stays."""

@@ -252,4 +252,28 @@ class MailchimpCampaignReport(models.Model):
                 campaign.sudo()._fetch_report(client)
             except mce.MailchimpError as exc:
                 raise UserError(campaign.account_id._error_message(exc)) from None
-        return True
+        if len(self) == 1:
+            message = self.env._(
+                "Report of %(name)s refreshed: %(sent)s sent, %(opens)s opens, %(clicks)s "
+                "clicks, %(unsubs)s unsubscribes. The recipients' activity is being read.",
+                name=self.name,
+                sent=f"{self.emails_sent:,}",
+                opens=f"{self.opens_total:,}",
+                clicks=f"{self.clicks_total:,}",
+                unsubs=f"{self.unsubscribed:,}",
+            )
+        else:
+            message = self.env._(
+                "%s campaign reports refreshed. The recipients' activity is being read.",
+                f"{len(self):,}",
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp report"),
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

@@ -195,10 +195,28 @@ class MailchimpListMemberExport(models.Model):
         return self._notify_queued_push(queued)
 
     def _notify_queued_push(self, queued):
+        """Says how many contacts wait for the export just queued, and reloads the view."""
+        if not queued:
+            return self._notification(
+                self.env._("Nothing to export (check the account and audience options)."),
+                close=True,
+            )
+        waiting = self.env["mailchimp.member"].search_count(
+            [("list_id", "in", queued.ids), ("need_push", "=", True)]
+        )
+        names = ", ".join(queued.mapped("name"))
         return self._notification(
-            self.env._("Export queued for %s audience(s).", len(queued))
-            if queued
-            else self.env._("Nothing to export (check the account and audience options).")
+            self.env._("Nothing to export in %s: Odoo and Mailchimp agree.", names)
+            if not waiting
+            else self.env._("Export queued for %s: 1 contact waiting to be sent.", names)
+            if waiting == 1
+            else self.env._(
+                "Export queued for %(audiences)s: %(count)s contacts waiting to be sent.",
+                audiences=names,
+                count=f"{waiting:,}",
+            ),
+            kind="success",
+            close=True,
         )
 
     def _existing_contacts_to_export(self):

@@ -1,0 +1,83 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What a new user meets in the first hour: buttons that say what they did, progress, the
+truth in the audience's last result, the scheduled actions."""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from ..models import mailchimp_sync_run
+from .common import MailchimpCase
+
+CLOSE = {"type": "ir.actions.act_window_close"}
+
+
+@tagged("post_install", "-at_install")
+class TestFirstHour(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+
+    def connect(self):
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+
+    # 4. nothing stale, nothing silent -------------------------------------
+    def test_failed_test_connection_reloads_the_form_like_a_successful_one(self):
+        ok = self.account.action_test_connection()
+        self.assertEqual(ok["params"]["type"], "success")
+        self.assertEqual(ok["params"]["next"], CLOSE)
+        self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
+        failed = self.account.action_test_connection()
+        self.assertEqual(failed["params"]["type"], "danger")
+        self.assertEqual(failed["params"]["next"], CLOSE, "the form reloads: new banner, time")
+        self.assertEqual(self.account.state, "error")
+
+    def test_refresh_status_says_what_it_found(self):
+        self.connect()
+        audience = self.import_audiences()
+        self.assertTrue(audience)
+        result = self.account.action_refresh_status()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertIn("1 audience in Odoo.", result["params"]["message"])
+        self.assertEqual(result["params"]["next"], CLOSE)
+        self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
+        result = self.account.action_refresh_status()
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertEqual(result["params"]["message"], self.account.last_error)
+
+    def test_refresh_report_says_the_figures(self):
+        self.connect()
+        cid = self.state.add_campaign(
+            self.list_mc_id, send_time=self.state.now() - timedelta(days=1), title="Spring"
+        )
+        self.state.seed_campaign_activity(cid, 20, open_rate=0.5, click_rate=0.2)
+        self.env["mailchimp.campaign"]._import_from_account(self.account)
+        campaign = self.env["mailchimp.campaign"].search([("mc_id", "=", cid)])
+        result = campaign.action_refresh_report()
+        message = result["params"]["message"]
+        self.assertIn(f"{campaign.emails_sent:,} sent", message)
+        self.assertIn(f"{campaign.opens_total:,} opens", message)
+        self.assertIn(f"{campaign.clicks_total:,} clicks", message)
+        self.assertEqual(result["params"]["next"], CLOSE)
+
+    def test_export_now_says_how_many_contacts_wait(self):
+        self.connect()
+        audience = self.import_audiences()
+        audience.write({"push_new": True, "push_fields": True})
+        contacts = self.env["mailing.contact"].create(
+            [{"name": f"New {i}", "email": f"new{i}@example.com"} for i in range(3)]
+        )
+        audience._bind_for_push(contacts=contacts)
+        self.assertEqual(audience.push_pending_count, 3)
+        result = audience.action_push_now()
+        self.assertIn("3 contacts waiting to be sent", result["params"]["message"])
+        self.assertEqual(result["params"]["next"], CLOSE, "the form reloads its counts")
+        self.run_jobs()
+        audience.invalidate_recordset()
+        self.assertEqual(audience.push_pending_count, 0)
+        result = audience.action_push_now()
+        self.assertIn("Nothing to export", result["params"]["message"])
