@@ -74,6 +74,19 @@ class MailchimpList(models.Model):
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
     run_ids = fields.One2many("mailchimp.sync.run", "list_id", string="Import Runs")
+    import_running = fields.Boolean(
+        compute="_compute_import_progress", help="A member import of this audience is running."
+    )
+    import_progress = fields.Float(
+        compute="_compute_import_progress",
+        string="Import Progress",
+        help="Members read by the running import out of those it has to read, in percent.",
+    )
+    import_progress_text = fields.Char(
+        compute="_compute_import_progress",
+        string="Members Read",
+        help="Members read by the running import out of those it has to read.",
+    )
     campaign_ids = fields.One2many("mailchimp.campaign", "list_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
 
@@ -88,6 +101,27 @@ class MailchimpList(models.Model):
         counts = {audience.id: count for audience, count in data}
         for audience in self:
             audience.member_count = counts.get(audience.id, 0)
+
+    def _compute_import_progress(self):
+        runs = self.env["mailchimp.sync.run"].search(
+            [("list_id", "in", self.ids), ("state", "=", "running")], order="id desc"
+        )
+        latest = {}
+        for run in runs:
+            latest.setdefault(run.list_id.id, run)
+        for audience in self:
+            run = latest.get(audience.id)
+            audience.import_running = bool(run)
+            audience.import_progress = run.progress if run else 0.0
+            audience.import_progress_text = (
+                self.env._(
+                    "%(processed)s / %(total)s",
+                    processed=f"{run.processed:,}",
+                    total=f"{run.total_items:,}" if run.total_items else "?",
+                )
+                if run
+                else False
+            )
 
     def _compute_push_pending_count(self):
         data = self.env["mailchimp.member"]._read_group(

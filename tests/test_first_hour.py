@@ -81,3 +81,44 @@ class TestFirstHour(MailchimpCase):
         self.assertEqual(audience.push_pending_count, 0)
         result = audience.action_push_now()
         self.assertIn("Nothing to export", result["params"]["message"])
+
+    # 5. progress and the truth in the last result -------------------------
+    def test_import_progress_and_last_result(self):
+        self.connect()
+        for i in range(7):
+            self.state.add_member(self.list_mc_id, f"m{i}@example.com")
+        audience = self.import_audiences()
+        with patch.object(mailchimp_sync_run, "page_size", return_value=3):
+            runs = audience._start_member_import()
+            self.assertTrue(audience.import_running)
+            self.assertEqual(audience.import_progress, 0.0)
+            self.run_jobs(max_jobs=1)
+            audience.invalidate_recordset()
+            runs.invalidate_recordset()
+            self.assertEqual((runs.processed, runs.total_items), (3, 7))
+            self.assertAlmostEqual(runs.progress, 300 / 7)
+            self.assertAlmostEqual(audience.import_progress, 300 / 7)
+            self.assertEqual(audience.import_progress_text, "3 / 7")
+            self.run_jobs()
+        audience.invalidate_recordset()
+        self.assertFalse(audience.import_running)
+        self.assertEqual(runs.progress, 100.0)
+        self.assertEqual(
+            audience.last_sync_result, "7 members read: 7 new, 0 updated. 7 members in sync."
+        )
+        # the hourly import that finds nothing new tells the truth
+        self.import_members(audience)
+        audience.invalidate_recordset()
+        self.assertEqual(audience.last_sync_result, "Up to date: 7 members in sync.")
+
+    def test_summary_plurals_and_thousands(self):
+        summary = mailchimp_sync_run.sync_summary
+        self.assertEqual(
+            summary(self.env, 2000, 2000, 0, 2000),
+            "2,000 members read: 2,000 new, 0 updated. 2,000 members in sync.",
+        )
+        self.assertEqual(
+            summary(self.env, 1, 0, 1, 1), "1 member read: 0 new, 1 updated. 1 member in sync."
+        )
+        self.assertEqual(summary(self.env, 0, 0, 0, 2000), "Up to date: 2,000 members in sync.")
+        self.assertEqual(summary(self.env, 40, 0, 0, 2000), "Up to date: 2,000 members in sync.")
