@@ -513,6 +513,21 @@ class MailchimpAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id)]
         return action
 
+    def action_view_crons(self):
+        """The scheduled actions of the connector (audience refresh, exports, campaign
+        refresh and reports, the fallback job runner) with their next run."""
+        crons = self.env["ir.model.data"].search(
+            [("module", "=", "mailchimp_connector"), ("model", "=", "ir.cron")]
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mailchimp Scheduled Actions"),
+            "res_model": "ir.cron",
+            "view_mode": "list,form",
+            "domain": [("id", "in", crons.mapped("res_id"))],
+            "context": {"active_test": False},
+        }
+
     def action_track_campaign(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -122,3 +122,20 @@ class TestFirstHour(MailchimpCase):
         )
         self.assertEqual(summary(self.env, 0, 0, 0, 2000), "Up to date: 2,000 members in sync.")
         self.assertEqual(summary(self.env, 40, 0, 0, 2000), "Up to date: 2,000 members in sync.")
+
+    # 6. scheduled actions ---------------------------------------------------
+    def test_scheduled_actions_button_lists_the_mailchimp_crons(self):
+        action = self.account.action_view_crons()
+        crons = self.env["ir.cron"].with_context(active_test=False).search(action["domain"])
+        xmlids = set(crons.get_external_id().values())
+        self.assertEqual(
+            xmlids,
+            {
+                "mailchimp_connector.ir_cron_fetch_audiences",
+                "mailchimp_connector.ir_cron_fetch_campaign_reports",
+                "mailchimp_connector.ir_cron_refresh_campaigns",
+                "mailchimp_connector.ir_cron_push_contacts",
+                "mailchimp_connector.ir_cron_process_jobs",
+            },
+        )
+        self.assertTrue(all(crons.mapped("nextcall")))
