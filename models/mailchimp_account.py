@@ -81,6 +81,10 @@ class MailchimpAccount(models.Model):
     last_check_date = fields.Datetime(string="Last Checked", readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
     last_error_date = fields.Datetime(readonly=True, copy=False)
+    same_login_warning = fields.Char(
+        compute="_compute_same_login_warning",
+        help="Another account of Odoo (maybe disconnected) reaches the same Mailchimp account.",
+    )
 
     # Member options (their behaviour is implemented by the sync flows).
     auto_create_member = fields.Boolean(
@@ -134,6 +138,33 @@ class MailchimpAccount(models.Model):
             "The campaign report window cannot be negative.",
         ),
     ]
+
+    @api.depends("mc_account_id", "mc_login_email")
+    def _compute_same_login_warning(self):
+        Account = self.sudo().with_context(active_test=False)
+        for account in self:
+            others = Account.browse()
+            if account.mc_account_id or account.mc_login_email:
+                domain = [("id", "!=", account.id or 0)]
+                if account.mc_account_id:
+                    domain.append(("mc_account_id", "=", account.mc_account_id))
+                else:
+                    domain.append(("mc_login_email", "=ilike", account.mc_login_email))
+                others = Account.search(domain)
+            account.same_login_warning = (
+                self.env._(
+                    "Another account in Odoo uses the same Mailchimp login (%(login)s): "
+                    "%(names)s. Both would sync the same audiences; keep one and disconnect "
+                    "the other.",
+                    login=account.mc_login_email or account.mc_account_id,
+                    names=", ".join(
+                        f"{other.name}{'' if other.active else ' ' + self.env._('(disconnected)')}"
+                        for other in others
+                    ),
+                )
+                if others
+                else False
+            )
 
     @api.depends("api_key")
     def _compute_datacenter(self):

@@ -47,12 +47,38 @@ class MailchimpList(models.Model):
     )
 
     # per-audience sync options
-    import_new = fields.Boolean(string="Import new records", default=True)
-    import_pull_fields = fields.Boolean(string="Import pull fields", default=True)
-    import_unsubscribes = fields.Boolean(string="Import unsubscribes", default=True)
-    push_new = fields.Boolean(string="Push new records")
-    push_unsubscribes = fields.Boolean(string="Push unsubscribes")
-    push_fields = fields.Boolean(string="Push fields")
+    import_new = fields.Boolean(
+        string="Import new records",
+        default=True,
+        help="Members Odoo does not know yet become mailing contacts of the mailing list.",
+    )
+    import_pull_fields = fields.Boolean(
+        string="Import pull fields",
+        default=True,
+        help="Names changed in Mailchimp are copied to the Odoo contacts (unless changed in "
+        "Odoo since the last sync: the Odoo change wins).",
+    )
+    import_unsubscribes = fields.Boolean(
+        string="Import unsubscribes",
+        default=True,
+        help="Members who unsubscribed in Mailchimp are opted out of the mailing list in "
+        "Odoo; bounced (cleaned) addresses are blacklisted.",
+    )
+    push_new = fields.Boolean(
+        string="Push new records",
+        help="Contacts added to the mailing list in Odoo are sent to Mailchimp as new "
+        "members (one audience per account). Contacts that existed before are sent only by "
+        "Export Existing Contacts.",
+    )
+    push_unsubscribes = fields.Boolean(
+        string="Push unsubscribes",
+        help="Opt-outs and blacklisting done in Odoo unsubscribe the member in Mailchimp.",
+    )
+    push_fields = fields.Boolean(
+        string="Push fields",
+        help="Changes of the mapped fields in Odoo (name, phone, address...) are sent to "
+        "Mailchimp (with the account's Auto Update Contact option).",
+    )
     sync_from = fields.Datetime(
         help="Only contacts created or changed after this date are pushed automatically (set "
         "when Push new records is turned on); Export existing contacts sends the others."

@@ -139,3 +139,19 @@ class TestFirstHour(MailchimpCase):
             },
         )
         self.assertTrue(all(crons.mapped("nextcall")))
+
+    # 7. same Mailchimp login on two accounts ----------------------------------
+    def test_second_account_on_the_same_login_is_warned(self):
+        self.connect()
+        self.assertFalse(self.account.same_login_warning)
+        other = self.env["mailchimp.account"].create(
+            {"name": "Copy", "api_key": self.emulator.api_key}
+        )
+        other.api_base_url = self.emulator.base_url
+        other.action_test_connection()
+        self.assertIn("Emulated", other.same_login_warning)
+        self.account.invalidate_recordset()
+        self.assertIn("Copy", self.account.same_login_warning)
+        other.action_disconnect()
+        self.account.invalidate_recordset()
+        self.assertIn("Copy (disconnected)", self.account.same_login_warning)
