@@ -127,6 +127,11 @@ class MailchimpCampaign(models.Model):
         index=True,
         help="The report was fetched after its window closed: it is never polled again.",
     )
+    report_window_closed = fields.Boolean(
+        compute="_compute_report_window_closed",
+        help="The report window of this sent campaign has closed: its figures are no longer "
+        "refreshed by themselves (Refresh Report reads them again).",
+    )
     last_error = fields.Text(readonly=True, copy=False)
 
     # activity read checkpoint
@@ -173,6 +178,16 @@ class MailchimpCampaign(models.Model):
             campaign.report_until = until
             campaign.report_done = bool(
                 until and campaign.last_report_date and campaign.last_report_date >= until
+            )
+
+    @api.depends("status", "report_until")
+    def _compute_report_window_closed(self):
+        now = fields.Datetime.now()
+        for campaign in self:
+            campaign.report_window_closed = bool(
+                campaign.status in REPORT_STATUSES
+                and campaign.report_until
+                and campaign.report_until <= now
             )
 
     def _compute_activity_count(self):

@@ -240,6 +240,38 @@ class MailchimpCampaignReport(models.Model):
         )
         return bool(campaigns._queue_reports())
 
+    @api.model
+    def action_refresh_all_reports(self):
+        """One click: queue a fresh read of the report of every sent campaign of the user's
+        accounts, those past their report window included."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        campaigns = self.search(
+            [
+                ("status", "in", REPORT_STATUSES),
+                ("account_id.active", "=", True),
+                ("account_id.state", "=", "connected"),
+            ]
+        )
+        queued = campaigns.sudo()._queue_reports(force=True)
+        if not queued:
+            message = self.env._("No sent campaign to refresh (is the account connected?).")
+        elif len(queued) == 1:
+            message = self.env._("The report of 1 campaign is being read again.")
+        else:
+            message = self.env._(
+                "The reports of %s campaigns are being read again.", f"{len(queued):,}"
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp reports"),
+                "message": message,
+                "type": "success" if queued else "warning",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
     def action_refresh_report(self):
         """Fetch the report now (inside or outside the window) and queue the activity."""
         self.env["mailchimp.account"]._check_mailchimp_group()

@@ -155,3 +155,34 @@ class TestFirstHour(MailchimpCase):
         other.action_disconnect()
         self.account.invalidate_recordset()
         self.assertIn("Copy (disconnected)", self.account.same_login_warning)
+
+    # 8. old campaigns --------------------------------------------------------
+    def test_closed_report_window_is_said_and_all_reports_refresh_in_one_click(self):
+        self.connect()
+        self.account.campaign_report_days = 5
+        old = [
+            self.state.add_campaign(
+                self.list_mc_id,
+                send_time=self.state.now() - timedelta(days=20 + i),
+                title=f"Old {i}",
+            )
+            for i in range(2)
+        ]
+        self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_campaigns": True}
+        ).action_process()
+        self.run_jobs()
+        campaigns = self.env["mailchimp.campaign"].search([("mc_id", "in", old)])
+        self.assertEqual(campaigns.mapped("report_window_closed"), [True, True])
+        self.assertEqual(campaigns.mapped("report_done"), [True, True])
+        self.state.seed_campaign_activity(old[0], 10, open_rate=1.0)
+        self.state.advance(5)
+        result = self.env["mailchimp.campaign"].action_refresh_all_reports()
+        self.assertIn(
+            "The reports of 2 campaigns are being read again.", result["params"]["message"]
+        )
+        with self.assertMailchimpCalls(count=6, path_prefix="/3.0/reports/"):
+            self.run_jobs()
+        campaigns.invalidate_recordset()
+        first = campaigns.filtered(lambda c: c.mc_id == old[0])
+        self.assertEqual(first.unique_opens, 10)
