@@ -186,3 +186,22 @@ class TestFirstHour(MailchimpCase):
         campaigns.invalidate_recordset()
         first = campaigns.filtered(lambda c: c.mc_id == old[0])
         self.assertEqual(first.unique_opens, 10)
+
+    # 9. results you can see ------------------------------------------------
+    def test_results_views_and_reporting_menu(self):
+        menu = self.env.ref("mailchimp_connector.menu_mailchimp_campaign_report")
+        self.assertEqual(menu.parent_id, self.env.ref("mass_mailing.menu_mass_mailing_report"))
+        action = self.env.ref("mailchimp_connector.action_mailchimp_campaign_report")
+        self.assertEqual(action.view_mode.split(",")[:2], ["graph", "pivot"])
+        Campaign = self.env["mailchimp.campaign"]
+        for view_type in ("graph", "pivot"):
+            arch = Campaign.get_view(view_type=view_type)["arch"]
+            for measure in ("unique_opens", "unique_clicks"):
+                self.assertIn(measure, arch)
+        form = Campaign.get_view(view_type="form")["arch"]
+        self.assertIn('name="funnel"', form)
+        audiences = self.env.ref("mailchimp_connector.action_mailchimp_list")
+        self.assertEqual(audiences.view_mode.split(",")[0], "kanban")
+        kanban = self.env["mailchimp.list"].get_view(view_type="kanban")["arch"]
+        for name in ("mc_member_count", "last_sync_date", "push_skipped"):
+            self.assertIn(name, kanban)
