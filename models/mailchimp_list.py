@@ -105,7 +105,6 @@ class MailchimpList(models.Model):
     )
     import_progress = fields.Float(
         compute="_compute_import_progress",
-        string="Import Progress",
         help="Members read by the running import out of those it has to read, in percent.",
     )
     import_progress_text = fields.Char(
