@@ -92,6 +92,9 @@ def test_run_demo_stops_odoo_and_the_emulator(tmp_path, sig):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # as from a terminal: a test runner started in the background ignores SIGINT, and
+        # bash cannot trap a signal ignored when it starts
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60
