@@ -18,6 +18,7 @@ from .job_tools import (
     retry_later,
 )
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -151,16 +152,17 @@ class MailchimpAccount(models.Model):
                 else:
                     domain.append(("mc_login_email", "=ilike", account.mc_login_email))
                 others = Account.search(domain)
+            disconnected = self.env._("(disconnected)")
+            names = ", ".join(
+                other.name if other.active else f"{other.name} {disconnected}" for other in others
+            )
             account.same_login_warning = (
                 self.env._(
                     "Another account in Odoo uses the same Mailchimp login (%(login)s): "
                     "%(names)s. Both would sync the same audiences; keep one and disconnect "
                     "the other.",
                     login=account.mc_login_email or account.mc_account_id,
-                    names=", ".join(
-                        f"{other.name}{'' if other.active else ' ' + self.env._('(disconnected)')}"
-                        for other in others
-                    ),
+                    names=names,
                 )
                 if others
                 else False
@@ -445,7 +447,7 @@ class MailchimpAccount(models.Model):
             lines.append(
                 self.env._("1 audience in Odoo.")
                 if audiences == 1
-                else self.env._("%s audiences in Odoo.", f"{audiences:,}")
+                else self.env._("%s audiences in Odoo.", count_text(self.env, audiences))
             )
         return {
             "type": "ir.actions.client",

@@ -19,6 +19,7 @@ from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_campaign import REPORT_STATUSES
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -259,7 +260,8 @@ class MailchimpCampaignReport(models.Model):
             message = self.env._("The report of 1 campaign is being read again.")
         else:
             message = self.env._(
-                "The reports of %s campaigns are being read again.", f"{len(queued):,}"
+                "The reports of %s campaigns are being read again.",
+                count_text(self.env, len(queued)),
             )
         return {
             "type": "ir.actions.client",
@@ -289,15 +291,15 @@ class MailchimpCampaignReport(models.Model):
                 "Report of %(name)s refreshed: %(sent)s sent, %(opens)s opens, %(clicks)s "
                 "clicks, %(unsubs)s unsubscribes. The recipients' activity is being read.",
                 name=self.name,
-                sent=f"{self.emails_sent:,}",
-                opens=f"{self.opens_total:,}",
-                clicks=f"{self.clicks_total:,}",
-                unsubs=f"{self.unsubscribed:,}",
+                sent=count_text(self.env, self.emails_sent),
+                opens=count_text(self.env, self.opens_total),
+                clicks=count_text(self.env, self.clicks_total),
+                unsubs=count_text(self.env, self.unsubscribed),
             )
         else:
             message = self.env._(
                 "%s campaign reports refreshed. The recipients' activity is being read.",
-                f"{len(self):,}",
+                count_text(self.env, len(self)),
             )
         return {
             "type": "ir.actions.client",

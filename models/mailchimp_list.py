@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .mailchimp_field_mapping import DEFAULT_MAPPING
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -141,8 +142,8 @@ class MailchimpList(models.Model):
             audience.import_progress_text = (
                 self.env._(
                     "%(processed)s / %(total)s",
-                    processed=f"{run.processed:,}",
-                    total=f"{run.total_items:,}" if run.total_items else "?",
+                    processed=count_text(self.env, run.processed),
+                    total=count_text(self.env, run.total_items) if run.total_items else "?",
                 )
                 if run
                 else False

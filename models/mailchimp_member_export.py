@@ -30,6 +30,7 @@ from ..services.sync_rules import normalize_email, opted_in_at, parse_mc_datetim
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .odoo_identity import odoo_email_forms
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class MailchimpListMemberExport(models.Model):
             else self.env._(
                 "Export queued for %(audiences)s: %(count)s contacts waiting to be sent.",
                 audiences=names,
-                count=f"{waiting:,}",
+                count=count_text(self.env, waiting),
             ),
             kind="success",
             close=True,

@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -55,19 +56,19 @@ def sync_summary(env, processed, created, updated, in_sync):
     if in_sync == 1:
         shared = env._("1 member in sync.")
     else:
-        shared = env._("%s members in sync.", f"{in_sync:,}")
+        shared = env._("%s members in sync.", count_text(env, in_sync))
     if not created and not updated:
         # an hourly import re-reads its overlap, unchanged: nothing new is the news
         return env._("Up to date: %s", shared)
     if processed == 1:
         read = env._("1 member read")
     else:
-        read = env._("%s members read", f"{processed:,}")
+        read = env._("%s members read", count_text(env, processed))
     return env._(
         "%(read)s: %(created)s new, %(updated)s updated. %(shared)s",
         read=read,
-        created=f"{created:,}",
-        updated=f"{updated:,}",
+        created=count_text(env, created),
+        updated=count_text(env, updated),
         shared=shared,
     )
 
