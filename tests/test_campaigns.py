@@ -106,7 +106,7 @@ class TestCampaigns(MailchimpCase):
             self.env["mailchimp.template"].search([("account_id", "=", self.account.id)]).name,
             "Lonely template",
         )
-        self.assertIn("1 template(s) imported", wizard.result)
+        self.assertIn("1 template imported.", wizard.result)
 
     def test_templates_only_import_no_campaign(self):
         self.state.add_template("Newsletter", category="news", thumbnail="https://x/t.png")
@@ -127,7 +127,7 @@ class TestCampaigns(MailchimpCase):
         )
         self.assertTrue(template.date_created)
         self.assertFalse(self.Campaign.search([]))
-        self.assertNotIn("campaign(s)", wizard.result)
+        self.assertNotIn("campaign", wizard.result)
 
     def test_import_links_each_campaign_to_its_audience_and_template(self):
         news = self.state.add_template("Newsletter", category="news")
@@ -142,7 +142,7 @@ class TestCampaigns(MailchimpCase):
         )
         draft = self.state.add_campaign(self.list_mc_id, title="Draft", status="save")
         wizard = self.process()
-        self.assertIn("3 campaign(s) imported, 1 report job(s) queued", wizard.result)
+        self.assertIn("3 campaigns imported, 1 report being read.", wizard.result)
         audience = self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
         templates = self.env["mailchimp.template"].search([("account_id", "=", self.account.id)])
         by_mc_id = {t.mc_id: t for t in templates}

@@ -205,3 +205,21 @@ class TestFirstHour(MailchimpCase):
         kanban = self.env["mailchimp.list"].get_view(view_type="kanban")["arch"]
         for name in ("mc_member_count", "last_sync_date", "push_skipped"):
             self.assertIn(name, kanban)
+
+    # 7. the wizard's result window --------------------------------------------
+    def test_operation_result_has_a_title_and_links_to_what_it_imported(self):
+        self.connect()
+        cid = self.state.add_campaign(
+            self.list_mc_id, send_time=self.state.now() - timedelta(days=1), title="Spring"
+        )
+        wizard = self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_campaigns": True}
+        )
+        action = wizard.action_process()
+        self.assertEqual(action["name"], "Mailchimp import started")
+        self.assertIn("Emulated: 1 audience imported.", wizard.result)
+        self.assertIn("Emulated: 1 campaign imported, 1 report being read.", wizard.result)
+        audiences = self.env["mailchimp.list"].search(wizard.action_open_audiences()["domain"])
+        self.assertEqual(audiences.mapped("mc_id"), [self.list_mc_id])
+        campaigns = self.env["mailchimp.campaign"].search(wizard.action_open_campaigns()["domain"])
+        self.assertEqual(campaigns.mapped("mc_id"), [cid])
