@@ -102,11 +102,15 @@ class MailchimpCampaign(models.Model):
     emails_sent = fields.Integer(readonly=True)
     opens_total = fields.Integer(string="Opens", readonly=True)
     unique_opens = fields.Integer(readonly=True)
-    open_rate = fields.Float(readonly=True, digits=(16, 4), help="Unique opens / delivered")
+    open_rate = fields.Float(
+        readonly=True, digits=(16, 4), aggregator="avg", help="Unique opens / delivered"
+    )
     clicks_total = fields.Integer(string="Clicks", readonly=True)
     unique_clicks = fields.Integer(readonly=True)
     unique_subscriber_clicks = fields.Integer(readonly=True)
-    click_rate = fields.Float(readonly=True, digits=(16, 4), help="Unique clickers / delivered")
+    click_rate = fields.Float(
+        readonly=True, digits=(16, 4), aggregator="avg", help="Unique clickers / delivered"
+    )
     hard_bounces = fields.Integer(readonly=True)
     soft_bounces = fields.Integer(readonly=True)
     unsubscribed = fields.Integer(string="Unsubscribes", readonly=True)

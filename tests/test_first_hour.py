@@ -223,3 +223,18 @@ class TestFirstHour(MailchimpCase):
         self.assertEqual(audiences.mapped("mc_id"), [self.list_mc_id])
         campaigns = self.env["mailchimp.campaign"].search(wizard.action_open_campaigns()["domain"])
         self.assertEqual(campaigns.mapped("mc_id"), [cid])
+
+    def test_rates_average_in_the_pivot(self):
+        Campaign = self.env["mailchimp.campaign"]
+        vals = {"account_id": self.account.id, "status": "sent"}
+        Campaign.create(
+            [
+                dict(vals, name="A", mc_id="a", open_rate=0.2, click_rate=0.1),
+                dict(vals, name="B", mc_id="b", open_rate=0.4, click_rate=0.3),
+            ]
+        )
+        groups = Campaign.read_group(
+            [("account_id", "=", self.account.id)], ["open_rate", "click_rate"], []
+        )
+        self.assertAlmostEqual(groups[0]["open_rate"], 0.3)
+        self.assertAlmostEqual(groups[0]["click_rate"], 0.2)
