@@ -289,6 +289,9 @@ class MailchimpSyncRun(models.Model):
         audience.write(
             {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
         )
+        # activity stored by a report job running at the same time as a member page (neither
+        # transaction saw the other's rows) is linked here, or at the next run's end
+        self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(audience)
         if self.known_until_id:
             self._queue_reconcile()
 

@@ -305,6 +305,30 @@ class TestCampaigns(MailchimpCase):
             len(mine),
         )
 
+    def test_activity_stored_during_a_member_page_is_linked_by_the_next_run(self):
+        """A report job and a member page committing at the same time do not see each other:
+        the rows stay unlinked until the end of the next import run links the audience."""
+        cid = self.add_sent_campaign(recipients=10)
+        self.process(import_members=True)
+        self.run_jobs()
+        campaign = self.campaign(cid)
+        rows = self.Activity.search([("campaign_id", "=", campaign.id)])
+        self.assertTrue(rows)
+        self.assertEqual(len(rows.filtered(lambda r: not r.member_id)), 0)
+        # the race, reproduced: the rows lose their link as if stored concurrently
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mailchimp_campaign_activity SET member_id = NULL, partner_id = NULL, "
+            "mailing_contact_id = NULL WHERE id IN %s",
+            (tuple(rows.ids),),
+        )
+        rows.invalidate_recordset()
+        runs = self.import_members(campaign.list_id)  # nothing new in Mailchimp
+        self.assertEqual(runs.processed, 0, "no member page links them")
+        rows.invalidate_recordset()
+        self.assertEqual(len(rows.filtered(lambda r: not r.member_id)), 0)
+        self.assertEqual(len(rows.filtered(lambda r: not r.mailing_contact_id)), 0)
+
     def test_activity_links_to_a_member_bound_by_the_export(self):
         cid = self.add_sent_campaign(recipients=10)
         self.process()
