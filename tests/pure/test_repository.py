@@ -72,5 +72,9 @@ def test_app_icon_and_description():
     width, height = int.from_bytes(icon[16:20], "big"), int.from_bytes(icon[20:24], "big")
     assert (width, height) == (128, 128)
     html = (ROOT / "static" / "description" / "index.html").read_text()
-    ET.fromstring(f"<root>{html}</root>")  # well-formed
+    root = ET.fromstring(f"<root>{html}</root>")  # well-formed
     assert "./scripts/run-demo" in html
+    images = [img.get("src") for img in root.iter("img")]
+    assert images, "screenshots"
+    for src in images:
+        assert (ROOT / "static" / "description" / src).is_file(), src
