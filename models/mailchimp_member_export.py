@@ -177,9 +177,28 @@ class MailchimpListMemberExport(models.Model):
         if skipped:
             summary += "\n" + "\n".join(skipped[:50])
         self.sudo().write({"last_push_result": summary, "last_push_date": fields.Datetime.now()})
+        if counts.get("created") or counts.get("unsubscribed"):
+            self._refresh_statistics(client)
         if Member.search_count([("list_id", "=", self.id), ("need_push", "=", True)], limit=1):
             self._queue_push()
         return summary
+
+    def _refresh_statistics(self, client):
+        """The audience's subscriber counts, read again after an export changed them (one
+        call); a failure only leaves them as they were until the next import."""
+        self.ensure_one()
+        try:
+            remote = client.get_list(self.mc_id)
+        except mce.MailchimpError as exc:
+            _logger.warning("Mailchimp audience %s: statistics not refreshed: %s", self.mc_id, exc)
+            return
+        vals = self._values_from_remote(remote)
+        self.sudo().write(
+            {
+                key: vals[key]
+                for key in ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
+            }
+        )
 
     @api.model
     def _cron_push(self):

@@ -69,16 +69,25 @@ class TestFirstHour(MailchimpCase):
         audience = self.import_audiences()
         audience.write({"push_new": True, "push_fields": True})
         contacts = self.env["mailing.contact"].create(
-            [{"name": f"New {i}", "email": f"new{i}@example.com"} for i in range(3)]
+            [
+                {
+                    "name": f"New {i}",
+                    "email": f"new{i}@example.com",
+                    "list_ids": [(4, audience.mailing_list_id.id)],
+                }
+                for i in range(3)
+            ]
         )
         audience._bind_for_push(contacts=contacts)
         self.assertEqual(audience.push_pending_count, 3)
         result = audience.action_push_now()
         self.assertIn("3 contacts waiting to be sent", result["params"]["message"])
         self.assertEqual(result["params"]["next"], CLOSE, "the form reloads its counts")
+        self.assertEqual(audience.mc_member_count, 0)
         self.run_jobs()
         audience.invalidate_recordset()
         self.assertEqual(audience.push_pending_count, 0)
+        self.assertEqual(audience.mc_member_count, 3, "the subscriber count follows the export")
         result = audience.action_push_now()
         self.assertIn("Nothing to export", result["params"]["message"])
 
