@@ -18,6 +18,7 @@ from .job_tools import (
     retry_later,
 )
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -81,6 +82,10 @@ class MailchimpAccount(models.Model):
     last_check_date = fields.Datetime(string="Last Checked", readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
     last_error_date = fields.Datetime(readonly=True, copy=False)
+    same_login_warning = fields.Char(
+        compute="_compute_same_login_warning",
+        help="Another account of Odoo (maybe disconnected) reaches the same Mailchimp account.",
+    )
 
     # Member options (their behaviour is implemented by the sync flows).
     auto_create_member = fields.Boolean(
@@ -134,6 +139,34 @@ class MailchimpAccount(models.Model):
             "The campaign report window cannot be negative.",
         ),
     ]
+
+    @api.depends("mc_account_id", "mc_login_email")
+    def _compute_same_login_warning(self):
+        Account = self.sudo().with_context(active_test=False)
+        for account in self:
+            others = Account.browse()
+            if account.mc_account_id or account.mc_login_email:
+                domain = [("id", "!=", account.id or 0)]
+                if account.mc_account_id:
+                    domain.append(("mc_account_id", "=", account.mc_account_id))
+                else:
+                    domain.append(("mc_login_email", "=ilike", account.mc_login_email))
+                others = Account.search(domain)
+            disconnected = self.env._("(disconnected)")
+            names = ", ".join(
+                other.name if other.active else f"{other.name} {disconnected}" for other in others
+            )
+            account.same_login_warning = (
+                self.env._(
+                    "Another account in Odoo uses the same Mailchimp login (%(login)s): "
+                    "%(names)s. Both would sync the same audiences; keep one and disconnect "
+                    "the other.",
+                    login=account.mc_login_email or account.mc_account_id,
+                    names=names,
+                )
+                if others
+                else False
+            )
 
     @api.depends("api_key")
     def _compute_datacenter(self):
@@ -397,16 +430,36 @@ class MailchimpAccount(models.Model):
                 "message": "\n".join(failed) if failed else results[0][2],
                 "type": "danger" if failed else "success",
                 "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"} if not failed else False,
+                # reload the form either way: its status banner and check time changed
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
     def action_refresh_status(self):
-        """Same check as Test Connection, without the chatter message."""
+        """Same check as Test Connection, without the chatter message; says what it found
+        and reloads the form."""
         self._check_manager()
-        for account in self:
-            account._test_connection()
-        return True
+        results = [(account, *account._test_connection()) for account in self]
+        failed = [message for _account, ok, message in results if not ok]
+        lines = [message for _account, _ok, message in results]
+        audiences = self.env["mailchimp.list"].search_count([("account_id", "in", self.ids)])
+        if not failed:
+            lines.append(
+                self.env._("1 audience in Odoo.")
+                if audiences == 1
+                else self.env._("%s audiences in Odoo.", count_text(self.env, audiences))
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp status"),
+                "message": "\n".join(lines),
+                "type": "danger" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_disconnect(self):
         """Archive the account: nothing is synced any more, all synced data stays."""
@@ -492,6 +545,21 @@ class MailchimpAccount(models.Model):
         )
         action["domain"] = [("account_id", "=", self.id)]
         return action
+
+    def action_view_crons(self):
+        """The scheduled actions of the connector (audience refresh, exports, campaign
+        refresh and reports, the fallback job runner) with their next run."""
+        crons = self.env["ir.model.data"].search(
+            [("module", "=", "mailchimp_connector"), ("model", "=", "ir.cron")]
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mailchimp Scheduled Actions"),
+            "res_model": "ir.cron",
+            "view_mode": "list,form",
+            "domain": [("id", "in", crons.mapped("res_id"))],
+            "context": {"active_test": False},
+        }
 
     def action_track_campaign(self):
         self.ensure_one()

@@ -102,11 +102,15 @@ class MailchimpCampaign(models.Model):
     emails_sent = fields.Integer(readonly=True)
     opens_total = fields.Integer(string="Opens", readonly=True)
     unique_opens = fields.Integer(readonly=True)
-    open_rate = fields.Float(readonly=True, digits=(16, 4), help="Unique opens / delivered")
+    open_rate = fields.Float(
+        readonly=True, digits=(16, 4), aggregator="avg", help="Unique opens / delivered"
+    )
     clicks_total = fields.Integer(string="Clicks", readonly=True)
     unique_clicks = fields.Integer(readonly=True)
     unique_subscriber_clicks = fields.Integer(readonly=True)
-    click_rate = fields.Float(readonly=True, digits=(16, 4), help="Unique clickers / delivered")
+    click_rate = fields.Float(
+        readonly=True, digits=(16, 4), aggregator="avg", help="Unique clickers / delivered"
+    )
     hard_bounces = fields.Integer(readonly=True)
     soft_bounces = fields.Integer(readonly=True)
     unsubscribed = fields.Integer(string="Unsubscribes", readonly=True)
@@ -126,6 +130,11 @@ class MailchimpCampaign(models.Model):
         store=True,
         index=True,
         help="The report was fetched after its window closed: it is never polled again.",
+    )
+    report_window_closed = fields.Boolean(
+        compute="_compute_report_window_closed",
+        help="The report window of this sent campaign has closed: its figures are no longer "
+        "refreshed by themselves (Refresh Report reads them again).",
     )
     last_error = fields.Text(readonly=True, copy=False)
 
@@ -173,6 +182,16 @@ class MailchimpCampaign(models.Model):
             campaign.report_until = until
             campaign.report_done = bool(
                 until and campaign.last_report_date and campaign.last_report_date >= until
+            )
+
+    @api.depends("status", "report_until")
+    def _compute_report_window_closed(self):
+        now = fields.Datetime.now()
+        for campaign in self:
+            campaign.report_window_closed = bool(
+                campaign.status in REPORT_STATUSES
+                and campaign.report_until
+                and campaign.report_until <= now
             )
 
     def _compute_activity_count(self):

@@ -1,11 +1,15 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
+import logging
 from collections import Counter
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..services.sync_rules import normalize_email, parse_mc_datetime
+
+_logger = logging.getLogger(__name__)
 
 ACTIONS = [
     ("open", "Open"),
@@ -169,6 +173,44 @@ class MailchimpCampaignActivity(models.Model):
             row.update(campaign_id=campaign.id, member_id=members.get(row["email_normalized"]))
         self.create(rows)
         return len(rows)
+
+    @api.model
+    def _link_audience_members(self, audience, keys=None):
+        """Link the unlinked rows of every campaign of ``audience`` to the members that now
+        exist (of ``keys`` only, member keys, when given): one UPDATE, whatever came first,
+        the campaign reports or the members. Called at the end of each page of members
+        imported or bound for export, so that activity read before its members (a campaign
+        past its report window is never read again) still reaches the contacts."""
+        if not audience:
+            return 0
+        if keys is not None and not keys:
+            return 0
+        self.env.flush_all()
+        key_filter = SQL("AND a.email_normalized = ANY(%s)", list(keys)) if keys else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE mailchimp_campaign_activity a
+                   SET member_id = m.id,
+                       mailing_contact_id = m.mailing_contact_id,
+                       partner_id = m.partner_id
+                  FROM mailchimp_member m, mailchimp_campaign c
+                 WHERE c.id = a.campaign_id
+                   AND c.list_id = %(list)s
+                   AND a.member_id IS NULL
+                   %(key_filter)s
+                   AND m.list_id = %(list)s
+                   AND m.email_normalized = a.email_normalized
+                """,
+                list=audience.id,
+                key_filter=key_filter,
+            )
+        )
+        linked = self.env.cr.rowcount
+        if linked:
+            self.invalidate_model(["member_id", "mailing_contact_id", "partner_id"])
+            _logger.info("Mailchimp audience %s: %s activity rows linked", audience.mc_id, linked)
+        return linked
 
     @api.model
     def _link_members(self, campaign):

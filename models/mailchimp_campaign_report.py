@@ -19,6 +19,7 @@ from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_campaign import REPORT_STATUSES
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -240,6 +241,39 @@ class MailchimpCampaignReport(models.Model):
         )
         return bool(campaigns._queue_reports())
 
+    @api.model
+    def action_refresh_all_reports(self):
+        """One click: queue a fresh read of the report of every sent campaign of the user's
+        accounts, those past their report window included."""
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        campaigns = self.search(
+            [
+                ("status", "in", REPORT_STATUSES),
+                ("account_id.active", "=", True),
+                ("account_id.state", "=", "connected"),
+            ]
+        )
+        queued = campaigns.sudo()._queue_reports(force=True)
+        if not queued:
+            message = self.env._("No sent campaign to refresh (is the account connected?).")
+        elif len(queued) == 1:
+            message = self.env._("The report of 1 campaign is being read again.")
+        else:
+            message = self.env._(
+                "The reports of %s campaigns are being read again.",
+                count_text(self.env, len(queued)),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp reports"),
+                "message": message,
+                "type": "success" if queued else "warning",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
     def action_refresh_report(self):
         """Fetch the report now (inside or outside the window) and queue the activity."""
         self.env["mailchimp.account"]._check_mailchimp_group()
@@ -252,4 +286,28 @@ class MailchimpCampaignReport(models.Model):
                 campaign.sudo()._fetch_report(client)
             except mce.MailchimpError as exc:
                 raise UserError(campaign.account_id._error_message(exc)) from None
-        return True
+        if len(self) == 1:
+            message = self.env._(
+                "Report of %(name)s refreshed: %(sent)s sent, %(opens)s opens, %(clicks)s "
+                "clicks, %(unsubs)s unsubscribes. The recipients' activity is being read.",
+                name=self.name,
+                sent=count_text(self.env, self.emails_sent),
+                opens=count_text(self.env, self.opens_total),
+                clicks=count_text(self.env, self.clicks_total),
+                unsubs=count_text(self.env, self.unsubscribed),
+            )
+        else:
+            message = self.env._(
+                "%s campaign reports refreshed. The recipients' activity is being read.",
+                count_text(self.env, len(self)),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mailchimp report"),
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
 from .mailchimp_field_mapping import DEFAULT_MAPPING
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -48,12 +49,38 @@ class MailchimpList(models.Model):
     )
 
     # per-audience sync options
-    import_new = fields.Boolean(string="Import new records", default=True)
-    import_pull_fields = fields.Boolean(string="Import pull fields", default=True)
-    import_unsubscribes = fields.Boolean(string="Import unsubscribes", default=True)
-    push_new = fields.Boolean(string="Push new records")
-    push_unsubscribes = fields.Boolean(string="Push unsubscribes")
-    push_fields = fields.Boolean(string="Push fields")
+    import_new = fields.Boolean(
+        string="Import new records",
+        default=True,
+        help="Members Odoo does not know yet become mailing contacts of the mailing list.",
+    )
+    import_pull_fields = fields.Boolean(
+        string="Import pull fields",
+        default=True,
+        help="Names changed in Mailchimp are copied to the Odoo contacts (unless changed in "
+        "Odoo since the last sync: the Odoo change wins).",
+    )
+    import_unsubscribes = fields.Boolean(
+        string="Import unsubscribes",
+        default=True,
+        help="Members who unsubscribed in Mailchimp are opted out of the mailing list in "
+        "Odoo; bounced (cleaned) addresses are blacklisted.",
+    )
+    push_new = fields.Boolean(
+        string="Push new records",
+        help="Contacts added to the mailing list in Odoo are sent to Mailchimp as new "
+        "members (one audience per account). Contacts that existed before are sent only by "
+        "Export Existing Contacts.",
+    )
+    push_unsubscribes = fields.Boolean(
+        string="Push unsubscribes",
+        help="Opt-outs and blacklisting done in Odoo unsubscribe the member in Mailchimp.",
+    )
+    push_fields = fields.Boolean(
+        string="Push fields",
+        help="Changes of the mapped fields in Odoo (name, phone, address...) are sent to "
+        "Mailchimp (with the account's Auto Update Contact option).",
+    )
     sync_from = fields.Datetime(
         help="Only contacts created or changed after this date are pushed automatically (set "
         "when Push new records is turned on); Export existing contacts sends the others."
@@ -75,6 +102,18 @@ class MailchimpList(models.Model):
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
     run_ids = fields.One2many("mailchimp.sync.run", "list_id", string="Import Runs")
+    import_running = fields.Boolean(
+        compute="_compute_import_progress", help="A member import of this audience is running."
+    )
+    import_progress = fields.Float(
+        compute="_compute_import_progress",
+        help="Members read by the running import out of those it has to read, in percent.",
+    )
+    import_progress_text = fields.Char(
+        compute="_compute_import_progress",
+        string="Members Read",
+        help="Members read by the running import out of those it has to read.",
+    )
     campaign_ids = fields.One2many("mailchimp.campaign", "list_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
 
@@ -89,6 +128,27 @@ class MailchimpList(models.Model):
         counts = {audience.id: count for audience, count in data}
         for audience in self:
             audience.member_count = counts.get(audience.id, 0)
+
+    def _compute_import_progress(self):
+        runs = self.env["mailchimp.sync.run"].search(
+            [("list_id", "in", self.ids), ("state", "=", "running")], order="id desc"
+        )
+        latest = {}
+        for run in runs:
+            latest.setdefault(run.list_id.id, run)
+        for audience in self:
+            run = latest.get(audience.id)
+            audience.import_running = bool(run)
+            audience.import_progress = run.progress if run else 0.0
+            audience.import_progress_text = (
+                self.env._(
+                    "%(processed)s / %(total)s",
+                    processed=count_text(self.env, run.processed),
+                    total=count_text(self.env, run.total_items) if run.total_items else "?",
+                )
+                if run
+                else False
+            )
 
     def _compute_push_pending_count(self):
         data = self.env["mailchimp.member"]._read_group(

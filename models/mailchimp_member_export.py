@@ -32,6 +32,7 @@ from ..services.sync_rules import normalize_email, opted_in_at, parse_mc_datetim
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .odoo_identity import odoo_email_forms
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -149,6 +150,10 @@ class MailchimpListMemberExport(models.Model):
                 for email, links in subjects.items()
             ]
         )
+        if new:
+            self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(
+                self, keys=new.mapped("email_normalized")
+            )
         return existing | new, skipped
 
     def _queue_push(self):
@@ -209,9 +214,28 @@ class MailchimpListMemberExport(models.Model):
         if skipped:
             summary += "\n" + "\n".join(skipped[:50])
         self.sudo().write({"last_push_result": summary, "last_push_date": fields.Datetime.now()})
+        if counts.get("created") or counts.get("unsubscribed"):
+            self._refresh_statistics(client)
         if Member.search_count([("list_id", "=", self.id), ("need_push", "=", True)], limit=1):
             self._queue_push()
         return summary
+
+    def _refresh_statistics(self, client):
+        """The audience's subscriber counts, read again after an export changed them (one
+        call); a failure only leaves them as they were until the next import."""
+        self.ensure_one()
+        try:
+            remote = client.get_list(self.mc_id)
+        except mce.MailchimpError as exc:
+            _logger.warning("Mailchimp audience %s: statistics not refreshed: %s", self.mc_id, exc)
+            return
+        vals = self._values_from_remote(remote)
+        self.sudo().write(
+            {
+                key: vals[key]
+                for key in ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
+            }
+        )
 
     @api.model
     def _cron_push(self):
@@ -228,10 +252,28 @@ class MailchimpListMemberExport(models.Model):
         return self._notify_queued_push(queued)
 
     def _notify_queued_push(self, queued):
+        """Says how many contacts wait for the export just queued, and reloads the view."""
+        if not queued:
+            return self._notification(
+                self.env._("Nothing to export (check the account and audience options)."),
+                close=True,
+            )
+        waiting = self.env["mailchimp.member"].search_count(
+            [("list_id", "in", queued.ids), ("need_push", "=", True)]
+        )
+        names = ", ".join(queued.mapped("name"))
         return self._notification(
-            self.env._("Export queued for %s audience(s).", len(queued))
-            if queued
-            else self.env._("Nothing to export (check the account and audience options).")
+            self.env._("Nothing to export in %s: Odoo and Mailchimp agree.", names)
+            if not waiting
+            else self.env._("Export queued for %s: 1 contact waiting to be sent.", names)
+            if waiting == 1
+            else self.env._(
+                "Export queued for %(audiences)s: %(count)s contacts waiting to be sent.",
+                audiences=names,
+                count=count_text(self.env, waiting),
+            ),
+            kind="success",
+            close=True,
         )
 
     def _existing_contacts_to_export(self):

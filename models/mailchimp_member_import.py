@@ -17,6 +17,7 @@ from ..services.identity import member_key
 from ..services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
+    ACTION_UPDATE,
     LocalMember,
     OdooConsent,
     PullOptions,
@@ -148,6 +149,10 @@ class MailchimpListMemberImport(models.Model):
                     attempt[key] += value
         for key, value in attempt.items():
             counts[key] += value
+        # campaign activity read before these members arrived reaches them now
+        self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(
+            self, keys=list(remotes)
+        )
         for address, reason in problems:
             _logger.info("Mailchimp audience %s: skipped %r: %s", self.mc_id, address, reason)
         return counts, problems
@@ -230,6 +235,20 @@ class MailchimpListMemberImport(models.Model):
         if new_bindings:
             env["mailchimp.member"].with_context(mailchimp_defaults_cache={}).create(new_bindings)
         audience._pull_consent(remotes, decisions, contacts)
+        # a name changed in Mailchimp shows on the partner of the member too (as on its
+        # mailing contact, whose name Odoo computes from the first and last name)
+        for email, decision in decisions.items():
+            binding, contact = by_email.get(email), contacts.get(email)
+            if (
+                decision.action == ACTION_UPDATE
+                and binding
+                and binding.partner_id
+                and contact
+                and contact.name
+                and {"first_name", "last_name"} & set(decision.contact_values or ())
+                and binding.partner_id.name != contact.name
+            ):
+                binding.partner_id.name = contact.name
         env.flush_all()
 
     def _odoo_consent(self, addresses, bindings, offset):

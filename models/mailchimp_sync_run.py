@@ -11,11 +11,12 @@ at most the page in flight and a re-run of a page job is a no-op.
 import logging
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -47,6 +48,30 @@ MEMBER_FIELDS = (
     "unsubscribe_reason",
     "tags",
 )
+
+
+def sync_summary(env, processed, created, updated, in_sync):
+    """The audience's last result in words: what this import changed, and how many members
+    Odoo and Mailchimp now share ("Up to date: 2,000 members in sync." after an hourly import
+    that found nothing new). ``processed`` counts the members read, unchanged ones too."""
+    if in_sync == 1:
+        shared = env._("1 member in sync.")
+    else:
+        shared = env._("%s members in sync.", count_text(env, in_sync))
+    if not created and not updated:
+        # an hourly import re-reads its overlap, unchanged: nothing new is the news
+        return env._("Up to date: %s", shared)
+    if processed == 1:
+        read = env._("1 member read")
+    else:
+        read = env._("%s members read", count_text(env, processed))
+    return env._(
+        "%(read)s: %(created)s new, %(updated)s updated. %(shared)s",
+        read=read,
+        created=count_text(env, created),
+        updated=count_text(env, updated),
+        shared=shared,
+    )
 
 
 class MailchimpSyncRun(models.Model):
@@ -81,9 +106,23 @@ class MailchimpSyncRun(models.Model):
     problems = fields.Text(
         string="Not Imported", help="The addresses this run did not import, with the reason."
     )
+    progress = fields.Float(
+        compute="_compute_progress",
+        help="Members read out of the members this import has to read, in percent.",
+    )
     date_start = fields.Datetime(default=fields.Datetime.now)
     date_end = fields.Datetime()
     last_error = fields.Text()
+
+    @api.depends("state", "processed", "total_items")
+    def _compute_progress(self):
+        for run in self:
+            if run.state == "done":
+                run.progress = 100.0
+            elif run.total_items:
+                run.progress = min(100.0, 100.0 * run.processed / run.total_items)
+            else:
+                run.progress = 0.0
 
     def _compute_display_name(self):
         for run in self:
@@ -239,12 +278,10 @@ class MailchimpSyncRun(models.Model):
         audience = self.list_id
         now = fields.Datetime.now()
         self.write({"state": "done", "date_end": now})
-        summary = self.env._(
-            "%(processed)s members read: %(created)s new, %(updated)s updated.",
-            processed=self.processed,
-            created=self.created,
-            updated=self.updated,
+        in_sync = self.env["mailchimp.member"].search_count(
+            [("list_id", "=", audience.id), ("status", "not in", (False, "deleted"))]
         )
+        summary = sync_summary(self.env, self.processed, self.created, self.updated, in_sync)
         not_imported = len((self.problems or "").splitlines())
         if not_imported:
             summary += "\n" + self.env._(
@@ -253,6 +290,9 @@ class MailchimpSyncRun(models.Model):
         audience.write(
             {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
         )
+        # activity stored by a report job running at the same time as a member page (neither
+        # transaction saw the other's rows) is linked here, or at the next run's end
+        self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(audience)
         if self.known_until_id:
             self._queue_reconcile()
 

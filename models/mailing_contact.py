@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..services.push_rules import split_name
 from .mailchimp_membership_mixin import (
     MAILCHIMP_USER_GROUP,
     batch_default_get,
@@ -37,12 +38,32 @@ class MailingContact(models.Model):
         return contacts
 
     def write(self, vals):
+        if "name" in vals and "first_name" not in vals and "last_name" not in vals:
+            # the form edits Name; Mailchimp gets First/Last Name (FNAME/LNAME): a new name
+            # written alone becomes the first and last name, so the edit reaches Mailchimp
+            # (and first/last never contradict the name the user sees)
+            changed = self.filtered(lambda c: (c.name or "") != (vals["name"] or ""))
+            if changed:
+                first, last = split_name(vals["name"])
+                super(MailingContact, changed).write(
+                    dict(vals, first_name=first or False, last_name=last or False)
+                )
+                rest = self - changed
+                res = super(MailingContact, rest).write(vals) if rest else True
+                changed._mailchimp_after_write(vals)
+                rest._mailchimp_after_write(vals)
+                return res
         res = super().write(vals)
+        self._mailchimp_after_write(vals)
+        return res
+
+    def _mailchimp_after_write(self, vals):
+        if not self:
+            return
         if self._mailchimp_push_fields.intersection(vals):
             self._mailchimp_mark_changed()
         if "list_ids" in vals or "subscription_ids" in vals:
             self._mailchimp_mark_subscriptions()
-        return res
 
     def _mailchimp_mark_subscriptions(self):
         if self.env.context.get("mailchimp_no_push") or not self:

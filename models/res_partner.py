@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..services.push_rules import split_name
 from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP
 
 
@@ -37,7 +38,27 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if self._mailchimp_push_fields.intersection(vals):
             self._mailchimp_mark_changed()
+        if vals.get("name") and not self.env.context.get("mailchimp_no_push"):
+            self._mailchimp_share_name()
         return res
+
+    def _mailchimp_share_name(self):
+        """A name edited on a partner reaches the mailing contacts of the same Mailchimp
+        members (split into first and last name), whose names the export sends as
+        FNAME/LNAME: the partner and the mailing contact of one member carry one name."""
+        bindings = (
+            self.env["mailchimp.member"]
+            .sudo()
+            .search([("partner_id", "in", self.ids), ("mailing_contact_id", "!=", False)])
+        )
+        for partner in self:
+            first, last = split_name(partner.name)
+            contacts = bindings.filtered(lambda b, p=partner: b.partner_id == p).mailing_contact_id
+            contacts = contacts.filtered(
+                lambda c, f=first, la=last: (c.first_name or "", c.last_name or "") != (f, la)
+            )
+            if contacts:
+                contacts.write({"first_name": first or False, "last_name": last or False})
 
     def action_mailchimp_export(self):
         """Server action "Export to Mailchimp": bind these partners in the audience that

@@ -3,6 +3,7 @@ from . import (
     test_account,
     test_campaigns,
     test_contact_export,
+    test_first_hour,
     test_jobs,
     test_member_import,
     test_sync_correctness,

@@ -106,7 +106,7 @@ class TestCampaigns(MailchimpCase):
             self.env["mailchimp.template"].search([("account_id", "=", self.account.id)]).name,
             "Lonely template",
         )
-        self.assertIn("1 template(s) imported", wizard.result)
+        self.assertIn("1 template imported.", wizard.result)
 
     def test_templates_only_import_no_campaign(self):
         self.state.add_template("Newsletter", category="news", thumbnail="https://x/t.png")
@@ -127,7 +127,7 @@ class TestCampaigns(MailchimpCase):
         )
         self.assertTrue(template.date_created)
         self.assertFalse(self.Campaign.search([]))
-        self.assertNotIn("campaign(s)", wizard.result)
+        self.assertNotIn("campaign", wizard.result)
 
     def test_import_links_each_campaign_to_its_audience_and_template(self):
         news = self.state.add_template("Newsletter", category="news")
@@ -142,7 +142,7 @@ class TestCampaigns(MailchimpCase):
         )
         draft = self.state.add_campaign(self.list_mc_id, title="Draft", status="save")
         wizard = self.process()
-        self.assertIn("3 campaign(s) imported, 1 report job(s) queued", wizard.result)
+        self.assertIn("3 campaigns imported, 1 report being read.", wizard.result)
         audience = self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
         templates = self.env["mailchimp.template"].search([("account_id", "=", self.account.id)])
         by_mc_id = {t.mc_id: t for t in templates}
@@ -269,6 +269,84 @@ class TestCampaigns(MailchimpCase):
         self.assertFalse(rows.filtered(lambda r: not r.member_id))
         self.assertTrue(all(rows.mapped("mailing_contact_id")))
         self.assertEqual(rows.member_id.list_id, audience)
+
+    def test_reports_before_members_link_at_the_member_import(self):
+        """The demo's order: reports read first (a campaign past its window is never read
+        again), then the members: every row reaches its contact and partner at the import,
+        no report refresh needed."""
+        self.account.write({"auto_create_partner": True, "campaign_report_days": 5})
+        old = self.add_sent_campaign(recipients=30, days_ago=10, title="Old")
+        recent = self.add_sent_campaign(recipients=30, days_ago=1, title="Recent")
+        self.process()
+        self.run_jobs()
+        rows = self.Activity.search(
+            [("campaign_id", "in", (self.campaign(old) | self.campaign(recent)).ids)]
+        )
+        self.assertTrue(rows)
+        self.assertFalse(rows.member_id, "no member imported yet")
+        self.assertTrue(self.campaign(old).report_done)
+        audience = self.campaign(old).list_id
+        with self.assertMailchimpCalls(count=0, path_prefix="/reports/"):
+            self.import_members(audience)
+        rows.invalidate_recordset()
+        self.assertEqual(len(rows.filtered(lambda r: not r.member_id)), 0)
+        self.assertEqual(len(rows.filtered(lambda r: not r.mailing_contact_id)), 0)
+        self.assertEqual(len(rows.filtered(lambda r: not r.partner_id)), 0)
+        self.assertEqual(rows.member_id.list_id, audience)
+        # the Campaign Activity button of one recipient counts all its rows
+        email = rows[0].email_normalized
+        mine = rows.filtered(lambda r: r.email_normalized == email)
+        contact = self.env["mailing.contact"].search([("email_normalized", "=", email)])
+        partner = self.env["res.partner"].search([("email_normalized", "=", email)])
+        self.assertEqual(contact.mailchimp_activity_count, len(mine))
+        self.assertEqual(partner.mailchimp_activity_count, len(mine))
+        self.assertEqual(
+            self.Activity.search_count(contact.action_view_mailchimp_activity()["domain"]),
+            len(mine),
+        )
+
+    def test_activity_stored_during_a_member_page_is_linked_by_the_next_run(self):
+        """A report job and a member page committing at the same time do not see each other:
+        the rows stay unlinked until the end of the next import run links the audience."""
+        cid = self.add_sent_campaign(recipients=10)
+        self.process(import_members=True)
+        self.run_jobs()
+        campaign = self.campaign(cid)
+        rows = self.Activity.search([("campaign_id", "=", campaign.id)])
+        self.assertTrue(rows)
+        self.assertEqual(len(rows.filtered(lambda r: not r.member_id)), 0)
+        # the race, reproduced: the rows lose their link as if stored concurrently
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mailchimp_campaign_activity SET member_id = NULL, partner_id = NULL, "
+            "mailing_contact_id = NULL WHERE id IN %s",
+            (tuple(rows.ids),),
+        )
+        rows.invalidate_recordset()
+        runs = self.import_members(campaign.list_id)  # nothing new in Mailchimp
+        self.assertEqual(runs.processed, 0, "no member page links them")
+        rows.invalidate_recordset()
+        self.assertEqual(len(rows.filtered(lambda r: not r.member_id)), 0)
+        self.assertEqual(len(rows.filtered(lambda r: not r.mailing_contact_id)), 0)
+
+    def test_activity_links_to_a_member_bound_by_the_export(self):
+        cid = self.add_sent_campaign(recipients=10)
+        self.process()
+        self.run_jobs()
+        campaign = self.campaign(cid)
+        row = self.Activity.search([("campaign_id", "=", campaign.id)], limit=1)
+        self.assertFalse(row.member_id)
+        contact = self.env["mailing.contact"].create({"name": "Late", "email": row.email})
+        binding, _skipped = campaign.list_id._bind_for_push(contacts=contact)
+        row.invalidate_recordset()
+        self.assertEqual(row.member_id, binding)
+        self.assertEqual(row.mailing_contact_id, contact)
+        self.assertEqual(
+            contact.mailchimp_activity_count,
+            self.Activity.search_count(
+                [("campaign_id", "=", campaign.id), ("email_normalized", "=", row.email_normalized)]
+            ),
+        )
 
     def test_campaign_past_its_report_window_is_never_polled_again(self):
         self.account.campaign_report_days = 5

@@ -51,7 +51,7 @@ class TestMemberImport(MailchimpCase):
         self.assertEqual(
             set(audience.merge_field_ids.mapped("tag")), {"FNAME", "LNAME", "ADDRESS", "PHONE"}
         )
-        self.assertIn("1 member import job(s) queued", wizard.result)
+        self.assertIn("1 member import started", wizard.result)
         jobs = self.mailchimp_jobs()
         self.assertEqual(len(jobs), 1)
         self.assertEqual(jobs.channel, "root.mailchimp")

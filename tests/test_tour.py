@@ -24,6 +24,18 @@ class TestAccountTour(MailchimpCommon, HttpCase):
         self.assertEqual(self.account.state, "connected")
         self.assertGreaterEqual(emulator.count_requests(path_prefix="/3.0/ping"), 1)
 
+    def test_failed_test_connection_reloads_the_form(self):
+        self._start_emulator()
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+        self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_account",
+            "mailchimp_connector_failed_connection_tour",
+            login="admin",
+        )
+        self.assertEqual(self.account.state, "error")
+
 
 @tagged("post_install", "-at_install")
 class TestOperationTour(MailchimpCommon, HttpCase):

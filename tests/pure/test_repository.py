@@ -64,3 +64,17 @@ def test_readme_is_valid_restructuredtext():
         settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": stream},
     )
     assert stream.getvalue() == ""
+
+
+def test_app_icon_and_description():
+    icon = (ROOT / "static" / "description" / "icon.png").read_bytes()
+    assert icon[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(icon[16:20], "big"), int.from_bytes(icon[20:24], "big")
+    assert (width, height) == (128, 128)
+    html = (ROOT / "static" / "description" / "index.html").read_text()
+    root = ET.fromstring(f"<root>{html}</root>")  # well-formed
+    assert "./scripts/run-demo" in html
+    images = [img.get("src") for img in root.iter("img")]
+    assert images, "screenshots"
+    for src in images:
+        assert (ROOT / "static" / "description" / src).is_file(), src

@@ -34,11 +34,24 @@ registry.category("web_tour.tours").add("mailchimp_connector_operation_tour", {
         },
         {
             content: "The wizard says what it imported and queued",
-            trigger: ".modal .o_field_widget[name='result']:contains('1 audience(s) imported')",
+            trigger: ".modal .o_field_widget[name='result']:contains('1 audience imported.')",
         },
         {
             content: "Campaigns are reported too",
-            trigger: ".modal .o_field_widget[name='result']:contains('campaign(s) imported')",
+            trigger: ".modal .o_field_widget[name='result']:contains('campaigns imported')",
+        },
+        {
+            content: "The result window has a real title",
+            trigger: ".modal .modal-title:contains('Mailchimp import started')",
+        },
+        {
+            content: "Open what was imported",
+            trigger: ".modal button[name='action_open_audiences']",
+            run: "click",
+        },
+        {
+            content: "The imported audience's card",
+            trigger: ".o_kanban_record:contains('Tour Audience')",
         },
     ],
 });
