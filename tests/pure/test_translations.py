@@ -26,8 +26,15 @@ def pot_msgids():
     return ids
 
 
+def _is_env(node):
+    """``self.env`` / ``record.env`` or a plain ``env`` variable."""
+    return (isinstance(node, ast.Attribute) and node.attr == "env") or (
+        isinstance(node, ast.Name) and node.id == "env"
+    )
+
+
 def translated_literals():
-    """(file, line, text) of every ``<...>.env._("literal", ...)`` call."""
+    """(file, line, text) of every ``<...>.env._("literal", ...)`` or ``env._(...)`` call."""
     for folder in CODE_DIRS:
         for path in sorted((ROOT / folder).glob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -36,8 +43,7 @@ def translated_literals():
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "_"
-                    and isinstance(node.func.value, ast.Attribute)
-                    and node.func.value.attr == "env"
+                    and _is_env(node.func.value)
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
@@ -53,8 +59,7 @@ def env_translate_calls():
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "_"
-                    and isinstance(node.func.value, ast.Attribute)
-                    and node.func.value.attr == "env"
+                    and _is_env(node.func.value)
                 ):
                     yield f"{path.parent.name}/{path.name}", node
 
