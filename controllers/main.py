@@ -11,7 +11,7 @@ host (``dbfilter``, see readme/CONFIGURE.md).
 
 import logging
 
-from odoo import http
+from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 from ..services.webhook_rules import MAX_BODY_BYTES
@@ -27,6 +27,7 @@ class MailchimpWebhookController(http.Controller):
         methods=["GET", "HEAD", "POST"],
         csrf=False,
         save_session=False,
+        readonly=False,
     )
     def mailchimp_webhook(self, token, **_params):
         httprequest = request.httprequest
@@ -40,7 +41,7 @@ class MailchimpWebhookController(http.Controller):
 
         try:
             status, text = (
-                request.env["mailchimp.list"]
+                request.env(user=SUPERUSER_ID)["mailchimp.list"]
                 .sudo()
                 ._webhook_receive(token, httprequest.method, httprequest.mimetype, length, pairs)
             )

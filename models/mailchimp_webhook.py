@@ -163,12 +163,17 @@ class MailchimpListWebhook(models.Model):
         return f"{base}{WEBHOOK_PATH}{self.sudo().webhook_secret}"
 
     def _set_webhook_secret(self):
-        """A new secret per audience: the previous URL stops working at once."""
-        for audience in self:
-            token = new_token()
-            audience.sudo().write(
-                {"webhook_secret": token, "webhook_token_hash": token_hash(token)}
-            )
+        """A new secret per audience: the previous URL stops working at once. Committed in
+        its own transaction: Mailchimp checks the URL (a GET from another connection)
+        before the registration's transaction ends, and must find the secret then."""
+        tokens = {audience.id: new_token() for audience in self}
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr, su=True)
+            for audience_id, token in tokens.items():
+                env["mailchimp.list"].browse(audience_id).write(
+                    {"webhook_secret": token, "webhook_token_hash": token_hash(token)}
+                )
+        self.invalidate_recordset(["webhook_secret", "webhook_token_hash", "webhook_url"])
 
     def action_regenerate_webhook_secret(self):
         """Managers: a new secret; the webhook is registered again when it was."""
@@ -202,10 +207,9 @@ class MailchimpListWebhook(models.Model):
         """Register each audience's webhook (replacing the previous one); returns
         [(audience, ok, message)]. A Mailchimp error is kept on the audience."""
         results = []
+        self.filtered(lambda a: not a.sudo().webhook_secret)._set_webhook_secret()
         for audience in self:
             sudo = audience.sudo()
-            if not sudo.webhook_secret:
-                audience._set_webhook_secret()
             url = audience._webhook_url()
             client = audience.account_id._get_client()
             try:
@@ -213,6 +217,11 @@ class MailchimpListWebhook(models.Model):
                 hook = client.create_webhook(audience.mc_id, **audience._webhook_body(url))
             except mce.MailchimpError as exc:
                 message = audience.account_id._error_message(exc)
+                details = "; ".join(
+                    str(err.get("message")) for err in exc.errors or () if isinstance(err, dict)
+                )
+                if details and details not in message:
+                    message = f"{message} ({details})"
                 _logger.warning(
                     "Mailchimp audience %s: webhook registration failed: %s", audience.mc_id, exc
                 )
