@@ -454,7 +454,18 @@ class MailchimpListWebhook(models.Model):
         return f"{len(events)} event(s): {counts}{note}"
 
     def _coalesce_member_events(self):
-        """A burst: every waiting member event is covered by one incremental import."""
+        """A burst: every waiting member event is covered by one incremental import. An
+        import already running may have read its window before these changes: the events
+        wait for it to end (then a new import covers them)."""
+        running = (
+            self.env["mailchimp.sync.run"]
+            .sudo()
+            .search_count([("list_id", "=", self.id), ("state", "=", "running")], limit=1)
+        )
+        if running:
+            raise RetryableJobError(
+                "A member import of this audience is running", seconds=5, ignore_retry=True
+            )
         runs = self._start_member_import(full=False)
         reason = self.env._("covered by member import #%s", runs[:1].id)
         self.env.cr.execute(
