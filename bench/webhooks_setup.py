@@ -18,6 +18,8 @@ audience._start_member_import(full=True)
 env.cr.commit()
 run_all_jobs()
 account.action_generate_webhook_urls()
+env.cr.commit()  # the registration committed in its own transaction: read it
+env.invalidate_all()
 assert audience.webhook_state == "registered", audience.webhook_error
 env.cr.commit()
 print("members imported:", env["mailchimp.member"].search_count([]))

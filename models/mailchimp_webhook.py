@@ -163,30 +163,27 @@ class MailchimpListWebhook(models.Model):
         return f"{base}{WEBHOOK_PATH}{self.sudo().webhook_secret}"
 
     def _set_webhook_secret(self):
-        """A new secret per audience: the previous URL stops working at once. Committed in
-        its own transaction: Mailchimp checks the URL (a GET from another connection)
-        before the registration's transaction ends, and must find the secret then."""
-        tokens = {audience.id: new_token() for audience in self}
-        with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr, su=True)
-            for audience_id, token in tokens.items():
-                env["mailchimp.list"].browse(audience_id).write(
-                    {"webhook_secret": token, "webhook_token_hash": token_hash(token)}
-                )
-        self.invalidate_recordset(["webhook_secret", "webhook_token_hash", "webhook_url"])
+        """A new secret per audience: the previous URL stops working at once."""
+        for audience in self:
+            token = new_token()
+            audience.sudo().write(
+                {"webhook_secret": token, "webhook_token_hash": token_hash(token)}
+            )
+        self.env.flush_all()
 
     def action_regenerate_webhook_secret(self):
         """Managers: a new secret; the webhook is registered again when it was."""
         self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
         self.check_access("write")
         registered = self.filtered(lambda a: a.webhook_state == "registered")
-        self._set_webhook_secret()
         for audience in self:
             audience.message_post(
                 body=self.env._("The webhook secret was replaced; the previous URL is refused.")
             )
         if registered:
-            return registered._notify_webhook_results(registered._register_webhooks())
+            results = registered._register_webhooks(rotate=self)
+            return registered._notify_webhook_results(results)
+        self._in_own_transaction(lambda audiences: audiences._set_webhook_secret())
         return self._notification(
             self.env._("New webhook secret: register it with Generate Webhook URL."),
             kind="info",
@@ -203,11 +200,42 @@ class MailchimpListWebhook(models.Model):
             "sources": {"user": True, "admin": True, "api": bool(self.webhook_source_api)},
         }
 
-    def _register_webhooks(self):
-        """Register each audience's webhook (replacing the previous one); returns
-        [(audience, ok, message)]. A Mailchimp error is kept on the audience."""
+    def _in_own_transaction(self, work):
+        """Run ``work(audiences)`` in a transaction of its own, committed at its end (and
+        after each ``commit`` it makes); return its result with records of ``self``'s env.
+
+        Mailchimp checks a webhook URL (a GET from another connection to Odoo) while the
+        registration is in flight: the secret must be committed by then. This transaction
+        (repeatable read) would then conflict on the audience's row, so the registration is
+        done entirely in the other one. Audiences this transaction created (not visible to
+        another one yet: tests) are handled here."""
+        if not self:
+            return work(self)
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT id FROM mailchimp_list WHERE id IN %s", (tuple(self.ids),))
+            visible = {row[0] for row in cr.fetchall()}
+            if visible != set(self.ids):
+                return work(self)
+            result = work(self.with_env(self.env(cr=cr)))
+        self.invalidate_recordset()
+        if isinstance(result, list):
+            return [(self.browse(rec.id), *rest) for rec, *rest in result]
+        return result
+
+    def _register_webhooks(self, rotate=None):
+        """Register each audience's webhook (replacing the previous one), in a transaction
+        of its own (see :meth:`_in_own_transaction`); returns [(audience, ok, message)].
+        A Mailchimp error is kept on the audience. ``rotate``: audiences that get a new
+        secret first."""
+        rotate_ids = set(rotate.ids) if rotate else set()
+        return self._in_own_transaction(lambda audiences: audiences._do_register(rotate_ids))
+
+    def _do_register(self, rotate_ids):
         results = []
-        self.filtered(lambda a: not a.sudo().webhook_secret)._set_webhook_secret()
+        self.filtered(
+            lambda a: a.id in rotate_ids or not a.sudo().webhook_secret
+        )._set_webhook_secret()
+        self.env.cr.commit()  # the secret must be visible to Mailchimp's check of the URL
         for audience in self:
             sudo = audience.sudo()
             url = audience._webhook_url()
@@ -592,12 +620,14 @@ class MailchimpAccountWebhook(models.Model):
         self._check_manager()
         audiences = self.env["mailchimp.list"].search([("account_id", "in", self.ids)])
         results = audiences._register_webhooks()
-        for audience, ok, message in results:
-            audience.message_post(
-                body=self.env._("Webhook registered with Mailchimp.")
-                if ok
-                else self.env._("Webhook registration failed: %s", message)
-            )
+        for account in self:
+            lines = [
+                f"{audience.name}: {message}"
+                for audience, _ok, message in results
+                if audience.account_id == account
+            ]
+            if lines:
+                account.message_post(body=self.env._("Webhook registration: %s", "; ".join(lines)))
         return audiences._notify_webhook_results(results)
 
     def action_disconnect(self):
