@@ -209,14 +209,20 @@ class MailchimpListWebhook(models.Model):
         (repeatable read) would then conflict on the audience's row, so the registration is
         done entirely in the other one. Audiences this transaction created (not visible to
         another one yet: tests) are handled here."""
-        if not self:
+        self.env.flush_all()
+        if not self or self.env.registry.in_test_mode():
+            # HTTP tests: Odoo's test server shares this transaction (and its lock)
             return work(self)
         with self.env.registry.cursor() as cr:
             cr.execute("SELECT id FROM mailchimp_list WHERE id IN %s", (tuple(self.ids),))
             visible = {row[0] for row in cr.fetchall()}
             if visible != set(self.ids):
                 return work(self)
-            result = work(self.with_env(self.env(cr=cr)))
+            result = work(
+                self.with_env(
+                    self.env(cr=cr, context=dict(self.env.context, mailchimp_own_cr=True))
+                )
+            )
         self.invalidate_recordset()
         if isinstance(result, list):
             return [(self.browse(rec.id), *rest) for rec, *rest in result]
@@ -235,7 +241,9 @@ class MailchimpListWebhook(models.Model):
         self.filtered(
             lambda a: a.id in rotate_ids or not a.sudo().webhook_secret
         )._set_webhook_secret()
-        self.env.cr.commit()  # the secret must be visible to Mailchimp's check of the URL
+        if self.env.context.get("mailchimp_own_cr"):
+            # the secret must be visible to Mailchimp's check of the URL
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         for audience in self:
             sudo = audience.sudo()
             url = audience._webhook_url()
@@ -244,12 +252,15 @@ class MailchimpListWebhook(models.Model):
                 audience._delete_our_webhooks(client)
                 hook = client.create_webhook(audience.mc_id, **audience._webhook_body(url))
             except mce.MailchimpError as exc:
-                message = audience.account_id._error_message(exc)
                 details = "; ".join(
                     str(err.get("message")) for err in exc.errors or () if isinstance(err, dict)
                 )
-                if details and details not in message:
-                    message = f"{message} ({details})"
+                if isinstance(exc, mce.MailchimpInvalidResource):
+                    message = self.env._(
+                        "Mailchimp refused the webhook: %s", details or exc.detail or exc.title
+                    )
+                else:
+                    message = audience.account_id._error_message(exc)
                 _logger.warning(
                     "Mailchimp audience %s: webhook registration failed: %s", audience.mc_id, exc
                 )

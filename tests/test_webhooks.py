@@ -37,6 +37,9 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.audience = self.import_audiences()
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
         self.Event = self.env["mailchimp.webhook.event"]
+        # the first request builds the routing map (seconds on a busy machine): not during
+        # Mailchimp's check of the URL, which gives up after 5 seconds
+        self.url_open("/web/health", timeout=60)
 
     # helpers ---------------------------------------------------------------
     def register(self):
