@@ -50,9 +50,14 @@ lock = threading.Lock()
 counter = [0]
 
 
+#: the senders' own view of the members (address -> status): reading the emulator's whole
+#: audience for every pick would make the senders, not Odoo, the bottleneck
+known = {m["email_address"]: m["status"] for m in emu.state.members(LIST)}
+
+
 def pick(status=None):
-    members = [m for m in emu.state.members(LIST) if status is None or m["status"] == status]
-    return rng.choice(members)["email_address"] if members else None
+    members = [email for email, st in known.items() if status is None or st == status]
+    return rng.choice(members) if members else None
 
 
 def change(kind):
@@ -62,12 +67,14 @@ def change(kind):
     if kind == "subscribe":
         email = f"new{n:06d}@bench.example"
         emu.state.add_member(LIST, email, merge_fields={"FNAME": f"New{n}"})
+        known[email] = "subscribed"
         return "subscribe", emu.member_webhook_data(LIST, email)
     if kind == "resubscribe":
         email = pick("unsubscribed")
         if not email:
             return None
         emu.state.update_member(LIST, email, status="subscribed")
+        known[email] = "subscribed"
         return "subscribe", emu.member_webhook_data(LIST, email)
     if kind in ("unsubscribe", "cleaned", "profile"):
         email = pick("subscribed")
@@ -78,6 +85,7 @@ def change(kind):
             return "profile", emu.member_webhook_data(LIST, email)
         status = "unsubscribed" if kind == "unsubscribe" else "cleaned"
         emu.state.update_member(LIST, email, status=status)
+        known[email] = status
         data = emu.member_webhook_data(LIST, email)
         if kind == "unsubscribe":
             data.update(action="unsub", reason="manual", campaign_id="")
@@ -90,6 +98,7 @@ def change(kind):
             return None
         new = f"moved{n:06d}@bench.example"
         emu.state.update_member(LIST, email, email_address=new)
+        known[new] = known.pop(email)
         return "upemail", {"old_email": email, "new_email": new, "new_id": ""}
     campaign = rng.choice(seeded["campaigns"])
     return "campaign", {"id": campaign, "subject": "News", "status": "sent", "reason": ""}
