@@ -120,6 +120,7 @@ class MailchimpListWebhook(models.Model):
     webhook_failed_count = fields.Integer(string="Failed", compute="_compute_webhook_stats")
     webhook_event_count = fields.Integer(string="Events", compute="_compute_webhook_stats")
 
+    @api.depends("webhook_secret")
     def _compute_webhook_url(self):
         for audience in self:
             audience.webhook_url = audience._webhook_url() if audience.webhook_secret else False
