@@ -581,6 +581,11 @@ class MailchimpListWebhook(models.Model):
         )
         payload_new = (event._payload_data().get("new_email") or event.email).strip()
         contact = old.mailing_contact_id.with_context(mailchimp_no_push=True)
+        if old.status == "deleted":
+            # a read of the old address after the change (404) took it for a deletion: the
+            # address change proves the member lives on; the re-read of the new address
+            # decides its status
+            old.write({"status": False, "status_changed": False, "sync_error": False})
         if new:
             # the new address was imported before the event: keep that binding, give it the
             # old one's history and contact, drop the old one

@@ -447,6 +447,31 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)]), binding
         )
 
+    def test_upemail_after_an_event_of_the_old_address_read_as_gone(self):
+        """An unsubscribe of the old address applied after the change (the read answers
+        404) must not leave the member deleted once the upemail arrives."""
+        self.register()
+        self.state.add_member(self.list_mc_id, "was@example.com")
+        self.import_members(self.audience)
+        binding = self.binding("was@example.com")
+        self.fire("profile", "was@example.com")
+        self.state.update_member(
+            self.list_mc_id, "was@example.com", email_address="now@example.com"
+        )
+        self.run_jobs()
+        self.assertEqual(binding.status, "deleted", "the old address is gone from Mailchimp")
+        self.emulator.fire_webhook(
+            self.list_mc_id,
+            "upemail",
+            {"old_email": "was@example.com", "new_email": "now@example.com", "new_id": "x"},
+        )
+        self.run_jobs()
+        bindings = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
+        self.assertEqual(bindings, binding)
+        self.assertEqual(
+            (binding.email_normalized, binding.status), ("now@example.com", "subscribed")
+        )
+
     def test_campaign_event_refreshes_the_campaign(self):
         self.register()
         cid = self.state.add_campaign(self.list_mc_id, title="Spring", status="sent")
