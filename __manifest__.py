@@ -21,6 +21,7 @@
         "views/mailchimp_campaign_views.xml",
         "views/mailchimp_campaign_activity_views.xml",
         "views/mailchimp_account_views.xml",
+        "views/mailchimp_webhook_event_views.xml",
         "views/mailchimp_list_views.xml",
         "views/mailchimp_member_views.xml",
         "views/mailing_contact_views.xml",

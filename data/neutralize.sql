@@ -4,3 +4,9 @@ UPDATE mailchimp_account
        api_base_url = NULL,
        state = 'draft',
        auto_sync_member = False;
+-- webhooks: the copy answers no webhook URL (404) and keeps no secret
+UPDATE mailchimp_list
+   SET webhook_secret = NULL,
+       webhook_token_hash = NULL,
+       webhook_mc_id = NULL,
+       webhook_state = 'none';

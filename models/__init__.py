@@ -13,6 +13,8 @@ from . import (
     mailchimp_merge_field,
     mailchimp_sync_run,
     mailchimp_template,
+    mailchimp_webhook,
+    mailchimp_webhook_event,
     mailing_contact,
     mailing_subscription,
     queue_job,

@@ -315,6 +315,26 @@ class MailchimpClient:
                 merged[key] += result.get(key) or 0
         return merged
 
+    def webhooks(self, list_id):
+        """The audience's webhooks (``GET /lists/{id}/webhooks``): a list of dicts with
+        ``id``, ``url``, ``events``, ``sources``."""
+        page = self.get(f"/lists/{list_id}/webhooks") or {}
+        return list(page.get("webhooks") or [])
+
+    def create_webhook(self, list_id, url, *, events=None, sources=None):
+        """Register a webhook (``POST /lists/{id}/webhooks``); Mailchimp checks the URL
+        answers first. ``events``/``sources``: {name: bool}. Returns the webhook (its id)."""
+        body = {"url": url}
+        if events is not None:
+            body["events"] = dict(events)
+        if sources is not None:
+            body["sources"] = dict(sources)
+        return self.post(f"/lists/{list_id}/webhooks", json=body) or {}
+
+    def delete_webhook(self, list_id, webhook_id):
+        """Delete a webhook; MailchimpNotFound when it is already gone."""
+        return self.delete(f"/lists/{list_id}/webhooks/{webhook_id}")
+
     def get_merge_fields(self, list_id):
         return list(self.iter_pages(f"/lists/{list_id}/merge-fields", "merge_fields"))
 

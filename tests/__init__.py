@@ -10,4 +10,5 @@ from . import (
     test_sync_invariants,
     test_sync_invariants_strict,
     test_tour,
+    test_webhooks,
 )

@@ -182,6 +182,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         "_job_fetch_activity_page",
         "_job_refresh_status",
         "_job_reconcile",
+        "_job_apply_webhooks",
     }
 
     def setUp(self):
@@ -232,6 +233,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
             }
         )
         full._queue_reconcile()
+        audience._queue_webhook_job()
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs

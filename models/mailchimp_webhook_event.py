@@ -1,0 +1,148 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A webhook delivery received from Mailchimp, waiting for (or done by) the job applying it.
+
+The controller stores a delivery in one statement (``INSERT ... ON CONFLICT DO NOTHING`` on
+its dedup key: a delivery Mailchimp retries is stored once) and queues the audience's job;
+the job (``mailchimp.list._job_apply_webhooks``) applies the events. An event is a hint:
+the job re-reads the member from Mailchimp and applies what Mailchimp says now.
+"""
+
+import json
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+#: days a handled event is kept (``mailchimp_connector.webhook_retention_days``)
+DEFAULT_RETENTION_DAYS = 30
+
+EVENT_TYPES = [
+    ("subscribe", "Subscribe"),
+    ("unsubscribe", "Unsubscribe"),
+    ("profile", "Profile Update"),
+    ("cleaned", "Cleaned"),
+    ("upemail", "Address Change"),
+    ("campaign", "Campaign Sent"),
+]
+EVENT_STATES = [
+    ("received", "Received"),
+    ("done", "Applied"),
+    ("ignored", "Ignored"),
+    ("failed", "Failed"),
+]
+
+
+class MailchimpWebhookEvent(models.Model):
+    _name = "mailchimp.webhook.event"
+    _description = "Mailchimp Webhook Event"
+    _order = "id desc"
+
+    list_id = fields.Many2one(
+        "mailchimp.list",
+        string="Audience",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    account_id = fields.Many2one(related="list_id.account_id", store=True, index=True)
+    company_id = fields.Many2one(related="list_id.company_id", store=True, index=True)
+    event_type = fields.Selection(EVENT_TYPES, string="Type", required=True, readonly=True)
+    fired_at = fields.Datetime(readonly=True, help="When Mailchimp fired it (UTC).")
+    email = fields.Char(readonly=True, help="The address the event is about (the new one).")
+    old_email = fields.Char(readonly=True, help="Address changes: the previous address.")
+    payload = fields.Text(readonly=True, help="The delivery as Mailchimp sent it (JSON).")
+    dedup_key = fields.Char(readonly=True, copy=False, required=True)
+    state = fields.Selection(
+        EVENT_STATES, default="received", required=True, readonly=True, index=True
+    )
+    reason = fields.Char(readonly=True)
+    date_done = fields.Datetime(string="Handled On", readonly=True)
+
+    _sql_constraints = [
+        ("dedup_key_uniq", "unique(dedup_key)", "This delivery is already stored."),
+    ]
+
+    @api.model
+    def _insert_delivery(self, audience_row, delivery):
+        """Store ``delivery`` for the audience (a dict with id, mc_id, account_id,
+        company_id) in one statement; return the new id, or None when the same delivery was
+        stored before (a retry)."""
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mailchimp_webhook_event
+                       (list_id, account_id, company_id, event_type, fired_at, email, old_email,
+                        payload, dedup_key, state, create_date, write_date)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'received',
+                           (now() at time zone 'UTC'), (now() at time zone 'UTC'))
+                   ON CONFLICT (dedup_key) DO NOTHING
+                   RETURNING id""",
+                audience_row["id"],
+                audience_row["account_id"],
+                audience_row["company_id"],
+                delivery.type,
+                delivery.fired_at,
+                delivery.email or None,
+                delivery.old_email or None,
+                delivery.payload_json(),
+                delivery.dedup_key(audience_row["id"]),
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    def _payload_data(self):
+        """The ``data`` of the delivery (a dict; {} when unreadable)."""
+        self.ensure_one()
+        try:
+            payload = json.loads(self.payload or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(payload, dict):
+            return {}
+        return {k: v for k, v in payload.items() if k not in ("type", "fired_at")}
+
+    def _mark(self, state, reason=False):
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mailchimp_webhook_event SET state = %s, reason = %s, "
+                "date_done = (now() at time zone 'UTC'), write_date = (now() at time zone 'UTC') "
+                "WHERE id IN %s",
+                state,
+                reason or None,
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["state", "reason", "date_done"])
+
+    @api.model
+    def _cron_webhook_maintenance(self):
+        """Daily: delete the handled events older than the retention period, and queue the
+        job of every audience that still has events waiting (a job lost with a crashed
+        worker). Cheap SQL and enqueuing only."""
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("mailchimp_connector.webhook_retention_days", DEFAULT_RETENTION_DAYS)
+        )
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM mailchimp_webhook_event "
+                "WHERE state != 'received' AND create_date < %s",
+                fields.Datetime.now() - timedelta(days=max(days, 1)),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT list_id FROM mailchimp_webhook_event "
+                "WHERE state = 'received' AND create_date < %s",
+                fields.Datetime.now() - timedelta(minutes=10),
+            )
+        )
+        list_ids = [row[0] for row in self.env.cr.fetchall()]
+        audiences = self.env["mailchimp.list"].sudo().browse(list_ids).exists()
+        audiences.filtered(lambda a: a.account_id.active)._queue_webhook_job()
+        return True

@@ -1,0 +1,601 @@
+# Copyright 2026 mailchimp_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Webhooks end to end: the emulator POSTs to Odoo's test HTTP server, the job applies."""
+
+import random
+from datetime import timedelta
+from unittest.mock import patch
+from urllib.parse import urlencode
+
+import requests
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config, mute_logger
+
+from ..models import mailchimp_webhook
+from ..services.identity import subscriber_hash
+from ..services.webhook_rules import new_token
+from .common import MailchimpCommon
+
+QUIET = ("odoo.addons.mailchimp_connector.models.mailchimp_webhook", "werkzeug")
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(MailchimpCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_mailchimp()
+
+    def setUp(self):
+        super().setUp()
+        self.emulator = self._start_emulator(validate_webhooks=True)
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.audience = self.import_audiences()
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
+        self.Event = self.env["mailchimp.webhook.event"]
+        # the first request builds the routing map (seconds on a busy machine): not during
+        # Mailchimp's check of the URL, which gives up after 5 seconds
+        self.url_open("/web/health", timeout=60)
+
+    # helpers ---------------------------------------------------------------
+    def register(self):
+        self.account.action_generate_webhook_urls()
+        self.assertEqual(self.audience.webhook_state, "registered", self.audience.webhook_error)
+        return self.audience.webhook_url
+
+    def post(self, body, url=None, content_type="application/x-www-form-urlencoded", **kw):
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kw.pop("headers", {}))
+        return requests.post(
+            url or self.audience.webhook_url, data=body, headers=headers, timeout=20, **kw
+        )
+
+    def body(self, type_, data, fired_at="2026-03-26 21:35:57"):
+        pairs = [("type", type_), ("fired_at", fired_at)]
+        data = dict(data)
+        data.setdefault("list_id", self.list_mc_id)
+
+        def flat(node, prefix):
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    yield from flat(value, f"{prefix}[{key}]")
+                else:
+                    yield f"{prefix}[{key}]", value
+
+        return urlencode(pairs + list(flat(data, "data")))
+
+    def fire(self, type_, email, **extra):
+        result = self.emulator.fire_member_webhook(self.list_mc_id, type_, email, **extra)
+        self.assertEqual([status for _url, status in result], [200])
+
+    def binding(self, email):
+        return self.env["mailchimp.member"].search(
+            [("list_id", "=", self.audience.id), ("email_normalized", "=", email.lower())]
+        )
+
+    def member_reads(self):
+        return self.emulator.count_requests(
+            method="GET", path_prefix=f"/lists/{self.list_mc_id}/members/"
+        )
+
+    def writes(self):
+        return sum(
+            self.emulator.count_requests(method=m, path_prefix="/lists")
+            for m in ("POST", "PUT", "PATCH", "DELETE")
+        )
+
+    # registration ------------------------------------------------------------
+    def test_registration_checks_the_url_and_replaces_the_previous_hook(self):
+        url = self.register()
+        hooks = list(self.state.lists[self.list_mc_id].webhooks.values())
+        self.assertEqual(len(hooks), 1)
+        self.assertEqual(hooks[0]["url"], url)
+        self.assertEqual(hooks[0]["id"], self.audience.webhook_mc_id)
+        self.assertTrue(all(hooks[0]["events"].values()))
+        self.assertEqual(hooks[0]["sources"], {"user": True, "admin": True, "api": False})
+        token = url.rsplit("/", 1)[1]
+        self.assertGreaterEqual(len(token), 43, "32 random bytes, URL-safe")
+        # Mailchimp's checks of the URL: a GET and an empty POST answer 200, write nothing
+        self.assertEqual(requests.get(url, timeout=20).status_code, 200)
+        self.assertEqual(self.post(b"", content_type=None).status_code, 200)
+        self.assertEqual(self.Event.search_count([]), 0)
+        # again: the previous hook is deleted, not piled up
+        self.audience.webhook_source_api = True
+        self.register()
+        hooks = list(self.state.lists[self.list_mc_id].webhooks.values())
+        self.assertEqual(len(hooks), 1)
+        self.assertEqual(hooks[0]["id"], self.audience.webhook_mc_id)
+        self.assertTrue(hooks[0]["sources"]["api"])
+
+    def test_unreachable_url_is_reported_with_mailchimps_words(self):
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "http://127.0.0.1:9/odoo")
+        with mute_logger(*QUIET):
+            action = self.account.action_generate_webhook_urls()
+        self.assertEqual(self.audience.webhook_state, "error")
+        self.assertIn("verify", self.audience.webhook_error)
+        self.assertIn("Mailchimp cannot reach", action["params"]["message"])
+        self.assertEqual(self.state.lists[self.list_mc_id].webhooks, {})
+
+    def test_disconnect_unregisters(self):
+        self.register()
+        self.account.action_disconnect()
+        self.assertEqual(self.state.lists[self.list_mc_id].webhooks, {})
+        self.assertEqual(self.audience.webhook_state, "none")
+        self.assertFalse(self.audience.webhook_mc_id)
+
+    def test_regenerated_secret_refuses_the_old_url(self):
+        old_url = self.register()
+        self.audience.action_regenerate_webhook_secret()
+        new_url = self.audience.webhook_url
+        self.assertNotEqual(old_url, new_url)
+        hooks = list(self.state.lists[self.list_mc_id].webhooks.values())
+        self.assertEqual([h["url"] for h in hooks], [new_url], "re-registered, one hook")
+        self.state.add_member(self.list_mc_id, "a@example.com")
+        body = self.body("subscribe", {"email": "a@example.com"})
+        with mute_logger(*QUIET):
+            self.assertEqual(self.post(body, url=old_url).status_code, 404)
+        self.assertEqual(self.Event.search_count([]), 0)
+        self.assertEqual(self.post(body, url=new_url).status_code, 200)
+        self.assertEqual(self.Event.search_count([]), 1)
+
+    def test_basic_user_cannot_read_the_secret(self):
+        self.register()
+        as_user = self.audience.with_user(self.mc_user)
+        for field in ("webhook_secret", "webhook_url", "webhook_token_hash"):
+            with self.assertRaises(AccessError):
+                as_user.read([field])
+        self.assertNotIn("webhook_secret", as_user.fields_get())
+        with self.assertRaises(AccessError):
+            as_user.action_regenerate_webhook_secret()
+        with self.assertRaises(AccessError):
+            self.Event.with_user(self.mc_user).search([])
+        as_manager = self.audience.with_user(self.manager)
+        self.assertEqual(as_manager.webhook_url, self.audience.webhook_url)
+
+    # refusals ----------------------------------------------------------------
+    def test_wrong_or_unknown_token_is_a_plain_404_writing_nothing(self):
+        url = self.register()
+        base = url.rsplit("/", 1)[0]
+        body = self.body("subscribe", {"email": "a@example.com"})
+        events_before = self.Event.search_count([])
+        jobs_before = len(self.mailchimp_jobs())
+        for token in (new_token(), url.rsplit("/", 1)[1][:-1] + "A", "short", "x" * 200):
+            with mute_logger(*QUIET):
+                response = self.post(body, url=f"{base}/{token}")
+                get = requests.get(f"{base}/{token}", timeout=20)
+            self.assertEqual(response.status_code, 404, token)
+            self.assertEqual(get.status_code, 404, token)
+            self.assertEqual(response.text, "Not Found")
+        self.assertEqual(self.Event.search_count([]), events_before)
+        self.assertEqual(len(self.mailchimp_jobs()), jobs_before)
+
+    def test_corpus_of_malformed_deliveries_all_4xx_nothing_written(self):
+        self.register()
+        corpus = self.malformed_corpus()
+        self.assertGreaterEqual(len(corpus), 200)
+        statuses = {}
+        with mute_logger(*QUIET):
+            for body, content_type in corpus:
+                status = self.post(body, content_type=content_type).status_code
+                statuses[status] = statuses.get(status, 0) + 1
+                self.assertTrue(400 <= status < 500, (status, body[:200]))
+        self.assertEqual(self.Event.search_count([]), 0)
+        self.assertEqual(len(self.mailchimp_jobs()), 0)
+        self.assertIn(400, statuses)
+        self.assertIn(413, statuses)
+        self.assertIn(415, statuses)
+
+    def malformed_corpus(self):
+        rng = random.Random(7)
+        good = {
+            "type": "subscribe",
+            "fired_at": "2026-03-26 21:35:57",
+            "data[list_id]": self.list_mc_id,
+            "data[email]": "ok@example.com",
+            "data[merges][FNAME]": "Ok",
+        }
+        corpus = []
+
+        def add(pairs, content_type="application/x-www-form-urlencoded"):
+            corpus.append((urlencode(pairs) if isinstance(pairs, list) else pairs, content_type))
+
+        # each required field missing, for each type
+        required = {
+            "subscribe": ["type", "fired_at", "data[list_id]", "data[email]"],
+            "upemail": ["type", "fired_at", "data[list_id]", "data[old_email]", "data[new_email]"],
+            "campaign": ["type", "fired_at", "data[list_id]", "data[id]"],
+        }
+        for type_, keys in required.items():
+            full = dict(good, type=type_)
+            if type_ == "upemail":
+                full.update(
+                    {"data[old_email]": "a@example.com", "data[new_email]": "b@example.com"}
+                )
+            if type_ == "campaign":
+                full["data[id]"] = "abc123"
+            for key in keys:
+                add([(k, v) for k, v in full.items() if k != key])
+        bad_values = {
+            "type": ["", "SUBSCRIBE", "delete", "x" * 50, "subscribe\x00"],
+            "fired_at": [
+                "",
+                "yesterday",
+                "2026-13-01 00:00:00",
+                "2026-03-26T21:35:57",
+                "1900-01-01 00:00:00",
+                "2026-03-26 25:00:00",
+                "0",
+            ],
+            "data[list_id]": ["", "another0list", "../etc", "x" * 80, "a b"],
+            "data[email]": ["", "not-an-address", "a@", "@b", "a@@b.com", "a b@c.com", "x" * 900],
+            "data[action]": ["remove", "DELETE"],
+        }
+        for key, values in bad_values.items():
+            for value in values:
+                pairs = dict(good)
+                if key == "data[action]":
+                    pairs["type"] = "unsubscribe"
+                pairs[key] = value
+                add(list(pairs.items()))
+        # wrong shapes: a group where a value is expected, and the reverse; repeated keys
+        add([*good.items(), ("data[email][x]", "1")])
+        add([(k, v) for k, v in good.items() if k != "data[email]"] + [("data[email][0]", "a")])
+        add([*good.items(), ("data[merges]", "flat")])
+        add(
+            [(k, v) for k, v in good.items() if k != "data[merges][FNAME]"]
+            + [("data[merges]", "x")]
+        )
+        add([*good.items(), ("type", "profile")])
+        add([*good.items(), ("data[email]", "other@example.com")])
+        add([*good.items(), ("data", "x")])
+        add([*good.items(), ("extra", "1")])
+        add([*good.items(), ("data[a][b][c][d][e]", "deep")])
+        add([*good.items(), ("data[]", "x")])
+        add([*good.items(), ("data[a b]", "x")])
+        add([*good.items(), ("1abc", "x")])
+        # bad encoding: invalid UTF-8, raw bytes, NUL
+        for raw in (b"%ff%fe", b"%c3%28", b"%e2%82", b"%ed%a0%80", b"\xff\xfe", b"%00"):
+            base = urlencode([(k, v) for k, v in good.items() if k != "data[merges][FNAME]"])
+            corpus.append((base.encode() + b"&data%5Bmerges%5D%5BFNAME%5D=" + raw, None))
+            corpus[-1] = (corpus[-1][0], "application/x-www-form-urlencoded")
+        # too big: a long value, many fields, a megabyte body
+        add([*good.items(), ("data[merges][LNAME]", "x" * 5000)])
+        add([*good.items(), *((f"data[merges][F{i}]", "1") for i in range(300))])
+        corpus.append((b"a=" + b"x" * (1024 * 1024), "application/x-www-form-urlencoded"))
+        corpus.append((urlencode(good) + "&data%5Bmerges%5D%5BBIG%5D=" + "y" * 40000, None))
+        corpus[-1] = (corpus[-1][0], "application/x-www-form-urlencoded")
+        # not a form
+        for content_type in ("application/json", "text/plain", "multipart/form-data; boundary=x"):
+            add('{"type": "subscribe"}', content_type)
+        # random garbage bodies and random mutations of a good one
+        alphabet = "abc[]=&%=+;\\/\"'<>{}\x01é"
+        for _i in range(60):
+            garbage = "".join(rng.choice(alphabet) for _j in range(rng.randint(1, 80)))
+            add(garbage)
+        keys = list(good)
+        for _i in range(80):
+            pairs = dict(good)
+            victim = rng.choice(keys)
+            mutation = rng.choice(["drop", "empty", "junk", "rename"])
+            if mutation == "drop":
+                pairs.pop(victim)
+            elif mutation == "empty":
+                pairs[victim] = ""
+            elif mutation == "junk":
+                pairs[victim] = "".join(rng.choice("!#$%^*()") for _j in range(5))
+            else:
+                pairs[victim + "]"] = pairs.pop(victim)
+            if victim == "data[merges][FNAME]" and mutation != "rename":
+                pairs["data[email]"] = "@"  # keep it malformed
+            add(list(pairs.items()))
+        return corpus
+
+    # events ------------------------------------------------------------------
+    def test_subscribe_creates_the_contact_through_the_import_rules(self):
+        self.register()
+        self.state.add_member(
+            self.list_mc_id, "New@Example.com", merge_fields={"FNAME": "Ann", "LNAME": "Lee"}
+        )
+        self.fire("subscribe", "New@Example.com")
+        event = self.Event.search([])
+        self.assertEqual(len(event), 1)
+        self.assertEqual(
+            (event.state, event.event_type, event.email),
+            ("received", "subscribe", "new@example.com"),
+        )
+        self.assertEqual(len(self.mailchimp_jobs()), 1)
+        with self.assertMailchimpCalls(
+            1, method="GET", path_prefix=f"/lists/{self.list_mc_id}/members/"
+        ):
+            self.run_jobs()
+        self.assertEqual(event.state, "done")
+        binding = self.binding("new@example.com")
+        self.assertEqual(binding.status, "subscribed")
+        contact = binding.mailing_contact_id
+        self.assertEqual((contact.first_name, contact.last_name), ("Ann", "Lee"))
+        self.assertIn(self.audience.mailing_list_id, contact.list_ids)
+        self.assertFalse(binding.need_push)
+        self.audience.invalidate_recordset()
+        self.assertEqual(self.audience.webhook_done_count, 1)
+        self.assertTrue(self.audience.webhook_last_event)
+
+    def test_subscribe_respects_the_import_options(self):
+        self.register()
+        self.audience.import_new = False
+        self.state.add_member(self.list_mc_id, "skip@example.com")
+        self.fire("subscribe", "skip@example.com")
+        self.run_jobs()
+        self.assertFalse(self.env["mailing.contact"].search([("email", "=", "skip@example.com")]))
+
+    def test_duplicate_delivery_is_stored_once(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "twice@example.com")
+        body = self.body("subscribe", {"email": "twice@example.com"})
+        self.assertEqual(self.post(body).status_code, 200)
+        self.assertEqual(self.post(body).status_code, 200)
+        self.assertEqual(self.Event.search_count([]), 1)
+        self.assertEqual(len(self.mailchimp_jobs()), 1)
+        self.run_jobs()
+        self.assertEqual(len(self.binding("twice@example.com")), 1)
+
+    def test_unsubscribe_then_older_profile_ends_unsubscribed(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "pat@example.com", merge_fields={"FNAME": "Pat"})
+        self.import_members(self.audience)
+        binding = self.binding("pat@example.com")
+        self.assertEqual(binding.status, "subscribed")
+        self.state.update_member(
+            self.list_mc_id,
+            "pat@example.com",
+            status="unsubscribed",
+            unsubscribe_reason="N/A (Unsubscribed by admin)",
+        )
+        self.fire("unsubscribe", "pat@example.com")
+        # a profile change fired before the unsubscribe arrives after it
+        older = self.body("profile", {"email": "pat@example.com"}, fired_at="2020-01-01 00:00:00")
+        self.assertEqual(self.post(older).status_code, 200)
+        self.assertEqual(self.Event.search_count([]), 2)
+        with self.assertMailchimpCalls(
+            1, method="GET", path_prefix=f"/lists/{self.list_mc_id}/members/"
+        ):
+            self.run_jobs()
+        self.assertEqual(binding.status, "unsubscribed")
+        self.assertEqual(binding.unsubscribe_reason, "N/A (Unsubscribed by admin)")
+        sub = binding.mailing_contact_id.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        self.assertTrue(sub.opt_out)
+        self.assertEqual(set(self.Event.search([]).mapped("state")), {"done"})
+        # the same state a full import gives
+        self.import_members(self.audience, full=True)
+        self.assertEqual(binding.status, "unsubscribed")
+        self.assertTrue(sub.opt_out)
+
+    def test_unsubscribe_delete_action_archives(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "del@example.com")
+        self.import_members(self.audience)
+        self.state.archive_member(self.list_mc_id, "del@example.com")
+        self.fire("unsubscribe", "del@example.com", action="delete")
+        self.run_jobs()
+        self.assertEqual(self.binding("del@example.com").status, "archived")
+
+    def test_profile_pulls_fields(self):
+        self.register()
+        self.account.override_contact_name = True
+        self.state.add_member(self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Sam"})
+        self.import_members(self.audience)
+        self.state.advance(60)
+        self.state.update_member(
+            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Samuel"}
+        )
+        self.fire("profile", "sam@example.com")
+        self.run_jobs()
+        self.assertEqual(self.binding("sam@example.com").mailing_contact_id.first_name, "Samuel")
+
+    def test_cleaned_blacklists_with_the_bounce_reason(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "bounce@example.com")
+        self.import_members(self.audience)
+        self.state.update_member(self.list_mc_id, "bounce@example.com", status="cleaned")
+        self.fire("cleaned", "bounce@example.com", reason="hard", campaign_id="c1")
+        self.run_jobs()
+        self.assertEqual(self.binding("bounce@example.com").status, "cleaned")
+        entry = self.env["mail.blacklist"].search([("email", "=", "bounce@example.com")])
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(
+            entry.opt_out_reason_id,
+            self.env.ref("mailchimp_connector.optout_reason_mailchimp_cleaned"),
+        )
+
+    def test_upemail_rekeys_binding_and_contact_without_duplicate(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "old@example.com", merge_fields={"FNAME": "Kim"})
+        self.import_members(self.audience)
+        binding = self.binding("old@example.com")
+        contact = binding.mailing_contact_id
+        self.state.update_member(
+            self.list_mc_id, "old@example.com", email_address="new@example.com"
+        )
+        result = self.emulator.fire_webhook(
+            self.list_mc_id,
+            "upemail",
+            {"old_email": "old@example.com", "new_email": "new@example.com", "new_id": "x"},
+        )
+        self.assertEqual([s for _u, s in result], [200])
+        self.run_jobs()
+        bindings = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
+        self.assertEqual(bindings, binding, "the same binding, re-keyed")
+        self.assertEqual(binding.email_normalized, "new@example.com")
+        self.assertEqual(binding.subscriber_hash, subscriber_hash("new@example.com"))
+        self.assertEqual(binding.mailing_contact_id, contact)
+        self.assertEqual(contact.email, "new@example.com")
+        self.assertEqual(
+            self.env["mailing.contact"].search_count(
+                [("email", "in", ["old@example.com", "new@example.com"])]
+            ),
+            1,
+        )
+        self.assertFalse(binding.need_push)
+        # a full import afterwards finds the same single binding
+        self.import_members(self.audience, full=True)
+        self.assertEqual(
+            self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)]), binding
+        )
+
+    def test_upemail_after_an_event_of_the_old_address_read_as_gone(self):
+        """An unsubscribe of the old address applied after the change (the read answers
+        404) must not leave the member deleted once the upemail arrives."""
+        self.register()
+        self.state.add_member(self.list_mc_id, "was@example.com")
+        self.import_members(self.audience)
+        binding = self.binding("was@example.com")
+        self.fire("profile", "was@example.com")
+        self.state.update_member(
+            self.list_mc_id, "was@example.com", email_address="now@example.com"
+        )
+        self.run_jobs()
+        self.assertEqual(binding.status, "deleted", "the old address is gone from Mailchimp")
+        self.emulator.fire_webhook(
+            self.list_mc_id,
+            "upemail",
+            {"old_email": "was@example.com", "new_email": "now@example.com", "new_id": "x"},
+        )
+        self.run_jobs()
+        bindings = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
+        self.assertEqual(bindings, binding)
+        self.assertEqual(
+            (binding.email_normalized, binding.status), ("now@example.com", "subscribed")
+        )
+
+    def test_campaign_event_refreshes_the_campaign(self):
+        self.register()
+        cid = self.state.add_campaign(self.list_mc_id, title="Spring", status="sent")
+        result = self.emulator.fire_webhook(
+            self.list_mc_id,
+            "campaign",
+            {"id": cid, "subject": "Spring", "status": "sent", "reason": ""},
+        )
+        self.assertEqual([s for _u, s in result], [200])
+        self.run_jobs()
+        campaign = self.env["mailchimp.campaign"].search([("mc_id", "=", cid)])
+        self.assertEqual(campaign.status, "sent")
+        self.assertTrue(campaign.last_report_date, "its report was read")
+
+    def test_member_gone_from_mailchimp(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "gone@example.com")
+        self.import_members(self.audience)
+        self.fire("unsubscribe", "gone@example.com", action="delete")
+        self.state.delete_permanent(self.list_mc_id, "gone@example.com")
+        self.run_jobs()
+        self.assertEqual(self.binding("gone@example.com").status, "deleted")
+        self.assertEqual(self.Event.search([]).state, "ignored")
+
+    def test_echo_of_an_export_writes_nothing_more_to_mailchimp(self):
+        self.audience.write(
+            {
+                "push_new": True,
+                "push_fields": True,
+                "push_unsubscribes": True,
+                "webhook_source_api": True,
+            }
+        )
+        self.account.auto_update_contact = True
+        self.register()
+        contact = self.env["mailing.contact"].create(
+            {
+                "name": "Echo Person",
+                "email": "echo@example.com",
+                "list_ids": [(4, self.audience.mailing_list_id.id)],
+            }
+        )
+        self.audience._queue_push()
+        self.run_jobs()
+        self.assertTrue(self.state.get_member(self.list_mc_id, "echo@example.com"))
+        binding = self.binding("echo@example.com")
+        self.assertFalse(binding.need_push)
+        writes = self.writes()
+        for type_ in ("subscribe", "profile"):
+            self.fire(type_, "echo@example.com", source="api")
+        self.run_jobs()
+        self.assertEqual(self.Event.search_count([("state", "=", "done")]), 2)
+        self.assertEqual(self.writes(), writes, "no write to Mailchimp caused by the echo")
+        self.assertFalse(binding.need_push)
+        self.assertEqual(contact.email, "echo@example.com")
+        self.assertEqual(len(self.mailchimp_jobs()), 0)
+
+    def test_burst_becomes_one_incremental_import(self):
+        self.register()
+        self.import_members(self.audience)
+        for i in range(12):  # added now, as an import in Mailchimp's UI does
+            self.state.add_member(self.list_mc_id, f"burst{i}@example.com")
+        for member in self.state.members(self.list_mc_id):
+            self.fire("subscribe", member["email_address"])
+        self.assertEqual(self.Event.search_count([]), 12)
+        with patch.object(mailchimp_webhook, "coalesce_threshold", return_value=5):
+            reads = self.member_reads()
+            self.run_jobs()
+        self.assertEqual(self.member_reads(), reads, "no per-member read")
+        self.assertEqual(
+            self.env["mailchimp.member"].search_count([("list_id", "=", self.audience.id)]), 12
+        )
+        self.assertEqual(set(self.Event.search([]).mapped("state")), {"done"})
+        self.assertIn("member import", self.Event.search([], limit=1).reason)
+
+    def test_maintenance_cron_purges_old_handled_events(self):
+        self.register()
+        self.state.add_member(self.list_mc_id, "a@example.com")
+        self.fire("subscribe", "a@example.com")
+        self.run_jobs()
+        self.state.add_member(self.list_mc_id, "b@example.com")
+        self.fire("subscribe", "b@example.com")
+        self.env.cr.execute(
+            "UPDATE mailchimp_webhook_event SET create_date = create_date - interval '40 days'"
+        )
+        self.mailchimp_jobs().unlink()
+        self.Event._cron_webhook_maintenance()
+        events = self.Event.search([])
+        self.assertEqual(events.mapped("email"), ["b@example.com"], "the waiting one is kept")
+        self.assertEqual(len(self.mailchimp_jobs()), 1, "its job queued again")
+
+    # multi-database ------------------------------------------------------------
+    def test_multi_database_server_routes_by_dbfilter(self):
+        """Two databases on the server: without a dbfilter Odoo cannot tell which database
+        a cookie-less Mailchimp request is for (404, nothing written); with the documented
+        ``dbfilter = ^%d$`` the host name chooses it and the delivery is stored."""
+        url = self.register()
+        db = self.env.cr.dbname
+        path = url.split("/", 3)[3]
+        port = url.split("/")[2].split(":")[1]
+        self.state.add_member(self.list_mc_id, "multi@example.com")
+        body = self.body("subscribe", {"email": "multi@example.com"})
+        with patch.dict(config.options, {"db_name": f"{db},mc_other_database", "dbfilter": ""}):
+            response = self.post(body, url=f"http://127.0.0.1:{port}/{path}")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.Event.search_count([]), 0)
+        with patch.dict(config.options, {"db_name": f"{db},mc_other_database", "dbfilter": "^%d$"}):
+            with patch("odoo.service.db.list_dbs", return_value=[db, "mc_other_database"]):
+                response = self.post(
+                    body,
+                    url=f"http://127.0.0.1:{port}/{path}",
+                    headers={"Host": f"{db}.example.test"},
+                )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.Event.search_count([]), 1)
+
+    def test_old_fired_at_is_accepted_and_ordered_by_reread(self):
+        """A delivery retried much later is still applied from what Mailchimp says now."""
+        self.register()
+        self.state.add_member(self.list_mc_id, "late@example.com", merge_fields={"FNAME": "Now"})
+        old = (self.state.now() - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S")
+        body = self.body(
+            "subscribe", {"email": "late@example.com", "merges": {"FNAME": "Then"}}, old
+        )
+        self.assertEqual(self.post(body).status_code, 200)
+        self.run_jobs()
+        self.assertEqual(self.binding("late@example.com").mailing_contact_id.first_name, "Now")
