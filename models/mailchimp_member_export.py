@@ -28,7 +28,12 @@ from ..services.push_rules import (
     decide_push,
     resubscribe_request,
 )
-from ..services.sync_rules import normalize_email, opted_in_at, parse_mc_datetime
+from ..services.sync_rules import (
+    normalize_email,
+    opted_in_at,
+    parse_mc_datetime,
+    status_decided_at,
+)
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .odoo_identity import odoo_email_forms
@@ -581,10 +586,12 @@ class MailchimpMemberExport(models.Model):
 
     def _record_push(self, member, decision, note, now):
         contact = self.mailing_contact_id
-        # status_changed is left alone: it dates consent decisions made in Mailchimp (seen by
-        # the import), and a status this export sets is Odoo's own decision
+        # status_changed dates consent decisions made in Mailchimp: set once, from the first
+        # answer about a member Odoo did not know; a status this export sets later is Odoo's
+        # own decision and leaves it alone
         status = member.get("status") or decision.status or self.status
         last_changed = parse_mc_datetime(member.get("last_changed")) or self.last_changed
+        first_answer = not self.status and not self.status_changed
         vals = {
             "need_push": False,
             "sync_error": False,
@@ -598,6 +605,9 @@ class MailchimpMemberExport(models.Model):
             "mc_contact_id": member.get("contact_id") or self.mc_contact_id,
             "mc_unique_email_id": member.get("unique_email_id") or self.mc_unique_email_id,
         }
+        if first_answer:
+            # the member as Mailchimp first shows it to Odoo: when its status was decided
+            vals["status_changed"] = status_decided_at(member) or last_changed
         if contact:
             vals["synced_first_name"] = contact.first_name or ""
             vals["synced_last_name"] = contact.last_name or ""

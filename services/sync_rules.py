@@ -223,11 +223,8 @@ def resubscribed(remote, local):
     """Whether a member Odoo saw subscribed opted in again since (its status looks
     unchanged, but Mailchimp's opt-in time is newer than the status Odoo knew)."""
     opted_in = opted_in_at(remote)
-    return bool(
-        opted_in
-        and local.status == STATUS_SUBSCRIBED
-        and (not local.status_changed or opted_in > local.status_changed)
-    )
+    known = local.status_changed or local.last_changed
+    return bool(opted_in and local.status == STATUS_SUBSCRIBED and (not known or opted_in > known))
 
 
 def lifted_in_odoo(lifted_at, mailchimp_decided):

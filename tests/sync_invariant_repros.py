@@ -375,4 +375,19 @@ REPRODUCTIONS = [
             sync("cycle", dt=1),
         ],
     },
+    {
+        "name": "a profile edit dates the subscription of a member the export created",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": "a binding made by the export had no status_changed: the next import took the "
+        "profile edit's last_changed as Mailchimp's decision, newer than the Odoo blacklisting "
+        "made before it, and nothing was pushed",
+        "config": dict(ONE_AUDIENCE, a_push_fields=False, override_contact_name=True),
+        "steps": [
+            odoo("new_contact", dt=3600, aud=0, email="hugo@example.de", first_name="Anna"),
+            sync("push", dt=1, aud=None, cron=False),
+            odoo("blacklist_add", dt=3600, email="hugo@example.de"),
+            mc("edit_fields", "hugo@example.de", merge_fields={"FNAME": "Hugo"}),
+            sync("cycle", dt=120),
+        ],
+    },
 ]

@@ -316,3 +316,13 @@ def test_a_member_added_again_since_the_last_read_is_a_new_decision():
     old_signup = dict(member, timestamp_signup=T0)
     decision = decide_pull(old_signup, local, PullOptions())
     assert not decision.status_changed and not decision.blacklist
+
+
+def test_a_member_odoo_created_is_not_taken_as_resubscribed_by_a_profile_edit():
+    """A binding the export made knows no status change yet: an opt-in time no newer than
+    what Odoo read is no news, so a profile edit does not date Mailchimp's decision."""
+    local = known(status="subscribed", changed=T0)
+    local.opted_out_at = at(T1)
+    member = dict(remote("subscribed", fname="Edited", last_changed=T2), timestamp_opt=T0)
+    decision = decide_pull(member, local, PullOptions())
+    assert not decision.status_changed and decision.push_opt_out
