@@ -259,11 +259,11 @@ class TestContactExport(MailchimpCase):
     def test_name_edited_in_the_form_reaches_mailchimp_and_back(self):
         self.account.write({"auto_create_partner": True, "override_contact_name": True})
         self.state.add_member(
-            self.list_mc_id, "name@example.com", merge_fields={"FNAME": "Jane", "LNAME": "Doe"}
+            self.list_mc_id, "name@example.org", merge_fields={"FNAME": "Jane", "LNAME": "Doe"}
         )
         self.audience._start_member_import(full=True)
         self.run_jobs()
-        binding = self.binding("name@example.com")
+        binding = self.binding("name@example.org")
         contact, partner = binding.mailing_contact_id, binding.partner_id
         self.assertEqual((contact.name, partner.name), ("Jane Doe", "Jane Doe"))
         # Odoo -> Mailchimp: the contact form edits Name only
@@ -272,7 +272,7 @@ class TestContactExport(MailchimpCase):
         self.assertEqual((contact.first_name, contact.last_name), ("Janet", "van Dyke"))
         self.assertTrue(binding.need_push)
         self.push()
-        merges = self.remote("name@example.com")["merge_fields"]
+        merges = self.remote("name@example.org")["merge_fields"]
         self.assertEqual((merges["FNAME"], merges["LNAME"]), ("Janet", "van Dyke"))
         # the partner form's Name reaches Mailchimp too (through the member's contact)
         with Form(partner) as form:
@@ -281,12 +281,12 @@ class TestContactExport(MailchimpCase):
             (contact.first_name, contact.last_name, contact.name), ("Jo", "March", "Jo March")
         )
         self.push()
-        merges = self.remote("name@example.com")["merge_fields"]
+        merges = self.remote("name@example.org")["merge_fields"]
         self.assertEqual((merges["FNAME"], merges["LNAME"]), ("Jo", "March"))
         # Mailchimp -> Odoo: a name changed there (a moment later) shows in both forms
         self.state.advance(2)
         self.state.update_member(
-            self.list_mc_id, "name@example.com", merge_fields={"FNAME": "Amy", "LNAME": "Laurence"}
+            self.list_mc_id, "name@example.org", merge_fields={"FNAME": "Amy", "LNAME": "Laurence"}
         )
         self.audience._start_member_import(full=False)
         self.run_jobs()
@@ -295,12 +295,12 @@ class TestContactExport(MailchimpCase):
         self.assertFalse(binding.need_push, "the import's own write is not sent back")
 
     def test_name_of_a_partner_only_member_reaches_mailchimp(self):
-        partner = self.env["res.partner"].create({"name": "Meg March", "email": "meg@example.com"})
+        partner = self.env["res.partner"].create({"name": "Meg March", "email": "meg@example.org"})
         self.audience._bind_for_push(partners=partner)
         self.push()
         partner.name = "Margaret Brooke"
         self.push()
-        merges = self.remote("meg@example.com")["merge_fields"]
+        merges = self.remote("meg@example.org")["merge_fields"]
         self.assertEqual((merges["FNAME"], merges["LNAME"]), ("Margaret", "Brooke"))
 
     def test_round_trip_is_stable(self):

@@ -72,7 +72,7 @@ class TestFirstHour(MailchimpCase):
             [
                 {
                     "name": f"New {i}",
-                    "email": f"new{i}@example.com",
+                    "email": f"new{i}@example.org",
                     "list_ids": [(4, audience.mailing_list_id.id)],
                 }
                 for i in range(3)
@@ -95,7 +95,7 @@ class TestFirstHour(MailchimpCase):
     def test_import_progress_and_last_result(self):
         self.connect()
         for i in range(7):
-            self.state.add_member(self.list_mc_id, f"m{i}@example.com")
+            self.state.add_member(self.list_mc_id, f"m{i}@example.org")
         audience = self.import_audiences()
         with patch.object(mailchimp_sync_run, "page_size", return_value=3):
             runs = audience._start_member_import()
@@ -145,6 +145,7 @@ class TestFirstHour(MailchimpCase):
                 "mailchimp_connector.ir_cron_refresh_campaigns",
                 "mailchimp_connector.ir_cron_push_contacts",
                 "mailchimp_connector.ir_cron_process_jobs",
+                "mailchimp_connector.ir_cron_webhook_maintenance",
             },
         )
         self.assertTrue(all(crons.mapped("nextcall")))

@@ -134,8 +134,8 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertNotEqual(old_url, new_url)
         hooks = list(self.state.lists[self.list_mc_id].webhooks.values())
         self.assertEqual([h["url"] for h in hooks], [new_url], "re-registered, one hook")
-        self.state.add_member(self.list_mc_id, "a@example.com")
-        body = self.body("subscribe", {"email": "a@example.com"})
+        self.state.add_member(self.list_mc_id, "a@example.org")
+        body = self.body("subscribe", {"email": "a@example.org"})
         with mute_logger(*QUIET):
             self.assertEqual(self.post(body, url=old_url).status_code, 404)
         self.assertEqual(self.Event.search_count([]), 0)
@@ -160,7 +160,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
     def test_wrong_or_unknown_token_is_a_plain_404_writing_nothing(self):
         url = self.register()
         base = url.rsplit("/", 1)[0]
-        body = self.body("subscribe", {"email": "a@example.com"})
+        body = self.body("subscribe", {"email": "a@example.org"})
         events_before = self.Event.search_count([])
         jobs_before = len(self.mailchimp_jobs())
         for token in (new_token(), url.rsplit("/", 1)[1][:-1] + "A", "short", "x" * 200):
@@ -195,7 +195,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             "type": "subscribe",
             "fired_at": "2026-03-26 21:35:57",
             "data[list_id]": self.list_mc_id,
-            "data[email]": "ok@example.com",
+            "data[email]": "ok@example.org",
             "data[merges][FNAME]": "Ok",
         }
         corpus = []
@@ -213,7 +213,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             full = dict(good, type=type_)
             if type_ == "upemail":
                 full.update(
-                    {"data[old_email]": "a@example.com", "data[new_email]": "b@example.com"}
+                    {"data[old_email]": "a@example.org", "data[new_email]": "b@example.org"}
                 )
             if type_ == "campaign":
                 full["data[id]"] = "abc123"
@@ -250,7 +250,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             + [("data[merges]", "x")]
         )
         add([*good.items(), ("type", "profile")])
-        add([*good.items(), ("data[email]", "other@example.com")])
+        add([*good.items(), ("data[email]", "other@example.org")])
         add([*good.items(), ("data", "x")])
         add([*good.items(), ("extra", "1")])
         add([*good.items(), ("data[a][b][c][d][e]", "deep")])
@@ -298,14 +298,14 @@ class TestWebhooks(MailchimpCommon, HttpCase):
     def test_subscribe_creates_the_contact_through_the_import_rules(self):
         self.register()
         self.state.add_member(
-            self.list_mc_id, "New@Example.com", merge_fields={"FNAME": "Ann", "LNAME": "Lee"}
+            self.list_mc_id, "New@Example.org", merge_fields={"FNAME": "Ann", "LNAME": "Lee"}
         )
-        self.fire("subscribe", "New@Example.com")
+        self.fire("subscribe", "New@Example.org")
         event = self.Event.search([])
         self.assertEqual(len(event), 1)
         self.assertEqual(
             (event.state, event.event_type, event.email),
-            ("received", "subscribe", "new@example.com"),
+            ("received", "subscribe", "new@example.org"),
         )
         self.assertEqual(len(self.mailchimp_jobs()), 1)
         with self.assertMailchimpCalls(
@@ -313,7 +313,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         ):
             self.run_jobs()
         self.assertEqual(event.state, "done")
-        binding = self.binding("new@example.com")
+        binding = self.binding("new@example.org")
         self.assertEqual(binding.status, "subscribed")
         contact = binding.mailing_contact_id
         self.assertEqual((contact.first_name, contact.last_name), ("Ann", "Lee"))
@@ -326,37 +326,37 @@ class TestWebhooks(MailchimpCommon, HttpCase):
     def test_subscribe_respects_the_import_options(self):
         self.register()
         self.audience.import_new = False
-        self.state.add_member(self.list_mc_id, "skip@example.com")
-        self.fire("subscribe", "skip@example.com")
+        self.state.add_member(self.list_mc_id, "skip@example.org")
+        self.fire("subscribe", "skip@example.org")
         self.run_jobs()
-        self.assertFalse(self.env["mailing.contact"].search([("email", "=", "skip@example.com")]))
+        self.assertFalse(self.env["mailing.contact"].search([("email", "=", "skip@example.org")]))
 
     def test_duplicate_delivery_is_stored_once(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "twice@example.com")
-        body = self.body("subscribe", {"email": "twice@example.com"})
+        self.state.add_member(self.list_mc_id, "twice@example.org")
+        body = self.body("subscribe", {"email": "twice@example.org"})
         self.assertEqual(self.post(body).status_code, 200)
         self.assertEqual(self.post(body).status_code, 200)
         self.assertEqual(self.Event.search_count([]), 1)
         self.assertEqual(len(self.mailchimp_jobs()), 1)
         self.run_jobs()
-        self.assertEqual(len(self.binding("twice@example.com")), 1)
+        self.assertEqual(len(self.binding("twice@example.org")), 1)
 
     def test_unsubscribe_then_older_profile_ends_unsubscribed(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "pat@example.com", merge_fields={"FNAME": "Pat"})
+        self.state.add_member(self.list_mc_id, "pat@example.org", merge_fields={"FNAME": "Pat"})
         self.import_members(self.audience)
-        binding = self.binding("pat@example.com")
+        binding = self.binding("pat@example.org")
         self.assertEqual(binding.status, "subscribed")
         self.state.update_member(
             self.list_mc_id,
-            "pat@example.com",
+            "pat@example.org",
             status="unsubscribed",
             unsubscribe_reason="N/A (Unsubscribed by admin)",
         )
-        self.fire("unsubscribe", "pat@example.com")
+        self.fire("unsubscribe", "pat@example.org")
         # a profile change fired before the unsubscribe arrives after it
-        older = self.body("profile", {"email": "pat@example.com"}, fired_at="2020-01-01 00:00:00")
+        older = self.body("profile", {"email": "pat@example.org"}, fired_at="2020-01-01 00:00:00")
         self.assertEqual(self.post(older).status_code, 200)
         self.assertEqual(self.Event.search_count([]), 2)
         with self.assertMailchimpCalls(
@@ -377,35 +377,35 @@ class TestWebhooks(MailchimpCommon, HttpCase):
 
     def test_unsubscribe_delete_action_archives(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "del@example.com")
+        self.state.add_member(self.list_mc_id, "del@example.org")
         self.import_members(self.audience)
-        self.state.archive_member(self.list_mc_id, "del@example.com")
-        self.fire("unsubscribe", "del@example.com", action="delete")
+        self.state.archive_member(self.list_mc_id, "del@example.org")
+        self.fire("unsubscribe", "del@example.org", action="delete")
         self.run_jobs()
-        self.assertEqual(self.binding("del@example.com").status, "archived")
+        self.assertEqual(self.binding("del@example.org").status, "archived")
 
     def test_profile_pulls_fields(self):
         self.register()
         self.account.override_contact_name = True
-        self.state.add_member(self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Sam"})
+        self.state.add_member(self.list_mc_id, "sam@example.org", merge_fields={"FNAME": "Sam"})
         self.import_members(self.audience)
         self.state.advance(60)
         self.state.update_member(
-            self.list_mc_id, "sam@example.com", merge_fields={"FNAME": "Samuel"}
+            self.list_mc_id, "sam@example.org", merge_fields={"FNAME": "Samuel"}
         )
-        self.fire("profile", "sam@example.com")
+        self.fire("profile", "sam@example.org")
         self.run_jobs()
-        self.assertEqual(self.binding("sam@example.com").mailing_contact_id.first_name, "Samuel")
+        self.assertEqual(self.binding("sam@example.org").mailing_contact_id.first_name, "Samuel")
 
     def test_cleaned_blacklists_with_the_bounce_reason(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "bounce@example.com")
+        self.state.add_member(self.list_mc_id, "bounce@example.org")
         self.import_members(self.audience)
-        self.state.update_member(self.list_mc_id, "bounce@example.com", status="cleaned")
-        self.fire("cleaned", "bounce@example.com", reason="hard", campaign_id="c1")
+        self.state.update_member(self.list_mc_id, "bounce@example.org", status="cleaned")
+        self.fire("cleaned", "bounce@example.org", reason="hard", campaign_id="c1")
         self.run_jobs()
-        self.assertEqual(self.binding("bounce@example.com").status, "cleaned")
-        entry = self.env["mail.blacklist"].search([("email", "=", "bounce@example.com")])
+        self.assertEqual(self.binding("bounce@example.org").status, "cleaned")
+        entry = self.env["mail.blacklist"].search([("email", "=", "bounce@example.org")])
         self.assertEqual(len(entry), 1)
         self.assertEqual(
             entry.opt_out_reason_id,
@@ -414,29 +414,29 @@ class TestWebhooks(MailchimpCommon, HttpCase):
 
     def test_upemail_rekeys_binding_and_contact_without_duplicate(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "old@example.com", merge_fields={"FNAME": "Kim"})
+        self.state.add_member(self.list_mc_id, "old@example.org", merge_fields={"FNAME": "Kim"})
         self.import_members(self.audience)
-        binding = self.binding("old@example.com")
+        binding = self.binding("old@example.org")
         contact = binding.mailing_contact_id
         self.state.update_member(
-            self.list_mc_id, "old@example.com", email_address="new@example.com"
+            self.list_mc_id, "old@example.org", email_address="new@example.org"
         )
         result = self.emulator.fire_webhook(
             self.list_mc_id,
             "upemail",
-            {"old_email": "old@example.com", "new_email": "new@example.com", "new_id": "x"},
+            {"old_email": "old@example.org", "new_email": "new@example.org", "new_id": "x"},
         )
         self.assertEqual([s for _u, s in result], [200])
         self.run_jobs()
         bindings = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
         self.assertEqual(bindings, binding, "the same binding, re-keyed")
-        self.assertEqual(binding.email_normalized, "new@example.com")
-        self.assertEqual(binding.subscriber_hash, subscriber_hash("new@example.com"))
+        self.assertEqual(binding.email_normalized, "new@example.org")
+        self.assertEqual(binding.subscriber_hash, subscriber_hash("new@example.org"))
         self.assertEqual(binding.mailing_contact_id, contact)
-        self.assertEqual(contact.email, "new@example.com")
+        self.assertEqual(contact.email, "new@example.org")
         self.assertEqual(
             self.env["mailing.contact"].search_count(
-                [("email", "in", ["old@example.com", "new@example.com"])]
+                [("email", "in", ["old@example.org", "new@example.org"])]
             ),
             1,
         )
@@ -451,25 +451,25 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         """An unsubscribe of the old address applied after the change (the read answers
         404) must not leave the member deleted once the upemail arrives."""
         self.register()
-        self.state.add_member(self.list_mc_id, "was@example.com")
+        self.state.add_member(self.list_mc_id, "was@example.org")
         self.import_members(self.audience)
-        binding = self.binding("was@example.com")
-        self.fire("profile", "was@example.com")
+        binding = self.binding("was@example.org")
+        self.fire("profile", "was@example.org")
         self.state.update_member(
-            self.list_mc_id, "was@example.com", email_address="now@example.com"
+            self.list_mc_id, "was@example.org", email_address="now@example.org"
         )
         self.run_jobs()
         self.assertEqual(binding.status, "deleted", "the old address is gone from Mailchimp")
         self.emulator.fire_webhook(
             self.list_mc_id,
             "upemail",
-            {"old_email": "was@example.com", "new_email": "now@example.com", "new_id": "x"},
+            {"old_email": "was@example.org", "new_email": "now@example.org", "new_id": "x"},
         )
         self.run_jobs()
         bindings = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
         self.assertEqual(bindings, binding)
         self.assertEqual(
-            (binding.email_normalized, binding.status), ("now@example.com", "subscribed")
+            (binding.email_normalized, binding.status), ("now@example.org", "subscribed")
         )
 
     def test_campaign_event_refreshes_the_campaign(self):
@@ -488,12 +488,12 @@ class TestWebhooks(MailchimpCommon, HttpCase):
 
     def test_member_gone_from_mailchimp(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "gone@example.com")
+        self.state.add_member(self.list_mc_id, "gone@example.org")
         self.import_members(self.audience)
-        self.fire("unsubscribe", "gone@example.com", action="delete")
-        self.state.delete_permanent(self.list_mc_id, "gone@example.com")
+        self.fire("unsubscribe", "gone@example.org", action="delete")
+        self.state.delete_permanent(self.list_mc_id, "gone@example.org")
         self.run_jobs()
-        self.assertEqual(self.binding("gone@example.com").status, "deleted")
+        self.assertEqual(self.binding("gone@example.org").status, "deleted")
         self.assertEqual(self.Event.search([]).state, "ignored")
 
     def test_echo_of_an_export_writes_nothing_more_to_mailchimp(self):
@@ -510,30 +510,30 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         contact = self.env["mailing.contact"].create(
             {
                 "name": "Echo Person",
-                "email": "echo@example.com",
+                "email": "echo@example.org",
                 "list_ids": [(4, self.audience.mailing_list_id.id)],
             }
         )
         self.audience._queue_push()
         self.run_jobs()
-        self.assertTrue(self.state.get_member(self.list_mc_id, "echo@example.com"))
-        binding = self.binding("echo@example.com")
+        self.assertTrue(self.state.get_member(self.list_mc_id, "echo@example.org"))
+        binding = self.binding("echo@example.org")
         self.assertFalse(binding.need_push)
         writes = self.writes()
         for type_ in ("subscribe", "profile"):
-            self.fire(type_, "echo@example.com", source="api")
+            self.fire(type_, "echo@example.org", source="api")
         self.run_jobs()
         self.assertEqual(self.Event.search_count([("state", "=", "done")]), 2)
         self.assertEqual(self.writes(), writes, "no write to Mailchimp caused by the echo")
         self.assertFalse(binding.need_push)
-        self.assertEqual(contact.email, "echo@example.com")
+        self.assertEqual(contact.email, "echo@example.org")
         self.assertEqual(len(self.mailchimp_jobs()), 0)
 
     def test_burst_becomes_one_incremental_import(self):
         self.register()
         self.import_members(self.audience)
         for i in range(12):  # added now, as an import in Mailchimp's UI does
-            self.state.add_member(self.list_mc_id, f"burst{i}@example.com")
+            self.state.add_member(self.list_mc_id, f"burst{i}@example.org")
         for member in self.state.members(self.list_mc_id):
             self.fire("subscribe", member["email_address"])
         self.assertEqual(self.Event.search_count([]), 12)
@@ -549,18 +549,18 @@ class TestWebhooks(MailchimpCommon, HttpCase):
 
     def test_maintenance_cron_purges_old_handled_events(self):
         self.register()
-        self.state.add_member(self.list_mc_id, "a@example.com")
-        self.fire("subscribe", "a@example.com")
+        self.state.add_member(self.list_mc_id, "a@example.org")
+        self.fire("subscribe", "a@example.org")
         self.run_jobs()
-        self.state.add_member(self.list_mc_id, "b@example.com")
-        self.fire("subscribe", "b@example.com")
+        self.state.add_member(self.list_mc_id, "b@example.org")
+        self.fire("subscribe", "b@example.org")
         self.env.cr.execute(
             "UPDATE mailchimp_webhook_event SET create_date = create_date - interval '40 days'"
         )
         self.mailchimp_jobs().unlink()
         self.Event._cron_webhook_maintenance()
         events = self.Event.search([])
-        self.assertEqual(events.mapped("email"), ["b@example.com"], "the waiting one is kept")
+        self.assertEqual(events.mapped("email"), ["b@example.org"], "the waiting one is kept")
         self.assertEqual(len(self.mailchimp_jobs()), 1, "its job queued again")
 
     # multi-database ------------------------------------------------------------
@@ -572,8 +572,8 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         db = self.env.cr.dbname
         path = url.split("/", 3)[3]
         port = url.split("/")[2].split(":")[1]
-        self.state.add_member(self.list_mc_id, "multi@example.com")
-        body = self.body("subscribe", {"email": "multi@example.com"})
+        self.state.add_member(self.list_mc_id, "multi@example.org")
+        body = self.body("subscribe", {"email": "multi@example.org"})
         with patch.dict(config.options, {"db_name": f"{db},mc_other_database", "dbfilter": ""}):
             response = self.post(body, url=f"http://127.0.0.1:{port}/{path}")
         self.assertEqual(response.status_code, 404)
@@ -591,11 +591,11 @@ class TestWebhooks(MailchimpCommon, HttpCase):
     def test_old_fired_at_is_accepted_and_ordered_by_reread(self):
         """A delivery retried much later is still applied from what Mailchimp says now."""
         self.register()
-        self.state.add_member(self.list_mc_id, "late@example.com", merge_fields={"FNAME": "Now"})
+        self.state.add_member(self.list_mc_id, "late@example.org", merge_fields={"FNAME": "Now"})
         old = (self.state.now() - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S")
         body = self.body(
-            "subscribe", {"email": "late@example.com", "merges": {"FNAME": "Then"}}, old
+            "subscribe", {"email": "late@example.org", "merges": {"FNAME": "Then"}}, old
         )
         self.assertEqual(self.post(body).status_code, 200)
         self.run_jobs()
-        self.assertEqual(self.binding("late@example.com").mailing_contact_id.first_name, "Now")
+        self.assertEqual(self.binding("late@example.org").mailing_contact_id.first_name, "Now")
