@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Randomized, seeded, stateful invariants of the two-way sync (the strict harness).
 
-Part of the suite since every one of its 18 shrunk reproductions (tests/sync_invariant_repros.py)
+Part of the suite since every one of its shrunk reproductions (tests/sync_invariant_repros.py)
 passes; the short run below and the reproductions run with the odoo suite. To run it alone:
 ``MC_TEST_TAGS=/mailchimp_connector:TestSyncInvariantsStrict ./scripts/run-tests --odoo --fast``.
 
