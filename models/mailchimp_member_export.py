@@ -8,8 +8,8 @@ send the answers (batch subscribe for new members and unsubscribes, PATCH for fi
 and address changes), then record Mailchimp's answer on each binding.
 """
 
+import itertools
 import logging
-from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -36,7 +36,6 @@ from ..services.sync_rules import (
 )
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
-from .odoo_identity import odoo_email_forms
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
@@ -316,8 +315,9 @@ class MailchimpListMemberExport(models.Model):
 class MailchimpMemberExport(models.Model):
     _inherit = "mailchimp.member"
 
-    def _local_contact(self, opted_out, offset=None):
-        """The push rules' view of this binding: address, values and opt-out."""
+    def _local_contact(self, consent=None):
+        """The push rules' view of this binding: address, values and opt-out (``consent``:
+        its OdooConsent, from ``mailchimp.list._odoo_consent``, the import's reading too)."""
         self.ensure_one()
         contact, partner = self.mailing_contact_id, self.partner_id
         if contact:
@@ -349,68 +349,16 @@ class MailchimpMemberExport(models.Model):
                 "zip": address_partner.zip or "",
                 "country": address_partner.country_id.code or "",
             }
-        when = opted_out.get(normalize_email(email)) or opted_out.get(self.email_normalized)
+        when = consent.opted_out_at if consent else None
         return LocalContact(
             email=email,
             values=values,
             opted_out=bool(when),
-            opted_out_at=when + (offset or timedelta()) if isinstance(when, datetime) else None,
+            opted_out_at=when,
             binding_status=self.status or None,
             binding_email=self.email or "",
             status_changed=self.status_changed,
         )
-
-    def _opted_out_emails(self):
-        """{member key: when it opted out} for the addresses of these bindings that a person
-        or a user opted out: of the audience's mailing list, or blacklisted for another
-        reason than a bounce (a cleaned address is blacklisted but never pushed as an
-        unsubscribe). One query each. Several contacts of one address: any one's opt-out
-        counts, as for the import."""
-        addresses = set(self.mapped("email"))
-        addresses |= {c.email for c in self.mailing_contact_id if c.email}
-        bounce = self.env.ref(
-            "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
-        )
-        forms = list(odoo_email_forms(addresses))
-        domain = [("email", "in", forms)]
-        if bounce:
-            domain.append(("opt_out_reason_id", "!=", bounce.id))
-        result = {}
-        for entry in self.env["mail.blacklist"].sudo().search(domain):
-            key = normalize_email(entry.email)
-            if key:
-                result[key] = max(entry.write_date, result.get(key) or entry.write_date)
-        mailing_lists = self.list_id.mailing_list_id
-        subs = (
-            self.env["mailing.subscription"]
-            .sudo()
-            .search(
-                [
-                    ("list_id", "in", mailing_lists.ids),
-                    ("opt_out", "=", True),
-                    # the linked contacts, and any other contact of the same address on the
-                    # list (one Mailchimp member per address: the import reads them alike)
-                    "|",
-                    ("contact_id", "in", self.mailing_contact_id.ids),
-                    ("contact_id.email_normalized", "in", forms),
-                ]
-            )
-        )
-        keys_of_contact = {}
-        for binding in self:
-            if binding.mailing_contact_id:
-                keys_of_contact.setdefault(binding.mailing_contact_id.id, set()).add(
-                    binding.email_normalized
-                )
-        for sub in subs:
-            when = sub.opt_out_datetime or sub.write_date
-            keys = {normalize_email(sub.contact_id.email)} | keys_of_contact.get(
-                sub.contact_id.id, set()
-            )
-            for key in keys:
-                if key:
-                    result[key] = max(when, result.get(key) or when)
-        return result
 
     def _push(self, client, opts, mapping):
         """Send these bindings (one audience) to Mailchimp. New members and unsubscribes go
@@ -424,13 +372,16 @@ class MailchimpMemberExport(models.Model):
         audience.ensure_one()
         counts = {"created": 0, "updated": 0, "unsubscribed": 0, "skipped": 0, "errors": 0}
         skipped_lines = []
-        opted_out = self._opted_out_emails()
-        offset = audience.account_id._clock_offset()
+        # Odoo's opt-outs read as the import reads them (every contact of the address on the
+        # list, a person's blacklisting, not a bounce), dated in Mailchimp's time
+        consent = audience._odoo_consent(
+            self.mapped("email"), self, audience.account_id._clock_offset()
+        )
         batch, by_email, singles = [], {}, []
         unsubscribe_since = {}
         now = fields.Datetime.now()
         for binding in self:
-            local = binding._local_contact(opted_out, offset)
+            local = binding._local_contact(consent.get(binding.id))
             decision = decide_push(local, opts, mapping)
             if decision.action == PUSH_UNSUBSCRIBE and local.opted_out_at:
                 unsubscribe_since[normalize_email(local.email)] = local.opted_out_at
@@ -521,25 +472,20 @@ class MailchimpMemberExport(models.Model):
         (usually one call)."""
         if not since_by_email:
             return {}
-        found, offset = {}, 0
-        since = min(since_by_email.values())
-        while True:
-            page = client.members_page(
-                audience.mc_id,
-                status="subscribed",
-                since_timestamp_opt=since,
-                fields=MEMBER_FIELDS,
-                offset=offset,
-            )
-            members = page.get("members") or []
-            for member in members:
+        found = {}
+        pages = client.members_pages(
+            audience.mc_id,
+            status="subscribed",
+            since_timestamp_opt=min(since_by_email.values()),
+            fields=MEMBER_FIELDS,
+        )
+        for page in pages:
+            for member in page.get("members") or []:
                 email = normalize_email(member.get("email_address"))
                 opted_in = opted_in_at(member)
                 if email in since_by_email and opted_in and opted_in > since_by_email[email]:
                     found[email] = member
-            offset += len(members)
-            if not members or offset >= int(page.get("total_items") or 0):
-                return found
+        return found
 
     @api.model
     def _archived_in_mailchimp(self, client, audience, emails):
@@ -547,8 +493,11 @@ class MailchimpMemberExport(models.Model):
         members are listed (1,000 a call), or, when that would take more calls than there
         are addresses to check, each address is read on its own."""
         emails = set(emails)
-        page = client.members_page(audience.mc_id, status="archived", fields=("email_address",))
-        total = int(page.get("total_items") or 0)
+        pages = client.members_pages(
+            audience.mc_id, status="archived", fields=("email_address",), count=MAX_ARCHIVED_PAGE
+        )
+        first = next(pages)
+        total = int(first.get("total_items") or 0)
         pages_left = -(-max(0, total - MAX_ARCHIVED_PAGE) // MAX_ARCHIVED_PAGE)
         found = set()
         if pages_left > len(emails):
@@ -560,16 +509,10 @@ class MailchimpMemberExport(models.Model):
                 if member.get("status") == "archived":
                     found.add(email)
             return found
-        offset = 0
-        while True:
+        for page in itertools.chain([first], pages):
             members = page.get("members") or []
             found |= {normalize_email(m.get("email_address")) for m in members} & emails
-            offset += len(members)
-            if not members or offset >= total:
-                return found
-            page = client.members_page(
-                audience.mc_id, status="archived", fields=("email_address",), offset=offset
-            )
+        return found
 
     def _record_refusal(self, message, now):
         _logger.info(

@@ -273,6 +273,18 @@ class MailchimpClient:
             params["sort_dir"] = sort_dir or "ASC"
         return self.get(f"/lists/{list_id}/members", params=params) or {}
 
+    def members_pages(self, list_id, **filters):
+        """Every page of ``GET /lists/{id}/members`` for ``filters`` (those of
+        :meth:`members_page`), each read only when the caller asks for it."""
+        offset = 0
+        while True:
+            page = self.members_page(list_id, offset=offset, **filters)
+            yield page
+            members = page.get("members") or []
+            offset += len(members)
+            if not members or offset >= int(page.get("total_items") or 0):
+                return
+
     def member(self, list_id, email_or_hash, *, fields=None):
         """One member; raises MailchimpNotFound when Mailchimp has no such member (never
         added, or permanently deleted)."""

@@ -254,6 +254,19 @@ def test_fields_and_count_are_sent(emulator):
     assert len(page["members"]) == 5 and set(page["members"][0]) == {"email_address"}
 
 
+def test_members_pages_reads_each_page_when_asked(emulator):
+    list_id = emulator.state.add_list(name="P")
+    emulator.state.seed_members(list_id, 25)
+    client = make_client(emulator)
+    pages = client.members_pages(list_id, count=10, fields=["email_address"])
+    first = next(pages)
+    assert len(first["members"]) == 10 and first["total_items"] == 25
+    assert emulator.count_requests(method="GET") == 1, "the next page only when asked for"
+    rest = list(pages)
+    assert [len(p["members"]) for p in rest] == [10, 5]
+    assert emulator.count_requests(method="GET") == 3
+
+
 def test_batch_subscribe_chunks_by_500_and_merges_errors(emulator):
     list_id = emulator.state.add_list(name="B")
     client = make_client(emulator)
