@@ -32,8 +32,24 @@ class MailchimpMember(models.Model):
     list_id = fields.Many2one(
         "mailchimp.list", string="Audience", required=True, ondelete="cascade"
     )
-    account_id = fields.Many2one(related="list_id.account_id", store=True, index=True)
-    company_id = fields.Many2one(related="list_id.company_id", store=True, index=True)
+    # the audience's, stored for the company rules and searches; computed (not related) and
+    # editable so that the import, which gives both with each new binding, keeps them as
+    # given instead of recomputing them for every one (a related field given in ``create``
+    # is recomputed anyway)
+    account_id = fields.Many2one(
+        "mailchimp.account",
+        compute="_compute_account_company",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_account_company",
+        store=True,
+        readonly=False,
+        index=True,
+    )
     email = fields.Char(required=True)
     email_normalized = fields.Char(required=True, index=True)
     subscriber_hash = fields.Char(index=True, copy=False)
@@ -85,6 +101,12 @@ class MailchimpMember(models.Model):
         """Bulk creates (a page of 1,000 imported members) ask the same defaults once: with
         ``mailchimp_defaults_cache`` in the context the answer is computed once per batch."""
         return batch_default_get(self, fields_list, super().default_get)
+
+    @api.depends("list_id.account_id", "list_id.company_id")
+    def _compute_account_company(self):
+        for member in self:
+            member.account_id = member.list_id.account_id
+            member.company_id = member.list_id.company_id
 
     @api.depends("email", "list_id.name")
     def _compute_display_name(self):
