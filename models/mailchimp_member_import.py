@@ -220,7 +220,10 @@ class MailchimpListMemberImport(models.Model):
             if partners.get(email):
                 vals["partner_id"] = partners[email].id
             if decision.action == ACTION_CREATE:
-                # the stored related fields given at once: no per-record recompute
+                # empty values left to the column's default (fewer values for Odoo to
+                # convert), the audience's account and company given at once (no
+                # per-record compute)
+                vals = {key: value for key, value in vals.items() if value is not False}
                 vals.update(
                     list_id=self.id,
                     email_normalized=email,
@@ -372,6 +375,7 @@ class MailchimpListMemberImport(models.Model):
             for contact in sorted(found, key=lambda c: (c.id not in on_list, c.id)):
                 contacts.setdefault(member_key(contact.email_normalized), contact)
         mailing_list = self.mailing_list_id
+        now = self.env.cr.now()
         to_create = []
         for email in wanted:
             decision = decisions[email]
@@ -387,9 +391,24 @@ class MailchimpListMemberImport(models.Model):
                     )
                 continue
             vals = dict(decision.contact_values, email=remotes[email]["email_address"].strip())
+            # the values Odoo would compute (the name from first and last name, the
+            # opt-out date) given at once: no recompute for every created contact
+            name = " ".join(
+                part for part in (vals.get("first_name"), vals.get("last_name")) if part
+            )
+            if name:
+                vals["name"] = name
             if mailing_list:
                 vals["subscription_ids"] = [
-                    (0, 0, {"list_id": mailing_list.id, "opt_out": decision.opt_out})
+                    (
+                        0,
+                        0,
+                        {
+                            "list_id": mailing_list.id,
+                            "opt_out": decision.opt_out,
+                            "opt_out_datetime": now if decision.opt_out else False,
+                        },
+                    )
                 ]
             to_create.append((email, vals))
         if to_create:
