@@ -3,7 +3,7 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The private environment that scripts/setup-odoo prepares (same default as there).
-MC_ENV=${MC_ENV_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/mailchimp_connector}
+MC_ENV=${MC_ENV_DIR:-.env}
 case "$MC_ENV" in /*) ;; *) MC_ENV="$ROOT/$MC_ENV" ;; esac
 # The Python to use: $PYTHON, else the first python3 that imports Odoo 18 (the private
 # environment of scripts/setup-odoo first, then PATH, then the usual pyenv / local installs, so
