@@ -56,7 +56,8 @@ class Emulator:
         self.state.api_root = self.base_url
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            # stop() waits for the loop to notice: a short poll keeps a test's teardown short
+            kwargs={"poll_interval": 0.01},
             name="mailchimp-emulator",
             daemon=True,
         )

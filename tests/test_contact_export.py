@@ -1,11 +1,13 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..services import mailchimp_client
 from .common import MailchimpCase
 
 
@@ -58,18 +60,23 @@ class TestContactExport(MailchimpCase):
         self.assertTrue({"EMAIL", "FNAME", "LNAME"} <= tags)
         self.assertEqual(self.audience._mapping_dict()["FNAME"], "first_name")
 
-    def test_new_contacts_are_sent_in_batches_of_500(self):
-        emails = [f"new{i}@example.org" for i in range(1200)]
+    def test_new_contacts_are_sent_in_batches(self):
+        # Mailchimp takes 500 members a call; the same paging proven with batches of 5
+        self.assertEqual(mailchimp_client.BATCH_LIMIT, 500)
+        emails = [f"new{i}@example.org" for i in range(12)]
         self.add_contacts(emails, first_name="Ann", last_name="Lee")
-        self.assertEqual(self.audience.push_pending_count, 1200)
-        with self.assertMailchimpCalls(count=3, method="POST", path_prefix="/lists"):
+        self.assertEqual(self.audience.push_pending_count, 12)
+        with (
+            patch.object(mailchimp_client, "BATCH_LIMIT", 5),
+            self.assertMailchimpCalls(count=3, method="POST", path_prefix="/lists"),
+        ):
             self.push()
         for email in (emails[0], emails[-1]):
             member = self.remote(email)
             self.assertEqual(member["status"], "subscribed")
             self.assertEqual(member["merge_fields"]["FNAME"], "Ann")
             self.assertEqual(self.binding(email).status, "subscribed")
-        self.assertEqual(len(self.state.members(self.list_mc_id)), 1200)
+        self.assertEqual(len(self.state.members(self.list_mc_id)), 12)
         self.audience.invalidate_recordset(["push_pending_count"])
         self.assertEqual(self.audience.push_pending_count, 0)
         with self.assertMailchimpCalls(count=0):
