@@ -65,3 +65,55 @@ class TestOperationTour(MailchimpCommon, HttpCase):
             self.env["mailchimp.member"].search_count([("list_id", "=", audience.id)]),
             seeded["member_count"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestJourneyTours(MailchimpCommon, HttpCase):
+    """The main journeys of the first hour, clicked through as a user would: connect an
+    account, import an audience's members, edit and export a contact, read a campaign's
+    report. Each checks in the database (and the emulator) what the clicks did."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_mailchimp()
+        cls.account.name = "Tour Account"
+
+    def start(self, **kwargs):
+        self.emulator = self._start_emulator(**kwargs)
+        return self.emulator
+
+    def connect(self):
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+
+    def test_connect_an_account_from_scratch(self):
+        emulator = self.start()
+        # a deployment that talks to an emulator routes every account to it (no field)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mailchimp_connector.api_base_url", emulator.base_url
+        )
+        Account = self.env["mailchimp.account"]
+        self.assertFalse(Account.search([("name", "=", "Newsletter account")]))
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_account",
+            "mailchimp_connector_connect_account_tour",
+            login="mc_manager",
+        )
+        account = Account.search([("name", "=", "Newsletter account")])
+        self.assertEqual(len(account), 1)
+        self.assertRecordValues(
+            account.sudo(),
+            [
+                {
+                    "api_key": emulator.api_key,
+                    "api_base_url": False,
+                    "datacenter": "us6",
+                    "state": "connected",
+                    "mc_account_name": "Emulated Account",
+                    "last_error": False,
+                }
+            ],
+        )
+        self.assertTrue(account.mc_account_id)
+        self.assertEqual(emulator.count_requests(path_prefix="/3.0/ping"), 1)
