@@ -117,3 +117,29 @@ class TestJourneyTours(MailchimpCommon, HttpCase):
         )
         self.assertTrue(account.mc_account_id)
         self.assertEqual(emulator.count_requests(path_prefix="/3.0/ping"), 1)
+
+    def test_import_members_from_the_audience_form(self):
+        emulator = self.start()
+        seeded = emulator.seed("Tour Audience", members=30)
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        audience = self.import_audiences()
+        self.assertFalse(audience.member_count, "only the audience is imported yet")
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_list",
+            "mailchimp_connector_audience_import_tour",
+            login="mc_user",
+        )
+        runs = self.env["mailchimp.sync.run"].search([("list_id", "=", audience.id)])
+        self.assertEqual(len(runs), 1, "the button started one import")
+        self.assertEqual(runs.state, "running")
+        self.assertTrue(self.mailchimp_jobs(), "the import is queued")
+        self.run_jobs()
+        audience.invalidate_recordset()
+        self.assertEqual(runs.state, "done")
+        self.assertEqual(audience.member_count, seeded["member_count"])
+        self.assertEqual(len(audience.mailing_list_id.contact_ids), seeded["member_count"])
+        self.assertEqual(
+            audience.last_sync_result,
+            "30 members read: 30 new, 0 updated. 30 members in sync.",
+        )
