@@ -87,6 +87,12 @@ class TestJourneyTours(MailchimpCommon, HttpCase):
         self.account.action_test_connection()
         self.assertEqual(self.account.state, "connected")
 
+    def list_writes(self):
+        return sum(
+            self.emulator.count_requests(method=method, path_prefix="/lists")
+            for method in ("POST", "PUT", "PATCH", "DELETE")
+        )
+
     def test_connect_an_account_from_scratch(self):
         emulator = self.start()
         # a deployment that talks to an emulator routes every account to it (no field)
@@ -143,3 +149,46 @@ class TestJourneyTours(MailchimpCommon, HttpCase):
             audience.last_sync_result,
             "30 members read: 30 new, 0 updated. 30 members in sync.",
         )
+
+    def test_edit_a_contact_and_export_it(self):
+        emulator = self.start()
+        seeded = emulator.seed("Tour Audience", members=3, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        self.account.auto_update_contact = True
+        audience = self.import_audiences()
+        audience.write({"push_new": True, "push_fields": True})
+        self.import_members(audience)
+        email = "member00001@example.org"
+        binding = self.env["mailchimp.member"].search(
+            [("list_id", "=", audience.id), ("email_normalized", "=", email)]
+        )
+        self.assertTrue(binding.mailing_contact_id, "the member is bound to a mailing contact")
+        self.assertFalse(binding.need_push)
+        self.assertFalse(self.mailchimp_jobs())
+        self.assertNotEqual(
+            emulator.state.get_member(self.list_mc_id, email)["merge_fields"]["FNAME"], "Ada"
+        )
+        self.start_tour(
+            "/odoo/action-mass_mailing.action_view_mass_mailing_contacts",
+            "mailchimp_connector_contact_export_tour",
+            login="mc_manager",
+        )
+        contact = binding.mailing_contact_id
+        self.assertEqual(contact.name, "Ada Lovelace")
+        self.assertEqual((contact.first_name, contact.last_name), ("Ada", "Lovelace"))
+        self.assertTrue(binding.need_push)
+        self.assertEqual(
+            self.mailchimp_jobs().mapped("name"),
+            ["Mailchimp: export contacts to Tour Audience"],
+            "the export button queued the export",
+        )
+        writes_before = self.list_writes()
+        self.run_jobs()
+        self.assertEqual(self.list_writes() - writes_before, 1, "one call sends the contact")
+        remote = emulator.state.get_member(self.list_mc_id, email)
+        self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
+        self.assertEqual(remote["merge_fields"]["LNAME"], "Lovelace")
+        self.assertEqual(remote["status"], "subscribed")
+        self.assertFalse(binding.need_push)
+        self.assertFalse(binding.sync_error)
