@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo.tests import HttpCase, tagged
 
 from .common import MailchimpCommon
@@ -192,3 +194,63 @@ class TestJourneyTours(MailchimpCommon, HttpCase):
         self.assertEqual(remote["status"], "subscribed")
         self.assertFalse(binding.need_push)
         self.assertFalse(binding.sync_error)
+
+    def test_read_a_campaign_report(self):
+        emulator = self.start()
+        state = emulator.state
+        self.list_mc_id = state.add_list("Tour Audience")
+        state.seed_members(self.list_mc_id, 20, statuses=["subscribed"])
+        emails = [f"member{i:05d}@example.org" for i in range(20)]
+        cid = state.add_campaign(
+            self.list_mc_id,
+            title="Spring news",
+            subject="Hello spring",
+            send_time=state.now() - timedelta(days=1),
+            recipients=emails,
+        )
+        # read once (the import and its report jobs): two opens
+        for email in emails[:2]:
+            state.add_campaign_event(cid, email, "open")
+        self.connect()
+        self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_campaigns": True}
+        ).action_process()
+        self.run_jobs()
+        campaign = self.env["mailchimp.campaign"].search([("mc_id", "=", cid)])
+        self.assertRecordValues(campaign, [{"emails_sent": 20, "unique_opens": 2}])
+        self.assertEqual(campaign.activity_count, 2)
+        # since: a third reader, a second open, two clickers
+        state.advance(60)
+        state.add_campaign_event(cid, emails[2], "open")
+        state.add_campaign_event(cid, emails[0], "open")
+        for email in emails[:2]:
+            state.add_campaign_event(cid, email, "click", url="https://www.example.org/spring")
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_campaign",
+            "mailchimp_connector_campaign_report_tour",
+            login="mc_user",
+        )
+        campaign.invalidate_recordset()
+        summary = state.campaign_aggregates(state.campaign(cid))["summary"]
+        self.assertRecordValues(
+            campaign,
+            [
+                {
+                    "emails_sent": 20,
+                    "opens_total": 4,
+                    "unique_opens": 3,
+                    "open_rate": 0.15,
+                    "clicks_total": 2,
+                    "unique_subscriber_clicks": 2,
+                    "click_rate": 0.1,
+                }
+            ],
+        )
+        for field in ("emails_sent", "opens_total", "unique_opens", "clicks_total"):
+            self.assertEqual(campaign[field], summary[field], field)
+        # the refresh queued the recipients' activity: the new events arrive with it
+        self.run_jobs()
+        activity = self.env["mailchimp.campaign.activity"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
+        self.assertEqual(sorted(activity.mapped("action")), ["click"] * 2 + ["open"] * 4)
