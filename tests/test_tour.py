@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo.tests import HttpCase, tagged
 
 from .common import MailchimpCommon
@@ -65,3 +67,190 @@ class TestOperationTour(MailchimpCommon, HttpCase):
             self.env["mailchimp.member"].search_count([("list_id", "=", audience.id)]),
             seeded["member_count"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestJourneyTours(MailchimpCommon, HttpCase):
+    """The main journeys of the first hour, clicked through as a user would: connect an
+    account, import an audience's members, edit and export a contact, read a campaign's
+    report. Each checks in the database (and the emulator) what the clicks did."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_mailchimp()
+        cls.account.name = "Tour Account"
+
+    def start(self, **kwargs):
+        self.emulator = self._start_emulator(**kwargs)
+        return self.emulator
+
+    def connect(self):
+        self.account.action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+
+    def list_writes(self):
+        return sum(
+            self.emulator.count_requests(method=method, path_prefix="/lists")
+            for method in ("POST", "PUT", "PATCH", "DELETE")
+        )
+
+    def test_connect_an_account_from_scratch(self):
+        emulator = self.start()
+        # a deployment that talks to an emulator routes every account to it (no field)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mailchimp_connector.api_base_url", emulator.base_url
+        )
+        Account = self.env["mailchimp.account"]
+        self.assertFalse(Account.search([("name", "=", "Newsletter account")]))
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_account",
+            "mailchimp_connector_connect_account_tour",
+            login="mc_manager",
+        )
+        account = Account.search([("name", "=", "Newsletter account")])
+        self.assertEqual(len(account), 1)
+        self.assertRecordValues(
+            account.sudo(),
+            [
+                {
+                    "api_key": emulator.api_key,
+                    "api_base_url": False,
+                    "datacenter": "us6",
+                    "state": "connected",
+                    "mc_account_name": "Emulated Account",
+                    "last_error": False,
+                }
+            ],
+        )
+        self.assertTrue(account.mc_account_id)
+        self.assertEqual(emulator.count_requests(path_prefix="/3.0/ping"), 1)
+
+    def test_import_members_from_the_audience_form(self):
+        emulator = self.start()
+        seeded = emulator.seed("Tour Audience", members=30)
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        audience = self.import_audiences()
+        self.assertFalse(audience.member_count, "only the audience is imported yet")
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_list",
+            "mailchimp_connector_audience_import_tour",
+            login="mc_user",
+        )
+        runs = self.env["mailchimp.sync.run"].search([("list_id", "=", audience.id)])
+        self.assertEqual(len(runs), 1, "the button started one import")
+        self.assertEqual(runs.state, "running")
+        self.assertTrue(self.mailchimp_jobs(), "the import is queued")
+        self.run_jobs()
+        audience.invalidate_recordset()
+        self.assertEqual(runs.state, "done")
+        self.assertEqual(audience.member_count, seeded["member_count"])
+        self.assertEqual(len(audience.mailing_list_id.contact_ids), seeded["member_count"])
+        self.assertEqual(
+            audience.last_sync_result,
+            "30 members read: 30 new, 0 updated. 30 members in sync.",
+        )
+
+    def test_edit_a_contact_and_export_it(self):
+        emulator = self.start()
+        seeded = emulator.seed("Tour Audience", members=3, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        self.account.auto_update_contact = True
+        audience = self.import_audiences()
+        audience.write({"push_new": True, "push_fields": True})
+        self.import_members(audience)
+        email = "member00001@example.org"
+        binding = self.env["mailchimp.member"].search(
+            [("list_id", "=", audience.id), ("email_normalized", "=", email)]
+        )
+        self.assertTrue(binding.mailing_contact_id, "the member is bound to a mailing contact")
+        self.assertFalse(binding.need_push)
+        self.assertFalse(self.mailchimp_jobs())
+        self.assertNotEqual(
+            emulator.state.get_member(self.list_mc_id, email)["merge_fields"]["FNAME"], "Ada"
+        )
+        self.start_tour(
+            "/odoo/action-mass_mailing.action_view_mass_mailing_contacts",
+            "mailchimp_connector_contact_export_tour",
+            login="mc_manager",
+        )
+        contact = binding.mailing_contact_id
+        self.assertEqual(contact.name, "Ada Lovelace")
+        self.assertEqual((contact.first_name, contact.last_name), ("Ada", "Lovelace"))
+        self.assertTrue(binding.need_push)
+        self.assertEqual(
+            self.mailchimp_jobs().mapped("name"),
+            ["Mailchimp: export contacts to Tour Audience"],
+            "the export button queued the export",
+        )
+        writes_before = self.list_writes()
+        self.run_jobs()
+        self.assertEqual(self.list_writes() - writes_before, 1, "one call sends the contact")
+        remote = emulator.state.get_member(self.list_mc_id, email)
+        self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
+        self.assertEqual(remote["merge_fields"]["LNAME"], "Lovelace")
+        self.assertEqual(remote["status"], "subscribed")
+        self.assertFalse(binding.need_push)
+        self.assertFalse(binding.sync_error)
+
+    def test_read_a_campaign_report(self):
+        emulator = self.start()
+        state = emulator.state
+        self.list_mc_id = state.add_list("Tour Audience")
+        state.seed_members(self.list_mc_id, 20, statuses=["subscribed"])
+        emails = [f"member{i:05d}@example.org" for i in range(20)]
+        cid = state.add_campaign(
+            self.list_mc_id,
+            title="Spring news",
+            subject="Hello spring",
+            send_time=state.now() - timedelta(days=1),
+            recipients=emails,
+        )
+        # read once (the import and its report jobs): two opens
+        for email in emails[:2]:
+            state.add_campaign_event(cid, email, "open")
+        self.connect()
+        self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_campaigns": True}
+        ).action_process()
+        self.run_jobs()
+        campaign = self.env["mailchimp.campaign"].search([("mc_id", "=", cid)])
+        self.assertRecordValues(campaign, [{"emails_sent": 20, "unique_opens": 2}])
+        self.assertEqual(campaign.activity_count, 2)
+        # since: a third reader, a second open, two clickers
+        state.advance(60)
+        state.add_campaign_event(cid, emails[2], "open")
+        state.add_campaign_event(cid, emails[0], "open")
+        for email in emails[:2]:
+            state.add_campaign_event(cid, email, "click", url="https://www.example.org/spring")
+        self.start_tour(
+            "/odoo/action-mailchimp_connector.action_mailchimp_campaign",
+            "mailchimp_connector_campaign_report_tour",
+            login="mc_user",
+        )
+        campaign.invalidate_recordset()
+        summary = state.campaign_aggregates(state.campaign(cid))["summary"]
+        self.assertRecordValues(
+            campaign,
+            [
+                {
+                    "emails_sent": 20,
+                    "opens_total": 4,
+                    "unique_opens": 3,
+                    "open_rate": 0.15,
+                    "clicks_total": 2,
+                    "unique_subscriber_clicks": 2,
+                    "click_rate": 0.1,
+                }
+            ],
+        )
+        for field in ("emails_sent", "opens_total", "unique_opens", "clicks_total"):
+            self.assertEqual(campaign[field], summary[field], field)
+        # the refresh queued the recipients' activity: the new events arrive with it
+        self.run_jobs()
+        activity = self.env["mailchimp.campaign.activity"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
+        self.assertEqual(sorted(activity.mapped("action")), ["click"] * 2 + ["open"] * 4)
