@@ -110,7 +110,8 @@ print(
     f"  baseline ORM create              : {baseline_seconds:.1f} s "
     f"({MEMBERS / baseline_seconds:.0f} contacts/s)"
 )
-print(f"  import / baseline                : {import_seconds / baseline_seconds:.2f}x (goal <= 1.6)")
+ratio = import_seconds / baseline_seconds
+print(f"  import / baseline                : {ratio:.2f}x (goal <= 1.6)")
 print(f"  import: peak RSS growth          : {peak_growth:.0f} MB (goal < 300)")
 print(f"  no-change re-sync: API calls     : {resync_calls} (goal <= 2)")
 print(f"  no-change re-sync: rows written  : {written} (goal 0)")

@@ -511,7 +511,7 @@ class MailchimpAccount(models.Model):
             _logger.warning("Mailchimp account %s: audience refresh failed: %s", self.id, exc)
             return f"failed: {exc}"
         runs = audiences._start_member_import(full=False)
-        return f"{len(audiences)} audience(s) refreshed, {len(runs)} member import(s) queued"
+        return f"audiences refreshed: {len(audiences)}, member imports queued: {len(runs)}"
 
     def action_view_lists(self):
         self.ensure_one()

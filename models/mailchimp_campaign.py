@@ -366,7 +366,9 @@ class MailchimpCampaign(models.Model):
             gone.write({"status": "canceled", "last_error": self.env._("Deleted in Mailchimp.")})
         refreshed._queue_reports()
         return self.env._(
-            "%(n)s campaign(s) refreshed, %(gone)s gone", n=len(refreshed), gone=len(gone)
+            "campaigns refreshed: %(n)s, deleted in Mailchimp: %(gone)s",
+            n=len(refreshed),
+            gone=len(gone),
         )
 
     # ------------------------------------------------------------------

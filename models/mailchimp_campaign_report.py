@@ -84,7 +84,7 @@ class MailchimpCampaignReport(models.Model):
             self._record_error(exc)
             return f"failed: {exc}"
         return self.env._(
-            "report: %(opens)s opens, %(clicks)s clicks",
+            "report read: opens %(opens)s, clicks %(clicks)s",
             opens=self.opens_total,
             clicks=self.clicks_total,
         )
@@ -288,8 +288,8 @@ class MailchimpCampaignReport(models.Model):
                 raise UserError(campaign.account_id._error_message(exc)) from None
         if len(self) == 1:
             message = self.env._(
-                "Report of %(name)s refreshed: %(sent)s sent, %(opens)s opens, %(clicks)s "
-                "clicks, %(unsubs)s unsubscribes. The recipients' activity is being read.",
+                "Report of %(name)s refreshed. Sent: %(sent)s, opens: %(opens)s, clicks: "
+                "%(clicks)s, unsubscribes: %(unsubs)s. The recipients' activity is being read.",
                 name=self.name,
                 sent=count_text(self.env, self.emails_sent),
                 opens=count_text(self.env, self.opens_total),

@@ -28,6 +28,7 @@ from ..services.sync_rules import (
     status_decided_at,
 )
 from .odoo_identity import odoo_email_forms
+from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
@@ -51,11 +52,17 @@ class MailchimpListMemberImport(models.Model):
         return self._notify_queued(runs)
 
     def _notify_queued(self, runs):
+        if len(runs) == 1:
+            message = self.env._(
+                "Member import queued; contacts appear as the pages are processed."
+            )
+        else:
+            message = self.env._(
+                "%s member imports queued; contacts appear as the pages are processed.",
+                count_text(self.env, len(runs)),
+            )
         return self._notification(
-            self.env._(
-                "%s member import(s) queued; contacts appear as the pages are processed.",
-                len(runs),
-            ),
+            message,
             kind="info",
             close=True,
         )

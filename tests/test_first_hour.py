@@ -59,9 +59,9 @@ class TestFirstHour(MailchimpCase):
         campaign = self.env["mailchimp.campaign"].search([("mc_id", "=", cid)])
         result = campaign.action_refresh_report()
         message = result["params"]["message"]
-        self.assertIn(f"{campaign.emails_sent:,} sent", message)
-        self.assertIn(f"{campaign.opens_total:,} opens", message)
-        self.assertIn(f"{campaign.clicks_total:,} clicks", message)
+        self.assertIn(f"Sent: {campaign.emails_sent:,}, ", message)
+        self.assertIn(f"opens: {campaign.opens_total:,}, ", message)
+        self.assertIn(f"clicks: {campaign.clicks_total:,}, ", message)
         self.assertEqual(result["params"]["next"], CLOSE)
 
     def test_export_now_says_how_many_contacts_wait(self):

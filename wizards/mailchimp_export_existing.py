@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..models.ui_text import count_text
+
 
 class MailchimpExportExisting(models.TransientModel):
     """One-off export of the contacts that existed before pushes were turned on: says how
@@ -27,13 +29,17 @@ class MailchimpExportExisting(models.TransientModel):
         contacts = audience._existing_contacts_to_export()
         bindings, skipped = audience.sudo()._bind_for_push(contacts=contacts)
         queued = audience.sudo()._queue_push()
-        lines = [
-            self.env._(
-                "%(count)s contact(s) queued for export to %(audience)s.",
-                count=len(bindings),
+        if len(bindings) == 1:
+            queued_text = self.env._(
+                "1 contact queued for export to %(audience)s.", audience=audience.name
+            )
+        else:
+            queued_text = self.env._(
+                "%(count)s contacts queued for export to %(audience)s.",
+                count=count_text(self.env, len(bindings)),
                 audience=audience.name,
             )
-        ]
+        lines = [queued_text]
         if not queued:
             lines.append(self.env._("Nothing was queued: check the account and audience options."))
         lines += [

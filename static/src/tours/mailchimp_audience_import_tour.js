@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("mailchimp_connector_audience_import_tou
         },
         {
             content: "The import is announced",
-            trigger: ".o_notification:contains('1 member import(s) queued')",
+            trigger: ".o_notification:contains('Member import queued')",
         },
         {
             content: "The form shows it running",

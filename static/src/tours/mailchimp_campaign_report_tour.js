@@ -26,7 +26,7 @@ registry.category("web_tour.tours").add("mailchimp_connector_campaign_report_tou
         },
         {
             content: "The new figures are notified",
-            trigger: ".o_notification:contains('20 sent, 4 opens, 2 clicks, 0 unsubscribes')",
+            trigger: ".o_notification:contains('Sent: 20, opens: 4, clicks: 2, unsubscribes: 0')",
         },
         {
             content: "The funnel shows 3 opened",
