@@ -138,33 +138,23 @@ class MailchimpCampaign(models.Model):
     )
     last_error = fields.Text(readonly=True, copy=False)
 
-    # activity read checkpoint
+    # per-recipient activity, read by runs of kind campaign_activity
     activity_ids = fields.One2many(
         "mailchimp.campaign.activity",
         "campaign_id",
     )
     activity_count = fields.Integer(compute="_compute_activity_count")
-    activity_state = fields.Selection(
-        [("idle", "Idle"), ("running", "Reading")],
-        default="idle",
-        required=True,
+    activity_run_ids = fields.One2many(
+        "mailchimp.sync.run",
+        "campaign_id",
+        string="Activity Reads",
+        domain=[("kind", "=", "campaign_activity")],
         readonly=True,
-        copy=False,
     )
-    activity_phase = fields.Selection(
-        [("activity", "Email Activity"), ("unsubscribed", "Unsubscribes")],
-        readonly=True,
-        copy=False,
-    )
-    activity_offset = fields.Integer(readonly=True, copy=False)
-    activity_until = fields.Datetime(
-        readonly=True, copy=False, help="Mailchimp's time when the running activity read began."
-    )
-    activity_watermark = fields.Datetime(
-        readonly=True,
-        copy=False,
-        help="Mailchimp's time at the start of the last complete activity read: the next "
-        "read asks only for activity after it (with an overlap).",
+    last_activity_read = fields.Datetime(
+        compute="_compute_last_activity_read",
+        help="Mailchimp's time at the start of the last complete read of the recipients' "
+        "activity: the next read asks only for activity after it (with an overlap).",
     )
 
     _sql_constraints = [
@@ -193,6 +183,25 @@ class MailchimpCampaign(models.Model):
                 and campaign.report_until
                 and campaign.report_until <= now
             )
+
+    @api.depends("activity_run_ids.state", "activity_run_ids.until")
+    def _compute_last_activity_read(self):
+        data = (
+            self.env["mailchimp.sync.run"]
+            .sudo()
+            ._read_group(
+                [
+                    ("campaign_id", "in", self.ids),
+                    ("kind", "=", "campaign_activity"),
+                    ("state", "=", "done"),
+                ],
+                ["campaign_id"],
+                ["until:max"],
+            )
+        )
+        last = {campaign.id: until for campaign, until in data}
+        for campaign in self:
+            campaign.last_activity_read = last.get(campaign.id, False)
 
     def _compute_activity_count(self):
         data = self.env["mailchimp.campaign.activity"]._read_group(
@@ -315,12 +324,6 @@ class MailchimpCampaign(models.Model):
             raise UserError(account._error_message(exc)) from None
         return campaign
 
-    # ------------------------------------------------------------------
-    # Report polling
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
-    # Activity read: one job per page, checkpoint on the campaign
-    # ------------------------------------------------------------------
     # ------------------------------------------------------------------
     # Crons (they only enqueue jobs)
     # ------------------------------------------------------------------

@@ -101,7 +101,12 @@ class MailchimpList(models.Model):
     merge_field_ids = fields.One2many("mailchimp.merge.field", "list_id", string="Merge Fields")
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
-    run_ids = fields.One2many("mailchimp.sync.run", "list_id", string="Import Runs")
+    run_ids = fields.One2many(
+        "mailchimp.sync.run",
+        "list_id",
+        string="Import Runs",
+        domain=[("kind", "=", "member_import")],
+    )
     import_running = fields.Boolean(
         compute="_compute_import_progress", help="A member import of this audience is running."
     )
@@ -131,7 +136,12 @@ class MailchimpList(models.Model):
 
     def _compute_import_progress(self):
         runs = self.env["mailchimp.sync.run"].search(
-            [("list_id", "in", self.ids), ("state", "=", "running")], order="id desc"
+            [
+                ("list_id", "in", self.ids),
+                ("kind", "=", "member_import"),
+                ("state", "=", "running"),
+            ],
+            order="id desc",
         )
         latest = {}
         for run in runs:

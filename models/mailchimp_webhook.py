@@ -500,7 +500,14 @@ class MailchimpListWebhook(models.Model):
         running = (
             self.env["mailchimp.sync.run"]
             .sudo()
-            .search_count([("list_id", "=", self.id), ("state", "=", "running")], limit=1)
+            .search_count(
+                [
+                    ("list_id", "=", self.id),
+                    ("kind", "=", "member_import"),
+                    ("state", "=", "running"),
+                ],
+                limit=1,
+            )
         )
         if running:
             raise RetryableJobError(
