@@ -203,6 +203,21 @@ class MailchimpSyncRun(models.Model):
     def _lock(self):
         lock_for_job(self, "Another worker is reading this page")
 
+    def _save_page(self, vals, done):
+        """The end of a page job, of either kind: the page's counts and the next checkpoint
+        (``vals``), then the run's end (``done``) or the job of its next page."""
+        self.write(vals)
+        if not done:
+            self._ensure_job()
+        elif self.kind == "campaign_activity":
+            self._finish_activity_read()
+        else:
+            self._finish()
+
+    def _fail(self, message):
+        """Mailchimp refused the read for good: the run stops, with the reason."""
+        self.write({"state": "failed", "last_error": message, "date_end": fields.Datetime.now()})
+
     @mailchimp_job()
     def _job_import_page(self, offset):
         """Import one page of members; idempotent (re-running it changes nothing)."""
@@ -221,10 +236,7 @@ class MailchimpSyncRun(models.Model):
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         except mce.MailchimpError as exc:
-            message = audience._record_sync_error(exc)
-            self.write(
-                {"state": "failed", "last_error": message, "date_end": fields.Datetime.now()}
-            )
+            self._fail(audience._record_sync_error(exc))
             _logger.warning("Mailchimp member import %s failed: %s", self.id, exc)
             return f"failed: {exc}"
 
@@ -250,11 +262,7 @@ class MailchimpSyncRun(models.Model):
             vals["problems"] = "\n".join(
                 ((self.problems or "").splitlines() + lines)[-MAX_PROBLEMS:]
             )
-        self.write(vals)
-        if done:
-            self._finish()
-        else:
-            self._ensure_job()
+        self._save_page(vals, done)
         return self.env._(
             "page at %(offset)s: %(n)s members (%(created)s created, %(updated)s updated)",
             offset=start,
@@ -460,10 +468,7 @@ class MailchimpSyncRun(models.Model):
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         except mce.MailchimpError as exc:
-            message = campaign._record_error(exc)
-            self.write(
-                {"state": "failed", "last_error": message, "date_end": fields.Datetime.now()}
-            )
+            self._fail(campaign._record_error(exc))
             return f"failed: {exc}"
         Activity = self.env["mailchimp.campaign.activity"].sudo()
         if phase == "activity":
@@ -485,11 +490,7 @@ class MailchimpSyncRun(models.Model):
             vals.update(phase="unsubscribed", next_offset=0)
         else:
             done = True
-        self.write(vals)
-        if done:
-            self._finish_activity_read()
-        else:
-            self._ensure_job()
+        self._save_page(vals, done)
         return self.env._(
             "%(phase)s page at %(offset)s: %(n)s recipients, %(created)s new activity rows",
             phase=phase,
