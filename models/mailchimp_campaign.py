@@ -14,6 +14,7 @@ from odoo.exceptions import UserError
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, mailchimp_job, retry_later
+from .smart_buttons import related_action, set_counts
 
 _logger = logging.getLogger(__name__)
 
@@ -204,12 +205,7 @@ class MailchimpCampaign(models.Model):
             campaign.last_activity_read = last.get(campaign.id, False)
 
     def _compute_activity_count(self):
-        data = self.env["mailchimp.campaign.activity"]._read_group(
-            [("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"]
-        )
-        counts = {campaign.id: count for campaign, count in data}
-        for campaign in self:
-            campaign.activity_count = counts.get(campaign.id, 0)
+        set_counts(self, "activity_count", "mailchimp.campaign.activity", "campaign_id")
 
     # ------------------------------------------------------------------
     # Import
@@ -376,10 +372,9 @@ class MailchimpCampaign(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_view_activity(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_campaign_activity"
+        return related_action(
+            self,
+            "action_mailchimp_campaign_activity",
+            "campaign_id",
+            {"search_default_group_action": 1},
         )
-        action["domain"] = [("campaign_id", "=", self.id)]
-        action["context"] = {"search_default_group_action": 1}
-        return action
