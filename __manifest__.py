@@ -23,6 +23,7 @@
         "views/mailchimp_account_views.xml",
         "views/mailchimp_webhook_event_views.xml",
         "views/mailchimp_list_views.xml",
+        "views/mailchimp_sync_run_views.xml",
         "views/mailchimp_member_views.xml",
         "views/mailing_contact_views.xml",
         "views/res_partner_views.xml",

@@ -65,7 +65,7 @@ after_incremental = Activity.search_count([("campaign_id", "=", campaign.id)])
 
 
 def full_reread():
-    campaign.activity_watermark = False
+    campaign.activity_run_ids.unlink()  # no previous read: everything is read again
     campaign._queue_reports(force=True)
 
 

@@ -18,6 +18,7 @@ from .job_tools import (
     retry_later,
 )
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
+from .smart_buttons import related_action, set_counts
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
@@ -178,29 +179,12 @@ class MailchimpAccount(models.Model):
                 account.datacenter = False
 
     def _compute_counts(self):
-        list_data = self.env["mailchimp.list"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-        )
-        lists = {account.id: count for account, count in list_data}
-        member_data = self.env["mailchimp.member"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-        )
-        members = {account.id: count for account, count in member_data}
-        for account in self:
-            account.list_count = lists.get(account.id, 0)
-            account.member_count = members.get(account.id, 0)
+        set_counts(self, "list_count", "mailchimp.list", "account_id")
+        set_counts(self, "member_count", "mailchimp.member", "account_id")
 
     def _compute_content_counts(self):
-        for model, field in (
-            ("mailchimp.campaign", "campaign_count"),
-            ("mailchimp.template", "template_count"),
-        ):
-            data = self.env[model]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
-            counts = {account.id: count for account, count in data}
-            for account in self:
-                account[field] = counts.get(account.id, 0)
+        set_counts(self, "campaign_count", "mailchimp.campaign", "account_id")
+        set_counts(self, "template_count", "mailchimp.template", "account_id")
 
     @api.onchange("api_key")
     def _onchange_api_key(self):
@@ -514,37 +498,18 @@ class MailchimpAccount(models.Model):
         return f"audiences refreshed: {len(audiences)}, member imports queued: {len(runs)}"
 
     def action_view_lists(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_list"
+        return related_action(
+            self, "action_mailchimp_list", "account_id", {"default_account_id": self.id}
         )
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id}
-        return action
 
     def action_view_members(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_member"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_member", "account_id")
 
     def action_view_campaigns(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_campaign"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_campaign", "account_id")
 
     def action_view_templates(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_template"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_template", "account_id")
 
     def action_view_crons(self):
         """The scheduled actions of the connector (audience refresh, exports, campaign

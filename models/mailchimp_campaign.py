@@ -14,6 +14,7 @@ from odoo.exceptions import UserError
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, mailchimp_job, retry_later
+from .smart_buttons import related_action, set_counts
 
 _logger = logging.getLogger(__name__)
 
@@ -138,33 +139,23 @@ class MailchimpCampaign(models.Model):
     )
     last_error = fields.Text(readonly=True, copy=False)
 
-    # activity read checkpoint
+    # per-recipient activity, read by runs of kind campaign_activity
     activity_ids = fields.One2many(
         "mailchimp.campaign.activity",
         "campaign_id",
     )
     activity_count = fields.Integer(compute="_compute_activity_count")
-    activity_state = fields.Selection(
-        [("idle", "Idle"), ("running", "Reading")],
-        default="idle",
-        required=True,
+    activity_run_ids = fields.One2many(
+        "mailchimp.sync.run",
+        "campaign_id",
+        string="Activity Reads",
+        domain=[("kind", "=", "campaign_activity")],
         readonly=True,
-        copy=False,
     )
-    activity_phase = fields.Selection(
-        [("activity", "Email Activity"), ("unsubscribed", "Unsubscribes")],
-        readonly=True,
-        copy=False,
-    )
-    activity_offset = fields.Integer(readonly=True, copy=False)
-    activity_until = fields.Datetime(
-        readonly=True, copy=False, help="Mailchimp's time when the running activity read began."
-    )
-    activity_watermark = fields.Datetime(
-        readonly=True,
-        copy=False,
-        help="Mailchimp's time at the start of the last complete activity read: the next "
-        "read asks only for activity after it (with an overlap).",
+    last_activity_read = fields.Datetime(
+        compute="_compute_last_activity_read",
+        help="Mailchimp's time at the start of the last complete read of the recipients' "
+        "activity: the next read asks only for activity after it (with an overlap).",
     )
 
     _sql_constraints = [
@@ -194,13 +185,27 @@ class MailchimpCampaign(models.Model):
                 and campaign.report_until <= now
             )
 
-    def _compute_activity_count(self):
-        data = self.env["mailchimp.campaign.activity"]._read_group(
-            [("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"]
+    @api.depends("activity_run_ids.state", "activity_run_ids.until")
+    def _compute_last_activity_read(self):
+        data = (
+            self.env["mailchimp.sync.run"]
+            .sudo()
+            ._read_group(
+                [
+                    ("campaign_id", "in", self.ids),
+                    ("kind", "=", "campaign_activity"),
+                    ("state", "=", "done"),
+                ],
+                ["campaign_id"],
+                ["until:max"],
+            )
         )
-        counts = {campaign.id: count for campaign, count in data}
+        last = {campaign.id: until for campaign, until in data}
         for campaign in self:
-            campaign.activity_count = counts.get(campaign.id, 0)
+            campaign.last_activity_read = last.get(campaign.id, False)
+
+    def _compute_activity_count(self):
+        set_counts(self, "activity_count", "mailchimp.campaign.activity", "campaign_id")
 
     # ------------------------------------------------------------------
     # Import
@@ -316,12 +321,6 @@ class MailchimpCampaign(models.Model):
         return campaign
 
     # ------------------------------------------------------------------
-    # Report polling
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
-    # Activity read: one job per page, checkpoint on the campaign
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
     # Crons (they only enqueue jobs)
     # ------------------------------------------------------------------
     @api.model
@@ -375,10 +374,9 @@ class MailchimpCampaign(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_view_activity(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_campaign_activity"
+        return related_action(
+            self,
+            "action_mailchimp_campaign_activity",
+            "campaign_id",
+            {"search_default_group_action": 1},
         )
-        action["domain"] = [("campaign_id", "=", self.id)]
-        action["context"] = {"search_default_group_action": 1}
-        return action

@@ -6,7 +6,8 @@ A sent campaign's report (``GET /reports/{id}``) is fetched every hour until
 ``campaign_report_days`` after its send time, plus once after that window closes (the final
 figures); then it is never polled again. Each report fetch reads the recipients' activity
 (``/email-activity``, only what happened since the previous complete read, then
-``/unsubscribed``) one page per queue job, the campaign row holding the checkpoint.
+``/unsubscribed``) one page per queue job: a ``mailchimp.sync.run`` of kind
+``campaign_activity`` holds the checkpoint (its page job is in ``mailchimp_sync_run.py``).
 """
 
 import logging
@@ -17,14 +18,12 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
-from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
+from .job_tools import delay, mailchimp_job, retry_later
 from .mailchimp_campaign import REPORT_STATUSES
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
-#: recipients read per activity page
-PAGE_SIZE = 1000
 #: how far back an incremental activity read starts before the previous watermark
 ACTIVITY_OVERLAP = timedelta(minutes=5)
 REPORT_FIELDS = (
@@ -130,103 +129,33 @@ class MailchimpCampaignReport(models.Model):
         return message
 
     def _start_activity_read(self, client):
+        """Start the read of the recipients' activity (resume the one running): a run of
+        kind ``campaign_activity`` that asks only for activity after the previous complete
+        read (with an overlap)."""
         self.ensure_one()
-        if self.activity_state != "running":
-            self.write(
+        Run = self.env["mailchimp.sync.run"].sudo()
+        run = Run.search(
+            [
+                ("campaign_id", "=", self.id),
+                ("kind", "=", "campaign_activity"),
+                ("state", "=", "running"),
+            ],
+            limit=1,
+        )
+        if not run:
+            watermark = self.last_activity_read
+            run = Run.create(
                 {
-                    "activity_state": "running",
-                    "activity_phase": "activity",
-                    "activity_offset": 0,
-                    "activity_until": client.last_server_time or fields.Datetime.now(),
+                    "kind": "campaign_activity",
+                    "campaign_id": self.id,
+                    "phase": "activity",
+                    "next_offset": 0,
+                    "since": watermark - ACTIVITY_OVERLAP if watermark else False,
+                    "until": client.last_server_time or fields.Datetime.now(),
                 }
             )
-        self._ensure_activity_job()
-
-    def _ensure_activity_job(self):
-        """Enqueue the job of the next activity page unless one is already waiting."""
-        for campaign in self.filtered(lambda c: c.activity_state == "running"):
-            phase, offset = campaign.activity_phase, campaign.activity_offset
-            delay(
-                campaign,
-                self.env._("Mailchimp: activity of campaign %s", campaign.name),
-                f"mailchimp-campaign-{campaign.id}-{phase}-{offset}",
-            )._job_fetch_activity_page(phase, offset)
-
-    def _lock(self):
-        lock_for_job(self, "Another worker is reading this campaign")
-
-    def _activity_page(self, client, phase, offset):
-        """One page of the activity read: (items, total_items)."""
-        if phase == "activity":
-            since = None
-            if self.activity_watermark:
-                since = self.activity_watermark - ACTIVITY_OVERLAP
-            page = client.email_activity_page(
-                self.mc_id,
-                offset=offset,
-                count=PAGE_SIZE,
-                fields=("email_address", "activity"),
-                since=since,
-            )
-            return page.get("emails") or [], page.get("total_items") or 0
-        page = client.unsubscribes_page(
-            self.mc_id,
-            offset=offset,
-            count=PAGE_SIZE,
-            fields=("email_address", "timestamp", "reason"),
-        )
-        return page.get("unsubscribes") or [], page.get("total_items") or 0
-
-    @mailchimp_job()
-    def _job_fetch_activity_page(self, phase, offset):
-        """Read and store one page of activity; idempotent (a re-run changes nothing)."""
-        self.ensure_one()
-        self._lock()
-        if (
-            self.activity_state != "running"
-            or self.activity_phase != phase
-            or self.activity_offset != offset
-        ):
-            return f"skipped: checkpoint at {self.activity_phase} {self.activity_offset}"
-        try:
-            items, total = self._activity_page(self.account_id._get_client(), phase, offset)
-        except mce.RETRYABLE_ERRORS as exc:
-            raise retry_later(exc) from None
-        except mce.MailchimpError as exc:
-            self.write({"activity_state": "idle"})
-            self._record_error(exc)
-            return f"failed: {exc}"
-        Activity = self.env["mailchimp.campaign.activity"].sudo()
-        if phase == "activity":
-            created = Activity._store_email_activity(self, items)
-        else:
-            created = Activity._store_unsubscribes(self, items)
-        next_offset = offset + len(items)
-        if items and next_offset < total:
-            self.activity_offset = next_offset
-        elif phase == "activity":
-            self.write({"activity_phase": "unsubscribed", "activity_offset": 0})
-        else:
-            self._finish_activity_read()
-        self._ensure_activity_job()
-        return self.env._(
-            "%(phase)s page at %(offset)s: %(n)s recipients, %(created)s new activity rows",
-            phase=phase,
-            offset=offset,
-            n=len(items),
-            created=created,
-        )
-
-    def _finish_activity_read(self):
-        self.write(
-            {
-                "activity_state": "idle",
-                "activity_phase": False,
-                "activity_offset": 0,
-                "activity_watermark": self.activity_until,
-            }
-        )
-        self.env["mailchimp.campaign.activity"].sudo()._link_members(self)
+        run._ensure_job()
+        return run
 
     @api.model
     def _cron_fetch_reports(self):

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
 from .mailchimp_field_mapping import DEFAULT_MAPPING
+from .smart_buttons import related_action, set_counts
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
@@ -101,7 +102,12 @@ class MailchimpList(models.Model):
     merge_field_ids = fields.One2many("mailchimp.merge.field", "list_id", string="Merge Fields")
     member_ids = fields.One2many("mailchimp.member", "list_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
-    run_ids = fields.One2many("mailchimp.sync.run", "list_id", string="Import Runs")
+    run_ids = fields.One2many(
+        "mailchimp.sync.run",
+        "list_id",
+        string="Import Runs",
+        domain=[("kind", "=", "member_import")],
+    )
     import_running = fields.Boolean(
         compute="_compute_import_progress", help="A member import of this audience is running."
     )
@@ -122,16 +128,16 @@ class MailchimpList(models.Model):
     ]
 
     def _compute_member_count(self):
-        data = self.env["mailchimp.member"]._read_group(
-            [("list_id", "in", self.ids)], ["list_id"], ["__count"]
-        )
-        counts = {audience.id: count for audience, count in data}
-        for audience in self:
-            audience.member_count = counts.get(audience.id, 0)
+        set_counts(self, "member_count", "mailchimp.member", "list_id")
 
     def _compute_import_progress(self):
         runs = self.env["mailchimp.sync.run"].search(
-            [("list_id", "in", self.ids), ("state", "=", "running")], order="id desc"
+            [
+                ("list_id", "in", self.ids),
+                ("kind", "=", "member_import"),
+                ("state", "=", "running"),
+            ],
+            order="id desc",
         )
         latest = {}
         for run in runs:
@@ -151,12 +157,9 @@ class MailchimpList(models.Model):
             )
 
     def _compute_push_pending_count(self):
-        data = self.env["mailchimp.member"]._read_group(
-            [("list_id", "in", self.ids), ("need_push", "=", True)], ["list_id"], ["__count"]
+        set_counts(
+            self, "push_pending_count", "mailchimp.member", "list_id", [("need_push", "=", True)]
         )
-        counts = {audience.id: count for audience, count in data}
-        for audience in self:
-            audience.push_pending_count = counts.get(audience.id, 0)
 
     @api.constrains("push_new", "account_id")
     def _check_single_push_new(self):
@@ -187,12 +190,7 @@ class MailchimpList(models.Model):
         return super().write(vals)
 
     def _compute_campaign_count(self):
-        data = self.env["mailchimp.campaign"]._read_group(
-            [("list_id", "in", self.ids)], ["list_id"], ["__count"]
-        )
-        counts = {audience.id: count for audience, count in data}
-        for audience in self:
-            audience.campaign_count = counts.get(audience.id, 0)
+        set_counts(self, "campaign_count", "mailchimp.campaign", "list_id")
 
     # ------------------------------------------------------------------
     # Audiences import
@@ -279,20 +277,10 @@ class MailchimpList(models.Model):
         return True
 
     def action_view_members(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_member"
-        )
-        action["domain"] = [("list_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_member", "list_id")
 
     def action_view_campaigns(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_campaign"
-        )
-        action["domain"] = [("list_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_campaign", "list_id")
 
     # ------------------------------------------------------------------
     # Odoo -> Mailchimp export

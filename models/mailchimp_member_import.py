@@ -77,7 +77,12 @@ class MailchimpListMemberImport(models.Model):
                     self.env._("The account of audience '%s' is disconnected.", audience.name)
                 )
             running = Run.search(
-                [("list_id", "=", audience.id), ("state", "=", "running")], limit=1
+                [
+                    ("list_id", "=", audience.id),
+                    ("kind", "=", "member_import"),
+                    ("state", "=", "running"),
+                ],
+                limit=1,
             )
             if running:
                 running._ensure_job()

@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.tools import sql
 
+from .smart_buttons import related_action, set_counts
+
 MAILCHIMP_USER_GROUP = "mailchimp_connector.group_mailchimp_user"
 MAILCHIMP_MANAGER_GROUP = "mailchimp_connector.group_mailchimp_manager"
 
@@ -85,21 +87,10 @@ class MailchimpMembershipMixin(models.AbstractModel):
     )
 
     def _compute_mailchimp_member_count(self):
-        field = self._mailchimp_member_field
-        data = self.env["mailchimp.member"]._read_group(
-            [(field, "in", self.ids)], [field], ["__count"]
-        )
-        counts = {record.id: count for record, count in data}
-        for record in self:
-            record.mailchimp_member_count = counts.get(record.id, 0)
+        set_counts(self, "mailchimp_member_count", "mailchimp.member", self._mailchimp_member_field)
 
     def action_view_mailchimp_members(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_member"
-        )
-        action["domain"] = [(self._mailchimp_member_field, "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_member", self._mailchimp_member_field)
 
     def _mailchimp_mark_changed(self):
         """A synced field changed in Odoo: the memberships of these records in audiences that
@@ -116,20 +107,18 @@ class MailchimpMembershipMixin(models.AbstractModel):
 
     def _compute_mailchimp_activity_count(self):
         # the activity row carries the same field names as the member binding
-        field = self._mailchimp_member_field
-        data = self.env["mailchimp.campaign.activity"]._read_group(
-            [(field, "in", self.ids)], [field], ["__count"]
+        set_counts(
+            self,
+            "mailchimp_activity_count",
+            "mailchimp.campaign.activity",
+            self._mailchimp_member_field,
         )
-        counts = {record.id: count for record, count in data}
-        for record in self:
-            record.mailchimp_activity_count = counts.get(record.id, 0)
 
     def action_view_mailchimp_activity(self):
         """Which campaigns this contact opened, clicked, bounced or left."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_campaign_activity"
+        return related_action(
+            self,
+            "action_mailchimp_campaign_activity",
+            self._mailchimp_member_field,
+            {"search_default_group_campaign": 1},
         )
-        action["domain"] = [(self._mailchimp_member_field, "=", self.id)]
-        action["context"] = {"search_default_group_campaign": 1}
-        return action

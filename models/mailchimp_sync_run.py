@@ -1,11 +1,17 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""A member import run: the checkpoint that makes a big import resumable.
+"""A sync run: the checkpoint that makes a long paged read of Mailchimp resumable.
 
-A run pages ``GET /lists/{id}/members`` sorted by ``last_changed`` inside a fixed window
-(``since`` .. ``until``, ``until`` being Mailchimp's clock when the run started). Each page
-is one queue job; the job commits the page and the next offset together, so a crash loses
-at most the page in flight and a re-run of a page job is a no-op.
+Each page is one queue job; the job commits the page and the next offset together, so a
+crash loses at most the page in flight and a re-run of a page job is a no-op. A run is of
+one ``kind``:
+
+- ``member_import`` (this file): pages ``GET /lists/{id}/members`` sorted by
+  ``last_changed`` inside a fixed window (``since`` .. ``until``, ``until`` being Mailchimp's
+  clock when the run started);
+- ``campaign_activity``: a campaign's per-recipient activity (``/email-activity``, changed
+  after ``since``), then its unsubscribes (``phase``); the campaign starts it
+  (``mailchimp_campaign_report.py``).
 """
 
 import logging
@@ -21,6 +27,8 @@ from .ui_text import count_text
 _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
+#: recipients read per campaign activity page
+ACTIVITY_PAGE_SIZE = 1000
 #: times a page is read again when members left the window before it, before a retry
 MAX_REFETCH = 5
 #: bindings a Full Resync reconcile job reads one by one
@@ -76,12 +84,30 @@ def sync_summary(env, processed, created, updated, in_sync):
 
 class MailchimpSyncRun(models.Model):
     _name = "mailchimp.sync.run"
-    _description = "Mailchimp Member Import Run"
+    _description = "Mailchimp Sync Run"
     _order = "id desc"
 
-    list_id = fields.Many2one("mailchimp.list", required=True, ondelete="cascade", index=True)
-    account_id = fields.Many2one(related="list_id.account_id", store=True)
-    company_id = fields.Many2one(related="list_id.company_id", store=True)
+    kind = fields.Selection(
+        [("member_import", "Member Import"), ("campaign_activity", "Campaign Activity")],
+        default="member_import",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    list_id = fields.Many2one(
+        "mailchimp.list", string="Audience", ondelete="cascade", index=True, readonly=True
+    )
+    campaign_id = fields.Many2one(
+        "mailchimp.campaign", ondelete="cascade", index="btree_not_null", readonly=True
+    )
+    account_id = fields.Many2one(
+        "mailchimp.account",
+        compute="_compute_account_id",
+        store=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
         default="running",
@@ -89,13 +115,21 @@ class MailchimpSyncRun(models.Model):
         index=True,
     )
     full = fields.Boolean(string="Full Import")
-    since = fields.Datetime(help="Only members changed after this time are read.")
+    since = fields.Datetime(
+        help="Only what changed after this time is read (members; a campaign's activity)."
+    )
     until = fields.Datetime(help="Mailchimp's time at the start of the run: the next watermark.")
+    phase = fields.Selection(
+        [("activity", "Email Activity"), ("unsubscribed", "Unsubscribes")],
+        readonly=True,
+        help="Campaign activity: what is being read, the recipients' activity first, then "
+        "the unsubscribes.",
+    )
     next_offset = fields.Integer(help="Checkpoint: the offset of the next page to read.")
-    total_items = fields.Integer()
+    total_items = fields.Integer(help="Items this run has to read (known so far).")
     page_count = fields.Integer()
-    processed = fields.Integer()
-    created = fields.Integer()
+    processed = fields.Integer(help="Items read: members, or recipients of a campaign.")
+    created = fields.Integer(help="Members created, or a campaign's new activity rows.")
     updated = fields.Integer()
     skipped = fields.Integer()
     known_until_id = fields.Integer(
@@ -108,11 +142,25 @@ class MailchimpSyncRun(models.Model):
     )
     progress = fields.Float(
         compute="_compute_progress",
-        help="Members read out of the members this import has to read, in percent.",
+        help="Items read out of those this run has to read, in percent.",
     )
     date_start = fields.Datetime(default=fields.Datetime.now)
     date_end = fields.Datetime()
     last_error = fields.Text()
+
+    _sql_constraints = [
+        (
+            "kind_target",
+            "CHECK((kind = 'member_import' AND list_id IS NOT NULL) OR "
+            "(kind = 'campaign_activity' AND campaign_id IS NOT NULL))",
+            "A member import reads an audience, a campaign activity read a campaign.",
+        ),
+    ]
+
+    @api.depends("list_id.account_id", "campaign_id.account_id")
+    def _compute_account_id(self):
+        for run in self:
+            run.account_id = run.list_id.account_id or run.campaign_id.account_id
 
     @api.depends("state", "processed", "total_items")
     def _compute_progress(self):
@@ -126,13 +174,26 @@ class MailchimpSyncRun(models.Model):
 
     def _compute_display_name(self):
         for run in self:
-            run.display_name = self.env._(
-                "%(list)s import #%(id)s", list=run.list_id.name, id=run.id
-            )
+            if run.kind == "campaign_activity":
+                run.display_name = self.env._(
+                    "%(campaign)s activity read #%(id)s", campaign=run.campaign_id.name, id=run.id
+                )
+            else:
+                run.display_name = self.env._(
+                    "%(list)s import #%(id)s", list=run.list_id.name, id=run.id
+                )
 
     def _ensure_job(self):
-        """Enqueue the job of the next page unless one is already waiting."""
+        """Enqueue the job of the run's next page unless one is already waiting."""
         for run in self.filtered(lambda r: r.state == "running"):
+            if run.kind == "campaign_activity":
+                phase, offset = run.phase, run.next_offset
+                delay(
+                    run,
+                    self.env._("Mailchimp: activity of campaign %s", run.campaign_id.name),
+                    f"mailchimp-run-{run.id}-{phase}-{offset}",
+                )._job_fetch_activity_page(phase, offset)
+                continue
             delay(
                 run,
                 self.env._("Mailchimp: import members of %s", run.list_id.name),
@@ -140,13 +201,30 @@ class MailchimpSyncRun(models.Model):
             )._job_import_page(run.next_offset)
 
     def _lock(self):
-        lock_for_job(self, "Another worker is importing this page")
+        lock_for_job(self, "Another worker is reading this page")
+
+    def _save_page(self, vals, done):
+        """The end of a page job, of either kind: the page's counts and the next checkpoint
+        (``vals``), then the run's end (``done``) or the job of its next page."""
+        self.write(vals)
+        if not done:
+            self._ensure_job()
+        elif self.kind == "campaign_activity":
+            self._finish_activity_read()
+        else:
+            self._finish()
+
+    def _fail(self, message):
+        """Mailchimp refused the read for good: the run stops, with the reason."""
+        self.write({"state": "failed", "last_error": message, "date_end": fields.Datetime.now()})
 
     @mailchimp_job()
     def _job_import_page(self, offset):
         """Import one page of members; idempotent (re-running it changes nothing)."""
         self.ensure_one()
         self._lock()
+        if self.kind != "member_import":
+            return f"skipped: a {self.kind} run"
         if self.state != "running" or self.next_offset != offset:
             return f"skipped: run {self.state}, checkpoint at {self.next_offset}"
         audience = self.list_id
@@ -158,10 +236,7 @@ class MailchimpSyncRun(models.Model):
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         except mce.MailchimpError as exc:
-            message = audience._record_sync_error(exc)
-            self.write(
-                {"state": "failed", "last_error": message, "date_end": fields.Datetime.now()}
-            )
+            self._fail(audience._record_sync_error(exc))
             _logger.warning("Mailchimp member import %s failed: %s", self.id, exc)
             return f"failed: {exc}"
 
@@ -187,11 +262,7 @@ class MailchimpSyncRun(models.Model):
             vals["problems"] = "\n".join(
                 ((self.problems or "").splitlines() + lines)[-MAX_PROBLEMS:]
             )
-        self.write(vals)
-        if done:
-            self._finish()
-        else:
-            self._ensure_job()
+        self._save_page(vals, done)
         return self.env._(
             "page at %(offset)s: %(n)s members (%(created)s created, %(updated)s updated)",
             offset=start,
@@ -314,7 +385,7 @@ class MailchimpSyncRun(models.Model):
         return self.env["mailchimp.member"].sudo().browse(ids)
 
     def _queue_reconcile(self):
-        if self._unseen_bindings(limit=1):
+        if self.kind == "member_import" and self._unseen_bindings(limit=1):
             delay(
                 self,
                 self.env._("Mailchimp: check members gone from %s", self.list_id.name),
@@ -327,6 +398,8 @@ class MailchimpSyncRun(models.Model):
         and nothing re-creates it); found → applied like any imported member."""
         self.ensure_one()
         self._lock()
+        if self.kind != "member_import":
+            return f"skipped: a {self.kind} run"
         audience = self.list_id
         client = audience.account_id._get_client()
         bindings = self._unseen_bindings(limit=RECONCILE_BATCH)
@@ -355,3 +428,78 @@ class MailchimpSyncRun(models.Model):
         if len(bindings) == RECONCILE_BATCH:
             self._queue_reconcile()
         return f"{len(found)} found, {gone} permanently deleted"
+
+    # ------------------------------------------------------------------
+    # Campaign activity read (kind campaign_activity): ``phase`` (email activity, then
+    # unsubscribes) and ``next_offset`` are the checkpoint, ``since`` the previous complete
+    # read's ``until`` less an overlap
+    # ------------------------------------------------------------------
+    def _activity_page(self, client, phase, offset):
+        """One page of the activity read: (items, total_items)."""
+        if phase == "activity":
+            page = client.email_activity_page(
+                self.campaign_id.mc_id,
+                offset=offset,
+                count=ACTIVITY_PAGE_SIZE,
+                fields=("email_address", "activity"),
+                since=self.since or None,
+            )
+            return page.get("emails") or [], page.get("total_items") or 0
+        page = client.unsubscribes_page(
+            self.campaign_id.mc_id,
+            offset=offset,
+            count=ACTIVITY_PAGE_SIZE,
+            fields=("email_address", "timestamp", "reason"),
+        )
+        return page.get("unsubscribes") or [], page.get("total_items") or 0
+
+    @mailchimp_job()
+    def _job_fetch_activity_page(self, phase, offset):
+        """Read and store one page of activity; idempotent (a re-run changes nothing)."""
+        self.ensure_one()
+        self._lock()
+        if self.kind != "campaign_activity":
+            return f"skipped: a {self.kind} run"
+        if self.state != "running" or self.phase != phase or self.next_offset != offset:
+            return f"skipped: run {self.state}, checkpoint at {self.phase} {self.next_offset}"
+        campaign = self.campaign_id
+        try:
+            items, total = self._activity_page(campaign.account_id._get_client(), phase, offset)
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        except mce.MailchimpError as exc:
+            self._fail(campaign._record_error(exc))
+            return f"failed: {exc}"
+        Activity = self.env["mailchimp.campaign.activity"].sudo()
+        if phase == "activity":
+            created = Activity._store_email_activity(campaign, items)
+        else:
+            created = Activity._store_unsubscribes(campaign, items)
+        next_offset = offset + len(items)
+        vals = {
+            # what the earlier phase read plus this phase's total
+            "total_items": self.processed - offset + total,
+            "page_count": self.page_count + 1,
+            "processed": self.processed + len(items),
+            "created": self.created + created,
+        }
+        done = False
+        if items and next_offset < total:
+            vals["next_offset"] = next_offset
+        elif phase == "activity":
+            vals.update(phase="unsubscribed", next_offset=0)
+        else:
+            done = True
+        self._save_page(vals, done)
+        return self.env._(
+            "%(phase)s page at %(offset)s: %(n)s recipients, %(created)s new activity rows",
+            phase=phase,
+            offset=offset,
+            n=len(items),
+            created=created,
+        )
+
+    def _finish_activity_read(self):
+        """The read is complete: its ``until`` is the campaign's Last Activity Read."""
+        self.write({"state": "done", "date_end": fields.Datetime.now()})
+        self.env["mailchimp.campaign.activity"].sudo()._link_members(self.campaign_id)

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
+from .smart_buttons import related_action, set_counts
 
 _logger = logging.getLogger(__name__)
 
@@ -58,12 +59,7 @@ class MailchimpTemplate(models.Model):
     ]
 
     def _compute_campaign_count(self):
-        data = self.env["mailchimp.campaign"]._read_group(
-            [("template_id", "in", self.ids)], ["template_id"], ["__count"]
-        )
-        counts = {template.id: count for template, count in data}
-        for template in self:
-            template.campaign_count = counts.get(template.id, 0)
+        set_counts(self, "campaign_count", "mailchimp.campaign", "template_id")
 
     @api.model
     def _values_from_remote(self, remote):
@@ -133,9 +129,4 @@ class MailchimpTemplate(models.Model):
         return found
 
     def action_view_campaigns(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_campaign"
-        )
-        action["domain"] = [("template_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_campaign", "template_id")

@@ -43,6 +43,7 @@ from .job_tools import delay, mailchimp_job, retry_later
 from .mailchimp_campaign import CAMPAIGN_FIELDS
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
 from .mailchimp_sync_run import MEMBER_FIELDS
+from .smart_buttons import related_action
 
 _logger = logging.getLogger(__name__)
 
@@ -148,12 +149,7 @@ class MailchimpListWebhook(models.Model):
             )
 
     def action_view_webhook_events(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mailchimp_connector.action_mailchimp_webhook_event"
-        )
-        action["domain"] = [("list_id", "=", self.id)]
-        return action
+        return related_action(self, "action_mailchimp_webhook_event", "list_id")
 
     # ------------------------------------------------------------------
     # Secret and URL
@@ -500,7 +496,14 @@ class MailchimpListWebhook(models.Model):
         running = (
             self.env["mailchimp.sync.run"]
             .sudo()
-            .search_count([("list_id", "=", self.id), ("state", "=", "running")], limit=1)
+            .search_count(
+                [
+                    ("list_id", "=", self.id),
+                    ("kind", "=", "member_import"),
+                    ("state", "=", "running"),
+                ],
+                limit=1,
+            )
         )
         if running:
             raise RetryableJobError(

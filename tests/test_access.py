@@ -250,6 +250,14 @@ class TestMultiCompany(AccessCommon):
     def test_company_a_records_are_invisible(self):
         self.assertEqual(self.account.company_id, self.env.company)
         self.assertNotEqual(self.account.company_id, self.company_b)
+        # a campaign's activity read is a sync run of the campaign's company
+        activity_run = self.env["mailchimp.sync.run"].create(
+            {"kind": "campaign_activity", "campaign_id": self.campaign.id, "state": "done"}
+        )
+        self.assertEqual(activity_run.company_id, self.account.company_id)
+        self.assertIn(
+            activity_run, self.env["mailchimp.sync.run"].with_user(self.manager).search([])
+        )
         for model in MAILCHIMP_MODELS:
             self.assertGreater(self.env[model].search_count([]), 0, f"{model}: no data in A")
             self.assertEqual(self.env[model].with_user(self.manager_b).search_count([]), 0, model)

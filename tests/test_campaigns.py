@@ -7,7 +7,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models import mailchimp_campaign_report
+from ..models import mailchimp_sync_run
 from .common import MailchimpCase
 
 SUMMARY_FIELDS = {
@@ -217,8 +217,8 @@ class TestCampaigns(MailchimpCase):
         for field, key in SUMMARY_FIELDS.items():
             self.assertAlmostEqual(campaign[field], agg[key], places=4, msg=field)
         self.assertTrue(campaign.last_report_date)
-        self.assertEqual(campaign.activity_state, "idle")
-        self.assertTrue(campaign.activity_watermark)
+        self.assertEqual(campaign.activity_run_ids.mapped("state"), ["done"])
+        self.assertTrue(campaign.last_activity_read)
         self.assertFalse(self.mailchimp_jobs(), "the chain of activity pages is complete")
         remote = self.remote_events(cid)
         self.assertEqual(self.local_events(campaign), remote)
@@ -405,7 +405,7 @@ class TestCampaigns(MailchimpCase):
         first = self.snapshot(campaign)
         self.assertTrue(first[1])
         # a full re-read (no watermark) and an incremental one: nothing doubles
-        campaign.sudo().activity_watermark = False
+        campaign.sudo().activity_run_ids.unlink()
         with self.assertMailchimpCalls(count=1, path_prefix=f"/reports/{cid}/email-activity"):
             campaign.action_refresh_report()
             self.run_jobs()
@@ -415,7 +415,7 @@ class TestCampaigns(MailchimpCase):
         self.assertEqual(self.snapshot(campaign), first)
         # re-running an old page job is a no-op too
         with self.assertMailchimpCalls(count=0):
-            result = campaign._job_fetch_activity_page("activity", 0)
+            result = campaign.activity_run_ids[:1]._job_fetch_activity_page("activity", 0)
         self.assertIn("skipped", result)
         self.assertEqual(self.snapshot(campaign), first)
 
@@ -439,7 +439,7 @@ class TestCampaigns(MailchimpCase):
             ]
         )
         self.assertEqual(len(twins), 2)
-        campaign.sudo().activity_watermark = False
+        campaign.sudo().activity_run_ids.unlink()
         campaign.action_refresh_report()
         self.run_jobs()
         self.assertEqual(self.local_events(campaign), self.remote_events(cid))
@@ -472,7 +472,7 @@ class TestCampaigns(MailchimpCase):
 
     def test_large_activity_is_read_one_page_per_job(self):
         cid = self.add_sent_campaign(recipients=250)
-        with patch.object(mailchimp_campaign_report, "PAGE_SIZE", 100):
+        with patch.object(mailchimp_sync_run, "ACTIVITY_PAGE_SIZE", 100):
             self.process()
             with self.assertMailchimpCalls(
                 count=3, method="GET", path_prefix=f"/reports/{cid}/email-activity"
@@ -488,6 +488,65 @@ class TestCampaigns(MailchimpCase):
         self.assertTrue(all(job.channel == "root.mailchimp" for job in jobs))
         campaign = self.campaign(cid)
         self.assertEqual(self.local_events(campaign), self.remote_events(cid))
+
+    def test_killed_activity_read_resumes_from_its_run_checkpoint(self):
+        """An activity read is a sync run of kind campaign_activity: killed on its second
+        page, the next report fetch resumes it there, without reading page one again."""
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.max_retries", "1")
+        self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
+        cid = self.add_sent_campaign(recipients=250)
+        activity_path = f"/reports/{cid}/email-activity"
+        with patch.object(mailchimp_sync_run, "ACTIVITY_PAGE_SIZE", 100):
+            self.process()
+            with self.assertMailchimpCalls(count=1, path_prefix=activity_path):
+                self.run_jobs(max_jobs=2)  # the report, the first page
+            campaign = self.campaign(cid)
+            run = campaign.activity_run_ids
+            self.assertEqual(len(run), 1)
+            self.assertEqual(
+                (run.kind, run.state, run.phase, run.next_offset),
+                ("campaign_activity", "running", "activity", 100),
+            )
+            # the second page's job dies on dropped connections and is left behind
+            self.emulator.faults.fail_next(50, status="drop", paths=[activity_path])
+            self.run_jobs(max_jobs=1)
+            self.emulator.faults.clear()
+            self.assertEqual((run.state, run.phase, run.next_offset), ("running", "activity", 100))
+            self.mailchimp_jobs(states=("pending", "failed", "started")).unlink()
+            read_before = len(self.emulator.request_log())
+            # the next report fetch resumes the run: pages two and three, then unsubscribes
+            with (
+                self.assertMailchimpCalls(count=2, path_prefix=activity_path),
+                self.assertMailchimpCalls(count=1, path_prefix=f"/reports/{cid}/unsubscribed"),
+            ):
+                campaign._queue_reports(force=True)
+                self.run_jobs()
+        offsets = [
+            r["query"].get("offset")
+            for r in self.emulator.request_log()[read_before:]
+            if r["path"].endswith(activity_path)
+        ]
+        self.assertEqual(offsets, ["100", "200"], "page one is not read again")
+        self.assertEqual(campaign.activity_run_ids, run, "the same run, resumed")
+        self.assertEqual(self.local_events(campaign), self.remote_events(cid))
+        # the read as a sync run, with its counts
+        runs = self.env["mailchimp.sync.run"].with_user(self.mc_user)
+        self.assertEqual(
+            runs.search([("kind", "=", "campaign_activity"), ("campaign_id", "=", campaign.id)]),
+            run,
+        )
+        self.assertFalse(runs.search([("kind", "=", "member_import")]))
+        unsubscribes = len(self.state.campaign(cid)["unsubs"])
+        self.assertTrue(unsubscribes)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.page_count, 4, "three activity pages, one of unsubscribes")
+        self.assertEqual(run.processed, 250 + unsubscribes)
+        self.assertEqual(run.total_items, 250 + unsubscribes)
+        self.assertEqual(run.progress, 100.0)
+        self.assertEqual(run.created, campaign.activity_count)
+        self.assertEqual(run.company_id, self.account.company_id)
+        self.assertFalse(run.list_id)
+        self.assertEqual(campaign.last_activity_read, run.until)
 
     def test_server_errors_postpone_the_job_and_keep_the_checkpoint(self):
         self.env["ir.config_parameter"].sudo().set_param("mailchimp_connector.max_retries", 0)

@@ -209,10 +209,14 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         )
         sent._queue_reports()
         reading = Campaign.create(dict(common, name="Reading", mc_id="c2", status="sent"))
-        reading.write(
-            {"activity_state": "running", "activity_phase": "activity", "activity_offset": 0}
-        )
-        reading._ensure_activity_job()
+        self.env["mailchimp.sync.run"].create(
+            {
+                "kind": "campaign_activity",
+                "campaign_id": reading.id,
+                "phase": "activity",
+                "next_offset": 0,
+            }
+        )._ensure_job()
         Campaign.create(dict(common, name="Later", mc_id="c3", status="schedule"))
         Campaign._cron_refresh_campaigns()
         # a Full Resync's check of members gone from Mailchimp

@@ -10,11 +10,7 @@ VIEWS = sorted(ROOT.glob("views/*.xml")) + sorted(ROOT.glob("wizards/*.xml"))
 #: fields only developers need: shown in developer mode only, wherever a view shows them
 TECHNICAL = {
     "members_watermark",
-    "activity_watermark",
-    "activity_until",
-    "activity_offset",
-    "activity_phase",
-    "activity_state",
+    "next_offset",
     "report_done",
     "need_push",
     "subscriber_hash",
