@@ -329,5 +329,5 @@ class TestAudienceCron(MailchimpCase):
         result = self.account._job_fetch_audiences()
         audience = self.env["mailchimp.list"].search([])
         self.assertEqual(audience.mc_id, self.list_mc_id)
-        self.assertIn("1 audience", result)
+        self.assertEqual(result, "audiences refreshed: 1, member imports queued: 1")
         self.assertEqual(len(self.mailchimp_jobs()), 1, "its member import is queued")
