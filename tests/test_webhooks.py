@@ -529,6 +529,96 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertEqual(contact.email, "echo@example.org")
         self.assertEqual(len(self.mailchimp_jobs()), 0)
 
+    def test_echo_applied_after_a_newer_odoo_change_keeps_the_odoo_change(self):
+        """The echo of an export arrives after Odoo changed the member again (a name edit
+        and an opt-out): Odoo keeps its newer change, the echo writes nothing to Mailchimp,
+        and the next export sends the newer change."""
+        self.audience.write(
+            {
+                "push_new": True,
+                "push_fields": True,
+                "push_unsubscribes": True,
+                "webhook_source_api": True,
+            }
+        )
+        self.account.write({"auto_update_contact": True, "override_contact_name": True})
+        self.register()
+        contact = self.env["mailing.contact"].create(
+            {
+                "name": "Echo Person",
+                "email": "echo2@example.org",
+                "list_ids": [(4, self.audience.mailing_list_id.id)],
+            }
+        )
+        self.audience._queue_push()
+        self.run_jobs()
+        binding = self.binding("echo2@example.org")
+        self.assertFalse(binding.need_push)
+        # an exported name edit: its echo will come back
+        contact.name = "Edited Once"
+        self.assertTrue(binding.need_push)
+        self.audience._queue_push()
+        self.run_jobs()
+        remote = self.state.get_member(self.list_mc_id, "echo2@example.org")
+        self.assertEqual(
+            (remote["merge_fields"]["FNAME"], remote["merge_fields"]["LNAME"]), ("Edited", "Once")
+        )
+        self.assertFalse(binding.need_push)
+        # Mailchimp delivers the echo (stored, its job queued) ...
+        self.fire("profile", "echo2@example.org", source="api")
+        self.assertEqual(len(self.mailchimp_jobs()), 1, "the webhook job only")
+        # ... and Odoo changes the member again before the job applies it
+        self.state.advance(5)
+        contact.name = "Newer Name"
+        subscription = contact.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        subscription.opt_out = True
+        self.dated_now(subscription)
+        self.assertTrue(binding.need_push)
+        requests_before = self.emulator.count_requests()
+        writes = self.writes()
+        reads = self.member_reads()
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(
+            jobs.mapped("method_name"), ["_job_apply_webhooks"], "no export queued yet"
+        )
+        self.run_jobs()
+        self.assertEqual(self.Event.search([]).mapped("state"), ["done"])
+        self.assertEqual(self.writes(), writes, "the echo wrote nothing to Mailchimp")
+        self.assertEqual(self.member_reads(), reads + 1, "one re-read of the member")
+        self.assertEqual(self.emulator.count_requests(), requests_before + 1, "nothing else")
+        self.assertEqual(len(self.mailchimp_jobs()), 0, "the echo queued no export")
+        # Odoo kept its newer change: fields and consent
+        contact.invalidate_recordset()
+        self.assertEqual(
+            (contact.name, contact.first_name, contact.last_name),
+            ("Newer Name", "Newer", "Name"),
+        )
+        self.assertTrue(subscription.opt_out)
+        self.assertTrue(binding.need_push, "still waiting for the export")
+        remote = self.state.get_member(self.list_mc_id, "echo2@example.org")
+        self.assertEqual(remote["status"], "subscribed", "Mailchimp untouched by the echo")
+        # the next export sends the newer change
+        self.audience._queue_push()
+        self.run_jobs()
+        remote = self.state.get_member(self.list_mc_id, "echo2@example.org")
+        self.assertEqual(
+            (remote["merge_fields"]["FNAME"], remote["merge_fields"]["LNAME"]), ("Newer", "Name")
+        )
+        self.assertEqual(remote["status"], "unsubscribed")
+        self.assertFalse(binding.need_push)
+        # and the echoes of that export change nothing either
+        writes = self.writes()
+        for type_ in ("profile", "unsubscribe"):
+            self.fire(type_, "echo2@example.org", source="api")
+        self.run_jobs()
+        self.assertEqual(self.writes(), writes)
+        self.assertEqual((contact.first_name, contact.last_name), ("Newer", "Name"))
+        self.assertTrue(subscription.opt_out)
+        self.assertFalse(binding.need_push)
+        self.assertEqual(len(self.mailchimp_jobs()), 0)
+
     def test_burst_becomes_one_incremental_import(self):
         self.register()
         self.import_members(self.audience)
