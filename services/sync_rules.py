@@ -173,6 +173,26 @@ def _name_updates(remote, local, opts):
     return values
 
 
+def synced_names(local, first_name, last_name, export_pending):
+    """The ``synced_*`` values of a binding the import writes, its contact's names now being
+    ``first_name`` / ``last_name``. A name changed in Odoo since the last sync and waiting
+    for the export (``export_pending``: the binding's need_push) stays unsynced: recorded as
+    synced, the next change read from Mailchimp would overwrite it and the export then send
+    Mailchimp's older name back. ``local``: the binding before the import (None: new)."""
+    values = {}
+    for fname, current in (("first_name", first_name), ("last_name", last_name)):
+        synced_field = f"synced_{fname}"
+        if (
+            export_pending
+            and local is not None
+            and local.has_contact
+            and (getattr(local, fname) or "") != (getattr(local, synced_field) or "")
+        ):
+            continue
+        values[synced_field] = current or ""
+    return values
+
+
 def newer_consent_in_odoo(opted_out_at, mailchimp_changed):
     """Whether Odoo's opt-out (made at ``opted_out_at``, in Mailchimp's time) is a newer
     decision than Mailchimp's status (as of ``mailchimp_changed``): the newest consent

@@ -619,6 +619,42 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertFalse(binding.need_push)
         self.assertEqual(len(self.mailchimp_jobs()), 0)
 
+    def test_odoo_change_waiting_for_the_export_survives_webhook_updates(self):
+        """Members changed in Mailchimp meanwhile (events applied by the job) while an Odoo
+        name edit waits for the export: the first update must not record Odoo's unsent name
+        as synced, or the second overwrites it and the export sends Mailchimp's back."""
+        self.audience.write({"push_new": True, "push_fields": True})
+        self.account.write({"auto_update_contact": True, "override_contact_name": True})
+        self.register()
+        contact = self.env["mailing.contact"].create(
+            {
+                "name": "Echo Person",
+                "email": "wait@example.org",
+                "list_ids": [(4, self.audience.mailing_list_id.id)],
+            }
+        )
+        self.audience._queue_push()
+        self.run_jobs()
+        binding = self.binding("wait@example.org")
+        contact.name = "Newer Name"
+        self.assertTrue(binding.need_push)
+        for tag in ("first", "second"):  # a change of the member in Mailchimp, not its name
+            self.state.advance(5)
+            self.state.update_member(self.list_mc_id, "wait@example.org", tags=[tag])
+            self.fire("profile", "wait@example.org")
+            self.run_jobs()
+            self.assertEqual(binding.tags, tag, "the event was applied")
+            contact.invalidate_recordset()
+            self.assertEqual(contact.name, "Newer Name")
+            self.assertTrue(binding.need_push)
+        self.audience._queue_push()
+        self.run_jobs()
+        remote = self.state.get_member(self.list_mc_id, "wait@example.org")
+        self.assertEqual(
+            (remote["merge_fields"]["FNAME"], remote["merge_fields"]["LNAME"]), ("Newer", "Name")
+        )
+        self.assertEqual((binding.synced_first_name, binding.synced_last_name), ("Newer", "Name"))
+
     def test_burst_becomes_one_incremental_import(self):
         self.register()
         self.import_members(self.audience)

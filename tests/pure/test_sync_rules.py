@@ -16,6 +16,7 @@ from services.sync_rules import (
     lifted_in_odoo,
     normalize_email,
     parse_mc_datetime,
+    synced_names,
 )
 
 T0 = "2026-01-01T10:00:00+00:00"
@@ -117,6 +118,25 @@ def test_odoo_change_wins_over_mailchimp_change():
         remote(fname="Anna", last_changed=T1), local, PullOptions(override_name=True)
     )
     assert "first_name" not in decision.contact_values
+
+
+def test_a_name_waiting_for_the_export_stays_unsynced_through_an_import():
+    local = known(first="Annie")  # changed in Odoo, the export not run yet
+    # the import wrote the binding (last name pulled): the waiting first name stays
+    # unsynced, so that the next change read from Mailchimp does not overwrite it
+    assert synced_names(local, "Annie", "Leigh", export_pending=True) == {
+        "synced_last_name": "Leigh"
+    }
+    # no export coming (the audience does not push fields): what Odoo has is the synced value
+    assert synced_names(local, "Annie", "Leigh", export_pending=False) == {
+        "synced_first_name": "Annie",
+        "synced_last_name": "Leigh",
+    }
+    # a new binding, or one that gets its contact now
+    assert synced_names(None, "Ann", "", export_pending=True) == {
+        "synced_first_name": "Ann",
+        "synced_last_name": "",
+    }
 
 
 def test_without_override_a_differing_name_stays_but_an_empty_one_is_filled():
