@@ -196,6 +196,7 @@ class MailchimpListMemberImport(models.Model):
                     synced_first_name=binding.synced_first_name or "",
                     synced_last_name=binding.synced_last_name or "",
                     status_changed=binding.status_changed,
+                    merge_fields=binding.merge_values,
                     **vars(consent.get(binding.id) or OdooConsent()),
                 )
             locals_[email] = local

@@ -116,6 +116,8 @@ class LocalMember:
     opted_in_at: datetime = None
     #: when a person or user in Odoo last removed the address from the blacklist
     unblacklisted_at: datetime = None
+    #: the merge fields Odoo stored when it last read (or wrote) the member; None: not known
+    merge_fields: dict = None
 
 
 @dataclass
@@ -146,6 +148,15 @@ class PullDecision:
     decided_at: datetime = None
     #: Odoo's opt-out is newer than Mailchimp's subscribed status: the export must send it
     push_opt_out: bool = False
+
+
+def fields_differ(remote, local):
+    """Whether Mailchimp's merge fields differ from those Odoo stored for the member. Its
+    ``last_changed`` has whole seconds: a second change in the second Odoo read the member
+    in leaves it equal, and only its fields tell the change."""
+    if local.merge_fields is None:
+        return False
+    return clean_merge_fields(remote.get("merge_fields")) != clean_merge_fields(local.merge_fields)
 
 
 def remote_names(remote):
@@ -350,6 +361,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         and last_changed
         and last_changed <= local.last_changed
         and local.status == status
+        and not (last_changed == local.last_changed and fields_differ(remote, local))
     )
     if unchanged:
         decision = PullDecision(ACTION_SKIP, "unchanged since the last sync")

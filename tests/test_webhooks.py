@@ -397,6 +397,38 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.run_jobs()
         self.assertEqual(self.binding("sam@example.org").mailing_contact_id.first_name, "Samuel")
 
+    def test_a_second_change_in_the_same_second_is_applied(self):
+        """Mailchimp's last_changed has whole seconds: a profile change made in the second
+        the job read the member in leaves it equal, and is still applied."""
+        self.register()
+        self.account.override_contact_name = True
+        self.state.add_member(self.list_mc_id, "quick@example.org", merge_fields={"FNAME": "Rosa"})
+        self.import_members(self.audience)
+        binding = self.binding("quick@example.org")
+        self.state.advance(60)
+        member = self.state.update_member(
+            self.list_mc_id, "quick@example.org", merge_fields={"FNAME": "Rose"}
+        )
+        self.fire("profile", "quick@example.org")
+        self.run_jobs()
+        self.assertEqual(binding.mailing_contact_id.first_name, "Rose")
+        # changed again within that second
+        self.state.update_member(
+            self.list_mc_id,
+            "quick@example.org",
+            merge_fields={"FNAME": "Rosie"},
+            last_changed=member["last_changed"],
+        )
+        self.fire("profile", "quick@example.org")
+        self.run_jobs()
+        self.assertEqual(binding.mailing_contact_id.first_name, "Rosie")
+        self.assertEqual(binding.merge_values["FNAME"], "Rosie")
+        # and read again, nothing changes any more
+        self.fire("profile", "quick@example.org")
+        with self.assertMailchimpCalls(0, method="PATCH"):
+            self.run_jobs()
+        self.assertEqual(self.Event.search([], limit=1).state, "done")
+
     def test_cleaned_blacklists_with_the_bounce_reason(self):
         self.register()
         self.state.add_member(self.list_mc_id, "bounce@example.org")

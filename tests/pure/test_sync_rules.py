@@ -104,6 +104,22 @@ def test_unchanged_member_is_skipped():
     assert decide_pull(remote(), known(), PullOptions()).action == ACTION_SKIP
 
 
+def test_a_field_change_in_the_second_odoo_read_the_member_in_is_applied():
+    # last_changed has whole seconds: a second change within the same second keeps it
+    local = known()
+    local.merge_fields = {"FNAME": "Ann", "LNAME": "Lee"}
+    same_second = remote(fname="Anna", last_changed=T0)
+    decision = decide_pull(same_second, local, PullOptions(override_name=True))
+    assert decision.action == ACTION_UPDATE
+    assert decision.contact_values == {"first_name": "Anna"}
+    # the fields Odoo stored, or an older read: nothing new
+    assert decide_pull(remote(last_changed=T0), local, PullOptions()).action == ACTION_SKIP
+    older = remote(fname="Anna", last_changed="2026-01-01T09:00:00+00:00")
+    assert decide_pull(older, local, PullOptions()).action == ACTION_SKIP
+    # what Odoo stored not known: compared by the date only, as before
+    assert decide_pull(same_second, known(), PullOptions()).action == ACTION_SKIP
+
+
 def test_changed_member_is_updated_with_untouched_names():
     decision = decide_pull(
         remote(fname="Anna", last_changed=T1), known(), PullOptions(override_name=True)
