@@ -75,6 +75,11 @@ if not any(isinstance(f, _RedactWebhookToken) for f in _werkzeug_logger.filters)
     _werkzeug_logger.addFilter(_RedactWebhookToken())
 
 
+def webhook_job_key(list_id):
+    """The identity key of the event job of an audience (one waits at a time)."""
+    return f"mailchimp-webhooks-{list_id}"
+
+
 def coalesce_threshold():
     """Waiting member events above which one import replaces the reads (tests change it)."""
     return COALESCE_THRESHOLD
@@ -401,13 +406,17 @@ class MailchimpListWebhook(models.Model):
         except Rejected as exc:
             return self._webhook_refuse(row, exc)
         Event = self.env["mailchimp.webhook.event"].sudo()
+        job_key = webhook_job_key(row["id"])
         try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                event_id = Event._insert_delivery(row, delivery)
+            event_id, job_waiting = Event._insert_delivery(row, delivery, job_key)
         except (pg_errors.DataError, ValueError):
+            # a value the database refuses (validation should have caught it): nothing kept
+            self.env.cr.rollback()
             return self._webhook_refuse(row, Rejected(400, "bad value"))
-        if event_id:
-            self.browse(row["id"]).sudo()._queue_webhook_job()
+        if event_id and not job_waiting:
+            # the audience's job is queued by the first delivery after it started: the ORM
+            # and queue_job's machinery run once per job, not once per delivery
+            self.browse(row["id"])._queue_webhook_job()
         return 200, "OK"
 
     @api.model
@@ -426,7 +435,7 @@ class MailchimpListWebhook(models.Model):
             delay(
                 audience,
                 self.env._("Mailchimp: apply the webhook events of %s", audience.name),
-                f"mailchimp-webhooks-{audience.id}",
+                webhook_job_key(audience.id),
             )._job_apply_webhooks()
 
     # ------------------------------------------------------------------
@@ -489,8 +498,10 @@ class MailchimpListWebhook(models.Model):
             events.filtered(lambda e: e.state == "received")._mark("failed", message[:250])
             _logger.warning("Mailchimp audience %s: webhook events failed: %s", self.mc_id, exc)
             return f"failed: {exc}"
-        if Event.search_count([("list_id", "=", self.id), ("state", "=", "received")], limit=1):
-            self._queue_webhook_job()
+        # always a next job after a batch: more events may wait, and a delivery stored while
+        # this job started (it saw this job still waiting, so queued none) may be invisible
+        # to this job's snapshot; the next job sees it (or finds nothing and stops)
+        self._queue_webhook_job()
         return f"{len(events)} event(s): {counts}{note}"
 
     def _coalesce_member_events(self):

@@ -12,7 +12,12 @@ import json
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES
 from odoo.tools import SQL
+
+#: the states of a job that has not started yet (queue_job's identity key covers these; its
+#: partial index on identity_key too)
+WAITING_JOB_STATES = (PENDING, ENQUEUED, WAIT_DEPENDENCIES)
 
 #: days a handled event is kept (``mailchimp_connector.webhook_retention_days``)
 DEFAULT_RETENTION_DAYS = 30
@@ -65,19 +70,25 @@ class MailchimpWebhookEvent(models.Model):
     ]
 
     @api.model
-    def _insert_delivery(self, audience_row, delivery):
+    def _insert_delivery(self, audience_row, delivery, job_key):
         """Store ``delivery`` for the audience (a dict with id, mc_id, account_id,
-        company_id) in one statement; return the new id, or None when the same delivery was
-        stored before (a retry)."""
+        company_id) and tell whether the audience's job (identity key ``job_key``) is
+        waiting, in one statement (no lock taken but the insert's). Returns (the new id, or
+        None when the same delivery was stored before (a retry); job waiting)."""
         self.env.cr.execute(
             SQL(
-                """INSERT INTO mailchimp_webhook_event
-                       (list_id, account_id, company_id, event_type, fired_at, email, old_email,
-                        payload, dedup_key, state, create_date, write_date)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'received',
-                           (now() at time zone 'UTC'), (now() at time zone 'UTC'))
-                   ON CONFLICT (dedup_key) DO NOTHING
-                   RETURNING id""",
+                """WITH inserted AS (
+                       INSERT INTO mailchimp_webhook_event
+                           (list_id, account_id, company_id, event_type, fired_at, email,
+                            old_email, payload, dedup_key, state, create_date, write_date)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'received',
+                               (now() at time zone 'UTC'), (now() at time zone 'UTC'))
+                       ON CONFLICT (dedup_key) DO NOTHING
+                       RETURNING id
+                   )
+                   SELECT (SELECT id FROM inserted),
+                          EXISTS (SELECT 1 FROM queue_job
+                                   WHERE identity_key = %s AND state IN %s)""",
                 audience_row["id"],
                 audience_row["account_id"],
                 audience_row["company_id"],
@@ -87,10 +98,12 @@ class MailchimpWebhookEvent(models.Model):
                 delivery.old_email or None,
                 delivery.payload_json(),
                 delivery.dedup_key(audience_row["id"]),
+                job_key,
+                WAITING_JOB_STATES,
             )
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else None
+        event_id, job_waiting = self.env.cr.fetchone()
+        return event_id, job_waiting
 
     def _payload_data(self):
         """The ``data`` of the delivery (a dict; {} when unreadable)."""
