@@ -482,8 +482,9 @@ class MailchimpListWebhook(models.Model):
                     ]
                 )
                 if waiting > coalesce_threshold():
-                    note = self._coalesce_member_events()
-                    member_events = Event.browse()
+                    note = self._coalesce_member_events(client)
+                    # those fired after the end of the import's window: read one by one
+                    member_events = member_events.filtered(lambda e: e.state == "received")
             upemails = events.filtered(lambda e: e.event_type == "upemail")
             for event in upemails:
                 self._webhook_rekey(event)
@@ -504,10 +505,16 @@ class MailchimpListWebhook(models.Model):
         self._queue_webhook_job()
         return f"{len(events)} event(s): {counts}{note}"
 
-    def _coalesce_member_events(self):
-        """A burst: every waiting member event is covered by one incremental import. An
+    def _coalesce_member_events(self, client):
+        """A burst: the waiting member events are covered by one incremental import. An
         import already running may have read its window before these changes: the events
-        wait for it to end (then a new import covers them)."""
+        wait for it to end (then a new import covers them).
+
+        The import reads the members changed before the end of its window (a second before
+        Mailchimp's clock when it starts): only the events fired before it are covered. The
+        window is fixed here (the audience read its first page would make), and the events
+        fired later (their member changed in the window's last second, or after it) stay
+        waiting, to be read one by one: marked covered, their change would be lost."""
         running = (
             self.env["mailchimp.sync.run"]
             .sudo()
@@ -517,20 +524,25 @@ class MailchimpListWebhook(models.Model):
             raise RetryableJobError(
                 "A member import of this audience is running", seconds=5, ignore_retry=True
             )
-        runs = self._start_member_import(full=False)
-        reason = self.env._("covered by member import #%s", runs[:1].id)
+        run = self._start_member_import(full=False)[:1]
+        if not run.until:
+            run._start(client)
+        reason = self.env._("covered by member import #%s", run.id)
         self.env.cr.execute(
             SQL(
                 "UPDATE mailchimp_webhook_event SET state = 'done', reason = %s, "
                 "date_done = (now() at time zone 'UTC') "
-                "WHERE list_id = %s AND state = 'received' AND event_type IN %s",
+                "WHERE list_id = %s AND state = 'received' AND event_type IN %s "
+                "AND fired_at < %s",
                 reason,
                 self.id,
                 MEMBER_EVENTS,
+                run.until,
             )
         )
+        covered = self.env.cr.rowcount
         self.env["mailchimp.webhook.event"].invalidate_model(["state", "reason", "date_done"])
-        return f"; burst: {reason}"
+        return f"; burst: {covered} {reason}"
 
     def _apply_member_events(self, client, events):
         """Re-read each address the events name (once) and apply it like an import page;

@@ -705,6 +705,34 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertEqual(set(self.Event.search([]).mapped("state")), {"done"})
         self.assertIn("member import", self.Event.search([], limit=1).reason)
 
+    def test_burst_leaves_the_last_second_to_one_by_one_reads(self):
+        """The import covering a burst reads the members changed before the end of its
+        window (a second before Mailchimp's clock when it starts): the events fired in that
+        last second are read one by one, not marked covered (their change would be lost)."""
+        self.register()
+        self.state.freeze()
+        self.import_members(self.audience)
+        self.state.advance(5)
+        for i in range(6):
+            self.state.add_member(self.list_mc_id, f"early{i}@example.org")
+            self.fire("subscribe", f"early{i}@example.org")
+        self.state.advance(5)
+        for i in range(2):  # in the second the import's window will end in
+            self.state.add_member(self.list_mc_id, f"late{i}@example.org")
+            self.fire("subscribe", f"late{i}@example.org")
+        with patch.object(mailchimp_webhook, "coalesce_threshold", return_value=5):
+            reads = self.member_reads()
+            # at once: Mailchimp's clock has not moved since the last changes
+            self.env["queue.job"]._mailchimp_run_pending()
+        self.assertEqual(self.member_reads() - reads, 2, "the two late ones, one by one")
+        bound = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
+        self.assertEqual(len(bound), 8, bound.mapped("email"))
+        events = self.Event.search([])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        covered = events.filtered(lambda e: e.reason and "member import" in e.reason)
+        early = [f"early{i}@example.org" for i in range(6)]
+        self.assertEqual(sorted(covered.mapped("email")), early)
+
     def test_maintenance_cron_purges_old_handled_events(self):
         self.register()
         self.state.add_member(self.list_mc_id, "a@example.org")
