@@ -124,6 +124,25 @@ class MailchimpListWebhook(models.Model):
     webhook_ignored_count = fields.Integer(string="Ignored", compute="_compute_webhook_stats")
     webhook_failed_count = fields.Integer(string="Failed", compute="_compute_webhook_stats")
     webhook_event_count = fields.Integer(string="Events", compute="_compute_webhook_stats")
+    webhook_rejected_count = fields.Integer(
+        string="Refused Deliveries",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+        help="Deliveries to this audience's URL that were refused (malformed, too large, not "
+        "a form): none is stored. A steady count means something other than Mailchimp "
+        "posts to the URL (regenerate the secret) or Mailchimp changed its format.",
+    )
+    webhook_last_rejected_reason = fields.Char(
+        string="Last Refusal",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+        help="The reason code the last refused delivery was answered with.",
+    )
+    webhook_last_rejected_date = fields.Datetime(
+        string="Last Refused On",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+    )
 
     @api.depends("webhook_secret")
     def _compute_webhook_url(self):
@@ -151,6 +170,15 @@ class MailchimpListWebhook(models.Model):
             audience.webhook_event_count = sum(
                 entry.get(state, 0) for state in ("received", "done", "ignored", "failed")
             )
+
+    def _compute_webhook_rejections(self):
+        rows = self.env["mailchimp.webhook.rejection"].sudo().search([("list_id", "in", self.ids)])
+        by_list = {row.list_id.id: row for row in rows}
+        for audience in self:
+            row = by_list.get(audience.id)
+            audience.webhook_rejected_count = row.rejected_count if row else 0
+            audience.webhook_last_rejected_reason = row.last_reason if row else False
+            audience.webhook_last_rejected_date = row.last_date if row else False
 
     def action_view_webhook_events(self):
         self.ensure_one()
@@ -421,12 +449,14 @@ class MailchimpListWebhook(models.Model):
 
     @api.model
     def _webhook_refuse(self, row, exc):
+        """A delivery to the audience of ``row`` refused: counted (nothing else kept)."""
         _logger.warning(
             "Mailchimp webhook of audience %s refused (HTTP %s): %s",
             row["mc_id"],
             exc.status,
             exc.reason,
         )
+        self.env["mailchimp.webhook.rejection"].sudo()._count_rejection(row["id"], exc.reason)
         return exc.status, exc.reason
 
     def _queue_webhook_job(self):

@@ -159,3 +159,49 @@ class MailchimpWebhookEvent(models.Model):
         audiences = self.env["mailchimp.list"].sudo().browse(list_ids).exists()
         audiences.filtered(lambda a: a.account_id.active)._queue_webhook_job()
         return True
+
+
+class MailchimpWebhookRejection(models.Model):
+    """The deliveries an audience refused (its token matched, the body did not pass): one row
+    per audience, a count with the last reason and time. Nothing else of a refused delivery
+    is kept, so that a flood of them cannot grow the database."""
+
+    _name = "mailchimp.webhook.rejection"
+    _description = "Mailchimp Webhook Refused Deliveries"
+    _log_access = False
+
+    list_id = fields.Many2one(
+        "mailchimp.list", string="Audience", required=True, ondelete="cascade", readonly=True
+    )
+    rejected_count = fields.Integer(string="Refused Deliveries", readonly=True)
+    last_reason = fields.Char(string="Last Refusal", readonly=True)
+    last_date = fields.Datetime(string="Last Refused On", readonly=True)
+
+    _sql_constraints = [
+        ("list_uniq", "unique(list_id)", "One count of refused deliveries per audience."),
+    ]
+
+    @api.model
+    def _count_rejection(self, list_id, reason):
+        """Count one refused delivery of the audience ``list_id``: one upsert in a short
+        transaction of its own, read committed (concurrent refusals wait for each other's
+        single statement, never fail on a serialization error, and the request's own
+        transaction takes no lock for it)."""
+        query = SQL(
+            """INSERT INTO mailchimp_webhook_rejection
+                   (list_id, rejected_count, last_reason, last_date)
+               VALUES (%s, 1, %s, (now() at time zone 'UTC'))
+               ON CONFLICT (list_id) DO UPDATE
+                  SET rejected_count = mailchimp_webhook_rejection.rejected_count + 1,
+                      last_reason = EXCLUDED.last_reason,
+                      last_date = EXCLUDED.last_date""",
+            list_id,
+            (reason or "")[:100],
+        )
+        if self.env.registry.in_test_mode():
+            # HTTP tests: the test server shares the test's transaction
+            self.env.cr.execute(query)
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.execute(query)

@@ -37,6 +37,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.audience = self.import_audiences()
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
         self.Event = self.env["mailchimp.webhook.event"]
+        self.Rejection = self.env["mailchimp.webhook.rejection"]
         # the first request builds the routing map (seconds on a busy machine): not during
         # Mailchimp's check of the URL, which gives up after 5 seconds
         self.url_open("/web/health", timeout=60)
@@ -172,22 +173,43 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             self.assertEqual(response.text, "Not Found")
         self.assertEqual(self.Event.search_count([]), events_before)
         self.assertEqual(len(self.mailchimp_jobs()), jobs_before)
+        self.assertFalse(self.Rejection.search([]), "no audience, nothing counted")
 
     def test_corpus_of_malformed_deliveries_all_4xx_nothing_written(self):
         self.register()
         corpus = self.malformed_corpus()
         self.assertGreaterEqual(len(corpus), 200)
+        self.env.flush_all()
+        audience_written = self.audience.write_date
         statuses = {}
+        last = None
         with mute_logger(*QUIET):
             for body, content_type in corpus:
-                status = self.post(body, content_type=content_type).status_code
-                statuses[status] = statuses.get(status, 0) + 1
-                self.assertTrue(400 <= status < 500, (status, body[:200]))
+                response = self.post(body, content_type=content_type)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                self.assertTrue(400 <= response.status_code < 500, (response, body[:200]))
+                last = response.text
         self.assertEqual(self.Event.search_count([]), 0)
         self.assertEqual(len(self.mailchimp_jobs()), 0)
         self.assertIn(400, statuses)
         self.assertIn(413, statuses)
         self.assertIn(415, statuses)
+        # only the audience's count of refused deliveries, with the last reason and time
+        rejection = self.Rejection.search([])
+        self.assertEqual(rejection.list_id, self.audience)
+        self.assertEqual(rejection.rejected_count, len(corpus))
+        self.audience.invalidate_recordset()
+        self.assertEqual(self.audience.write_date, audience_written, "the audience untouched")
+        as_manager = self.audience.with_user(self.manager)
+        self.assertEqual(as_manager.webhook_rejected_count, len(corpus))
+        self.assertEqual(as_manager.webhook_last_rejected_reason, last)
+        self.assertTrue(as_manager.webhook_last_rejected_date)
+        with self.assertRaises(AccessError):
+            self.audience.with_user(self.mc_user).read(["webhook_rejected_count"])
+        # a valid delivery is not counted
+        self.state.add_member(self.list_mc_id, "fine@example.org")
+        self.fire("subscribe", "fine@example.org")
+        self.assertEqual(self.Rejection.search([]).rejected_count, len(corpus))
 
     def malformed_corpus(self):
         rng = random.Random(7)
