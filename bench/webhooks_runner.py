@@ -5,6 +5,7 @@ then prints the figures and compares Odoo's members with the emulator's."""
 
 import json
 import os
+import resource
 import time
 
 DIR = os.environ["BENCH_DIR"]
@@ -21,6 +22,15 @@ def waiting():
     return events, jobs
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# ready (Odoo's registry loaded, seconds under load): the senders may start
+cpu_start = cpu_seconds()
+with open(os.path.join(DIR, "runner.ready"), "w") as handle:
+    handle.write("ready")
 jobs_run = 0
 while True:
     ran = Job._mailchimp_run_pending()
@@ -30,6 +40,7 @@ while True:
         continue
     if os.path.exists(SENT) and waiting() == (0, 0):
         applied_at = time.time()
+        runner_cpu = cpu_seconds() - cpu_start
         break
     time.sleep(0.2)
 
@@ -87,11 +98,17 @@ print(
 print(f"deliveries/s:                 {len(timings) / sent['wall']:.0f}")
 print(f"HTTP statuses:                {json.dumps(sent['statuses'], sort_keys=True)}")
 print(f"5xx:                          {five}")
+malformed = sent["by_type"].get("malformed", 0)
+env.cr.execute("SELECT coalesce(sum(rejected_count), 0) FROM mailchimp_webhook_rejection")
+rejected = env.cr.fetchone()[0]
+distinct = sent.get("distinct", len(timings) - malformed)
 print(
     f"events stored:                {stored} ({json.dumps(states, sort_keys=True)}); "
-    f"lost: {len(timings) - stored}"
+    f"lost: {distinct - stored}; same delivery twice (stored once): "
+    f"{len(timings) - malformed - distinct}"
 )
-print(f"jobs run:                     {jobs_run}")
+print(f"refused (malformed) counted:  {rejected} of {malformed}")
+print(f"jobs run:                     {jobs_run} (runner CPU {runner_cpu:.1f} s)")
 print(f"applied after last delivery:  {applied_at - sent['last_delivery']:.1f} s")
 print(f"members Mailchimp/Odoo:       {len(remote)} / {len(local)}")
 print(

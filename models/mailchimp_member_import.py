@@ -26,6 +26,7 @@ from ..services.sync_rules import (
     decide_pull,
     parse_mc_datetime,
     status_decided_at,
+    synced_names,
 )
 from .odoo_identity import odoo_email_forms
 from .ui_text import count_text
@@ -192,7 +193,7 @@ class MailchimpListMemberImport(models.Model):
             [remote["email_address"] for remote in remotes.values()], bindings, offset
         )
         opts = audience._pull_options()
-        decisions = {}
+        decisions, locals_ = {}, {}
         for email, remote in remotes.items():
             binding = by_email.get(email)
             local = None
@@ -207,8 +208,10 @@ class MailchimpListMemberImport(models.Model):
                     synced_first_name=binding.synced_first_name or "",
                     synced_last_name=binding.synced_last_name or "",
                     status_changed=binding.status_changed,
+                    merge_fields=binding.merge_values,
                     **vars(consent.get(binding.id) or OdooConsent()),
                 )
+            locals_[email] = local
             decisions[email] = decide_pull(remote, local, opts, full=full, odoo=consent.get(email))
 
         contacts = audience._pull_contacts(remotes, decisions, by_email)
@@ -226,9 +229,16 @@ class MailchimpListMemberImport(models.Model):
                 vals["need_push"] = True
             contact = contacts.get(email)
             if contact:
+                binding = by_email.get(email)
                 vals["mailing_contact_id"] = contact.id
-                vals["synced_first_name"] = contact.first_name or ""
-                vals["synced_last_name"] = contact.last_name or ""
+                vals.update(
+                    synced_names(
+                        locals_[email],
+                        contact.first_name,
+                        contact.last_name,
+                        bool(binding and binding.need_push),
+                    )
+                )
             if partners.get(email):
                 vals["partner_id"] = partners[email].id
             if decision.action == ACTION_CREATE:

@@ -76,6 +76,11 @@ if not any(isinstance(f, _RedactWebhookToken) for f in _werkzeug_logger.filters)
     _werkzeug_logger.addFilter(_RedactWebhookToken())
 
 
+def webhook_job_key(list_id):
+    """The identity key of the event job of an audience (one waits at a time)."""
+    return f"mailchimp-webhooks-{list_id}"
+
+
 def coalesce_threshold():
     """Waiting member events above which one import replaces the reads (tests change it)."""
     return COALESCE_THRESHOLD
@@ -120,6 +125,25 @@ class MailchimpListWebhook(models.Model):
     webhook_ignored_count = fields.Integer(string="Ignored", compute="_compute_webhook_stats")
     webhook_failed_count = fields.Integer(string="Failed", compute="_compute_webhook_stats")
     webhook_event_count = fields.Integer(string="Events", compute="_compute_webhook_stats")
+    webhook_rejected_count = fields.Integer(
+        string="Refused Deliveries",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+        help="Deliveries to this audience's URL that were refused (malformed, too large, not "
+        "a form): none is stored. A steady count means something other than Mailchimp "
+        "posts to the URL (regenerate the secret) or Mailchimp changed its format.",
+    )
+    webhook_last_rejected_reason = fields.Char(
+        string="Last Refusal",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+        help="The reason code the last refused delivery was answered with.",
+    )
+    webhook_last_rejected_date = fields.Datetime(
+        string="Last Refused On",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+    )
 
     @api.depends("webhook_secret")
     def _compute_webhook_url(self):
@@ -147,6 +171,15 @@ class MailchimpListWebhook(models.Model):
             audience.webhook_event_count = sum(
                 entry.get(state, 0) for state in ("received", "done", "ignored", "failed")
             )
+
+    def _compute_webhook_rejections(self):
+        rows = self.env["mailchimp.webhook.rejection"].sudo().search([("list_id", "in", self.ids)])
+        by_list = {row.list_id.id: row for row in rows}
+        for audience in self:
+            row = by_list.get(audience.id)
+            audience.webhook_rejected_count = row.rejected_count if row else 0
+            audience.webhook_last_rejected_reason = row.last_reason if row else False
+            audience.webhook_last_rejected_date = row.last_date if row else False
 
     def action_view_webhook_events(self):
         return related_action(self, "action_mailchimp_webhook_event", "list_id")
@@ -397,23 +430,29 @@ class MailchimpListWebhook(models.Model):
         except Rejected as exc:
             return self._webhook_refuse(row, exc)
         Event = self.env["mailchimp.webhook.event"].sudo()
+        job_key = webhook_job_key(row["id"])
         try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                event_id = Event._insert_delivery(row, delivery)
+            event_id, job_waiting = Event._insert_delivery(row, delivery, job_key)
         except (pg_errors.DataError, ValueError):
+            # a value the database refuses (validation should have caught it): nothing kept
+            self.env.cr.rollback()
             return self._webhook_refuse(row, Rejected(400, "bad value"))
-        if event_id:
-            self.browse(row["id"]).sudo()._queue_webhook_job()
+        if event_id and not job_waiting:
+            # the audience's job is queued by the first delivery after it started: the ORM
+            # and queue_job's machinery run once per job, not once per delivery
+            self.browse(row["id"])._queue_webhook_job()
         return 200, "OK"
 
     @api.model
     def _webhook_refuse(self, row, exc):
+        """A delivery to the audience of ``row`` refused: counted (nothing else kept)."""
         _logger.warning(
             "Mailchimp webhook of audience %s refused (HTTP %s): %s",
             row["mc_id"],
             exc.status,
             exc.reason,
         )
+        self.env["mailchimp.webhook.rejection"].sudo()._count_rejection(row["id"], exc.reason)
         return exc.status, exc.reason
 
     def _queue_webhook_job(self):
@@ -422,7 +461,7 @@ class MailchimpListWebhook(models.Model):
             delay(
                 audience,
                 self.env._("Mailchimp: apply the webhook events of %s", audience.name),
-                f"mailchimp-webhooks-{audience.id}",
+                webhook_job_key(audience.id),
             )._job_apply_webhooks()
 
     # ------------------------------------------------------------------
@@ -469,8 +508,9 @@ class MailchimpListWebhook(models.Model):
                     ]
                 )
                 if waiting > coalesce_threshold():
-                    note = self._coalesce_member_events()
-                    member_events = Event.browse()
+                    note = self._coalesce_member_events(client)
+                    # those fired after the end of the import's window: read one by one
+                    member_events = member_events.filtered(lambda e: e.state == "received")
             upemails = events.filtered(lambda e: e.event_type == "upemail")
             for event in upemails:
                 self._webhook_rekey(event)
@@ -485,14 +525,22 @@ class MailchimpListWebhook(models.Model):
             events.filtered(lambda e: e.state == "received")._mark("failed", message[:250])
             _logger.warning("Mailchimp audience %s: webhook events failed: %s", self.mc_id, exc)
             return f"failed: {exc}"
-        if Event.search_count([("list_id", "=", self.id), ("state", "=", "received")], limit=1):
-            self._queue_webhook_job()
+        # always a next job after a batch: more events may wait, and a delivery stored while
+        # this job started (it saw this job still waiting, so queued none) may be invisible
+        # to this job's snapshot; the next job sees it (or finds nothing and stops)
+        self._queue_webhook_job()
         return f"{len(events)} event(s): {counts}{note}"
 
-    def _coalesce_member_events(self):
-        """A burst: every waiting member event is covered by one incremental import. An
+    def _coalesce_member_events(self, client):
+        """A burst: the waiting member events are covered by one incremental import. An
         import already running may have read its window before these changes: the events
-        wait for it to end (then a new import covers them)."""
+        wait for it to end (then a new import covers them).
+
+        The import reads the members changed before the end of its window (a second before
+        Mailchimp's clock when it starts): only the events fired before it are covered. The
+        window is fixed here (the audience read its first page would make), and the events
+        fired later (their member changed in the window's last second, or after it) stay
+        waiting, to be read one by one: marked covered, their change would be lost."""
         running = (
             self.env["mailchimp.sync.run"]
             .sudo()
@@ -509,20 +557,25 @@ class MailchimpListWebhook(models.Model):
             raise RetryableJobError(
                 "A member import of this audience is running", seconds=5, ignore_retry=True
             )
-        runs = self._start_member_import(full=False)
-        reason = self.env._("covered by member import #%s", runs[:1].id)
+        run = self._start_member_import(full=False)[:1]
+        if not run.until:
+            run._start(client)
+        reason = self.env._("covered by member import #%s", run.id)
         self.env.cr.execute(
             SQL(
                 "UPDATE mailchimp_webhook_event SET state = 'done', reason = %s, "
                 "date_done = (now() at time zone 'UTC') "
-                "WHERE list_id = %s AND state = 'received' AND event_type IN %s",
+                "WHERE list_id = %s AND state = 'received' AND event_type IN %s "
+                "AND fired_at < %s",
                 reason,
                 self.id,
                 MEMBER_EVENTS,
+                run.until,
             )
         )
+        covered = self.env.cr.rowcount
         self.env["mailchimp.webhook.event"].invalidate_model(["state", "reason", "date_done"])
-        return f"; burst: {reason}"
+        return f"; burst: {covered} {reason}"
 
     def _apply_member_events(self, client, events):
         """Re-read each address the events name (once) and apply it like an import page;

@@ -3,16 +3,26 @@
 """A webhook delivery received from Mailchimp, waiting for (or done by) the job applying it.
 
 The controller stores a delivery in one statement (``INSERT ... ON CONFLICT DO NOTHING`` on
-its dedup key: a delivery Mailchimp retries is stored once) and queues the audience's job;
-the job (``mailchimp.list._job_apply_webhooks``) applies the events. An event is a hint:
+its dedup key: a delivery Mailchimp retries is stored once) and queues the audience's job
+when none waits; the job (``mailchimp.list._job_apply_webhooks``) applies the events. An event is a hint:
 the job re-reads the member from Mailchimp and applies what Mailchimp says now.
 """
 
 import json
+import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+#: the states of a job that has not started yet (queue_job's identity key covers these; its
+#: partial index on identity_key too)
+WAITING_JOB_STATES = (PENDING, ENQUEUED, WAIT_DEPENDENCIES)
 
 #: days a handled event is kept (``mailchimp_connector.webhook_retention_days``)
 DEFAULT_RETENTION_DAYS = 30
@@ -65,19 +75,25 @@ class MailchimpWebhookEvent(models.Model):
     ]
 
     @api.model
-    def _insert_delivery(self, audience_row, delivery):
+    def _insert_delivery(self, audience_row, delivery, job_key):
         """Store ``delivery`` for the audience (a dict with id, mc_id, account_id,
-        company_id) in one statement; return the new id, or None when the same delivery was
-        stored before (a retry)."""
+        company_id) and tell whether the audience's job (identity key ``job_key``) is
+        waiting, in one statement (no lock taken but the insert's). Returns (the new id, or
+        None when the same delivery was stored before (a retry); job waiting)."""
         self.env.cr.execute(
             SQL(
-                """INSERT INTO mailchimp_webhook_event
-                       (list_id, account_id, company_id, event_type, fired_at, email, old_email,
-                        payload, dedup_key, state, create_date, write_date)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'received',
-                           (now() at time zone 'UTC'), (now() at time zone 'UTC'))
-                   ON CONFLICT (dedup_key) DO NOTHING
-                   RETURNING id""",
+                """WITH inserted AS (
+                       INSERT INTO mailchimp_webhook_event
+                           (list_id, account_id, company_id, event_type, fired_at, email,
+                            old_email, payload, dedup_key, state, create_date, write_date)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'received',
+                               (now() at time zone 'UTC'), (now() at time zone 'UTC'))
+                       ON CONFLICT (dedup_key) DO NOTHING
+                       RETURNING id
+                   )
+                   SELECT (SELECT id FROM inserted),
+                          EXISTS (SELECT 1 FROM queue_job
+                                   WHERE identity_key = %s AND state IN %s)""",
                 audience_row["id"],
                 audience_row["account_id"],
                 audience_row["company_id"],
@@ -87,10 +103,12 @@ class MailchimpWebhookEvent(models.Model):
                 delivery.old_email or None,
                 delivery.payload_json(),
                 delivery.dedup_key(audience_row["id"]),
+                job_key,
+                WAITING_JOB_STATES,
             )
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else None
+        event_id, job_waiting = self.env.cr.fetchone()
+        return event_id, job_waiting
 
     def _payload_data(self):
         """The ``data`` of the delivery (a dict; {} when unreadable)."""
@@ -146,3 +164,54 @@ class MailchimpWebhookEvent(models.Model):
         audiences = self.env["mailchimp.list"].sudo().browse(list_ids).exists()
         audiences.filtered(lambda a: a.account_id.active)._queue_webhook_job()
         return True
+
+
+class MailchimpWebhookRejection(models.Model):
+    """The deliveries an audience refused (its token matched, the body did not pass): one row
+    per audience, a count with the last reason and time. Nothing else of a refused delivery
+    is kept, so that a flood of them cannot grow the database."""
+
+    _name = "mailchimp.webhook.rejection"
+    _description = "Mailchimp Webhook Refused Deliveries"
+    _log_access = False
+
+    list_id = fields.Many2one(
+        "mailchimp.list", string="Audience", required=True, ondelete="cascade", readonly=True
+    )
+    rejected_count = fields.Integer(string="Refused Deliveries", readonly=True)
+    last_reason = fields.Char(string="Last Refusal", readonly=True)
+    last_date = fields.Datetime(string="Last Refused On", readonly=True)
+
+    _sql_constraints = [
+        ("list_uniq", "unique(list_id)", "One count of refused deliveries per audience."),
+    ]
+
+    @api.model
+    def _count_rejection(self, list_id, reason):
+        """Count one refused delivery of the audience ``list_id``: one upsert in a short
+        transaction of its own, read committed (concurrent refusals wait for each other's
+        single statement, never fail on a serialization error, and the request's own
+        transaction takes no lock for it)."""
+        query = SQL(
+            """INSERT INTO mailchimp_webhook_rejection
+                   (list_id, rejected_count, last_reason, last_date)
+               VALUES (%s, 1, %s, (now() at time zone 'UTC'))
+               ON CONFLICT (list_id) DO UPDATE
+                  SET rejected_count = mailchimp_webhook_rejection.rejected_count + 1,
+                      last_reason = EXCLUDED.last_reason,
+                      last_date = EXCLUDED.last_date""",
+            list_id,
+            (reason or "")[:100],
+        )
+        if self.env.registry.in_test_mode():
+            # HTTP tests: the test server shares the test's transaction
+            self.env.cr.execute(query)
+            return
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cr.execute(query)
+        except psycopg2.Error as exc:
+            # the count is a courtesy: the delivery is refused all the same (the audience
+            # deleted meanwhile, the database busy...), never answered 503 for it
+            _logger.warning("Mailchimp webhook: a refused delivery was not counted: %s", exc)

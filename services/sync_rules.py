@@ -116,6 +116,8 @@ class LocalMember:
     opted_in_at: datetime = None
     #: when a person or user in Odoo last removed the address from the blacklist
     unblacklisted_at: datetime = None
+    #: the merge fields Odoo stored when it last read (or wrote) the member; None: not known
+    merge_fields: dict = None
 
 
 @dataclass
@@ -148,6 +150,15 @@ class PullDecision:
     push_opt_out: bool = False
 
 
+def fields_differ(remote, local):
+    """Whether Mailchimp's merge fields differ from those Odoo stored for the member. Its
+    ``last_changed`` has whole seconds: a second change in the second Odoo read the member
+    in leaves it equal, and only its fields tell the change."""
+    if local.merge_fields is None:
+        return False
+    return clean_merge_fields(remote.get("merge_fields")) != clean_merge_fields(local.merge_fields)
+
+
 def remote_names(remote):
     merges = remote.get("merge_fields") or {}
     return clean_text(merges.get("FNAME")), clean_text(merges.get("LNAME"))
@@ -170,6 +181,26 @@ def _name_updates(remote, local, opts):
         if current and not opts.override_name:
             continue
         values[fname] = remote_value
+    return values
+
+
+def synced_names(local, first_name, last_name, export_pending):
+    """The ``synced_*`` values of a binding the import writes, its contact's names now being
+    ``first_name`` / ``last_name``. A name changed in Odoo since the last sync and waiting
+    for the export (``export_pending``: the binding's need_push) stays unsynced: recorded as
+    synced, the next change read from Mailchimp would overwrite it and the export then send
+    Mailchimp's older name back. ``local``: the binding before the import (None: new)."""
+    values = {}
+    for fname, current in (("first_name", first_name), ("last_name", last_name)):
+        synced_field = f"synced_{fname}"
+        if (
+            export_pending
+            and local is not None
+            and local.has_contact
+            and (getattr(local, fname) or "") != (getattr(local, synced_field) or "")
+        ):
+            continue
+        values[synced_field] = current or ""
     return values
 
 
@@ -330,6 +361,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         and last_changed
         and last_changed <= local.last_changed
         and local.status == status
+        and not (last_changed == local.last_changed and fields_differ(remote, local))
     )
     if unchanged:
         decision = PullDecision(ACTION_SKIP, "unchanged since the last sync")

@@ -37,6 +37,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.audience = self.import_audiences()
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
         self.Event = self.env["mailchimp.webhook.event"]
+        self.Rejection = self.env["mailchimp.webhook.rejection"]
         # the first request builds the routing map (seconds on a busy machine): not during
         # Mailchimp's check of the URL, which gives up after 5 seconds
         self.url_open("/web/health", timeout=60)
@@ -172,22 +173,43 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             self.assertEqual(response.text, "Not Found")
         self.assertEqual(self.Event.search_count([]), events_before)
         self.assertEqual(len(self.mailchimp_jobs()), jobs_before)
+        self.assertFalse(self.Rejection.search([]), "no audience, nothing counted")
 
     def test_corpus_of_malformed_deliveries_all_4xx_nothing_written(self):
         self.register()
         corpus = self.malformed_corpus()
         self.assertGreaterEqual(len(corpus), 200)
+        self.env.flush_all()
+        audience_written = self.audience.write_date
         statuses = {}
+        last = None
         with mute_logger(*QUIET):
             for body, content_type in corpus:
-                status = self.post(body, content_type=content_type).status_code
-                statuses[status] = statuses.get(status, 0) + 1
-                self.assertTrue(400 <= status < 500, (status, body[:200]))
+                response = self.post(body, content_type=content_type)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                self.assertTrue(400 <= response.status_code < 500, (response, body[:200]))
+                last = response.text
         self.assertEqual(self.Event.search_count([]), 0)
         self.assertEqual(len(self.mailchimp_jobs()), 0)
         self.assertIn(400, statuses)
         self.assertIn(413, statuses)
         self.assertIn(415, statuses)
+        # only the audience's count of refused deliveries, with the last reason and time
+        rejection = self.Rejection.search([])
+        self.assertEqual(rejection.list_id, self.audience)
+        self.assertEqual(rejection.rejected_count, len(corpus))
+        self.audience.invalidate_recordset()
+        self.assertEqual(self.audience.write_date, audience_written, "the audience untouched")
+        as_manager = self.audience.with_user(self.manager)
+        self.assertEqual(as_manager.webhook_rejected_count, len(corpus))
+        self.assertEqual(as_manager.webhook_last_rejected_reason, last)
+        self.assertTrue(as_manager.webhook_last_rejected_date)
+        with self.assertRaises(AccessError):
+            self.audience.with_user(self.mc_user).read(["webhook_rejected_count"])
+        # a valid delivery is not counted
+        self.state.add_member(self.list_mc_id, "fine@example.org")
+        self.fire("subscribe", "fine@example.org")
+        self.assertEqual(self.Rejection.search([]).rejected_count, len(corpus))
 
     def malformed_corpus(self):
         rng = random.Random(7)
@@ -397,6 +419,38 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.run_jobs()
         self.assertEqual(self.binding("sam@example.org").mailing_contact_id.first_name, "Samuel")
 
+    def test_a_second_change_in_the_same_second_is_applied(self):
+        """Mailchimp's last_changed has whole seconds: a profile change made in the second
+        the job read the member in leaves it equal, and is still applied."""
+        self.register()
+        self.account.override_contact_name = True
+        self.state.add_member(self.list_mc_id, "quick@example.org", merge_fields={"FNAME": "Rosa"})
+        self.import_members(self.audience)
+        binding = self.binding("quick@example.org")
+        self.state.advance(60)
+        member = self.state.update_member(
+            self.list_mc_id, "quick@example.org", merge_fields={"FNAME": "Rose"}
+        )
+        self.fire("profile", "quick@example.org")
+        self.run_jobs()
+        self.assertEqual(binding.mailing_contact_id.first_name, "Rose")
+        # changed again within that second
+        self.state.update_member(
+            self.list_mc_id,
+            "quick@example.org",
+            merge_fields={"FNAME": "Rosie"},
+            last_changed=member["last_changed"],
+        )
+        self.fire("profile", "quick@example.org")
+        self.run_jobs()
+        self.assertEqual(binding.mailing_contact_id.first_name, "Rosie")
+        self.assertEqual(binding.merge_values["FNAME"], "Rosie")
+        # and read again, nothing changes any more
+        self.fire("profile", "quick@example.org")
+        with self.assertMailchimpCalls(0, method="PATCH"):
+            self.run_jobs()
+        self.assertEqual(self.Event.search([], limit=1).state, "done")
+
     def test_cleaned_blacklists_with_the_bounce_reason(self):
         self.register()
         self.state.add_member(self.list_mc_id, "bounce@example.org")
@@ -529,6 +583,132 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertEqual(contact.email, "echo@example.org")
         self.assertEqual(len(self.mailchimp_jobs()), 0)
 
+    def test_echo_applied_after_a_newer_odoo_change_keeps_the_odoo_change(self):
+        """The echo of an export arrives after Odoo changed the member again (a name edit
+        and an opt-out): Odoo keeps its newer change, the echo writes nothing to Mailchimp,
+        and the next export sends the newer change."""
+        self.audience.write(
+            {
+                "push_new": True,
+                "push_fields": True,
+                "push_unsubscribes": True,
+                "webhook_source_api": True,
+            }
+        )
+        self.account.write({"auto_update_contact": True, "override_contact_name": True})
+        self.register()
+        contact = self.env["mailing.contact"].create(
+            {
+                "name": "Echo Person",
+                "email": "echo2@example.org",
+                "list_ids": [(4, self.audience.mailing_list_id.id)],
+            }
+        )
+        self.audience._queue_push()
+        self.run_jobs()
+        binding = self.binding("echo2@example.org")
+        self.assertFalse(binding.need_push)
+        # an exported name edit: its echo will come back
+        contact.name = "Edited Once"
+        self.assertTrue(binding.need_push)
+        self.audience._queue_push()
+        self.run_jobs()
+        remote = self.state.get_member(self.list_mc_id, "echo2@example.org")
+        self.assertEqual(
+            (remote["merge_fields"]["FNAME"], remote["merge_fields"]["LNAME"]), ("Edited", "Once")
+        )
+        self.assertFalse(binding.need_push)
+        # Mailchimp delivers the echo (stored, its job queued) ...
+        self.fire("profile", "echo2@example.org", source="api")
+        self.assertEqual(len(self.mailchimp_jobs()), 1, "the webhook job only")
+        # ... and Odoo changes the member again before the job applies it
+        self.state.advance(5)
+        contact.name = "Newer Name"
+        subscription = contact.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        subscription.opt_out = True
+        self.dated_now(subscription)
+        self.assertTrue(binding.need_push)
+        requests_before = self.emulator.count_requests()
+        writes = self.writes()
+        reads = self.member_reads()
+        jobs = self.mailchimp_jobs()
+        self.assertEqual(
+            jobs.mapped("method_name"), ["_job_apply_webhooks"], "no export queued yet"
+        )
+        self.run_jobs()
+        self.assertEqual(self.Event.search([]).mapped("state"), ["done"])
+        self.assertEqual(self.writes(), writes, "the echo wrote nothing to Mailchimp")
+        self.assertEqual(self.member_reads(), reads + 1, "one re-read of the member")
+        self.assertEqual(self.emulator.count_requests(), requests_before + 1, "nothing else")
+        self.assertEqual(len(self.mailchimp_jobs()), 0, "the echo queued no export")
+        # Odoo kept its newer change: fields and consent
+        contact.invalidate_recordset()
+        self.assertEqual(
+            (contact.name, contact.first_name, contact.last_name),
+            ("Newer Name", "Newer", "Name"),
+        )
+        self.assertTrue(subscription.opt_out)
+        self.assertTrue(binding.need_push, "still waiting for the export")
+        remote = self.state.get_member(self.list_mc_id, "echo2@example.org")
+        self.assertEqual(remote["status"], "subscribed", "Mailchimp untouched by the echo")
+        # the next export sends the newer change
+        self.audience._queue_push()
+        self.run_jobs()
+        remote = self.state.get_member(self.list_mc_id, "echo2@example.org")
+        self.assertEqual(
+            (remote["merge_fields"]["FNAME"], remote["merge_fields"]["LNAME"]), ("Newer", "Name")
+        )
+        self.assertEqual(remote["status"], "unsubscribed")
+        self.assertFalse(binding.need_push)
+        # and the echoes of that export change nothing either
+        writes = self.writes()
+        for type_ in ("profile", "unsubscribe"):
+            self.fire(type_, "echo2@example.org", source="api")
+        self.run_jobs()
+        self.assertEqual(self.writes(), writes)
+        self.assertEqual((contact.first_name, contact.last_name), ("Newer", "Name"))
+        self.assertTrue(subscription.opt_out)
+        self.assertFalse(binding.need_push)
+        self.assertEqual(len(self.mailchimp_jobs()), 0)
+
+    def test_odoo_change_waiting_for_the_export_survives_webhook_updates(self):
+        """Members changed in Mailchimp meanwhile (events applied by the job) while an Odoo
+        name edit waits for the export: the first update must not record Odoo's unsent name
+        as synced, or the second overwrites it and the export sends Mailchimp's back."""
+        self.audience.write({"push_new": True, "push_fields": True})
+        self.account.write({"auto_update_contact": True, "override_contact_name": True})
+        self.register()
+        contact = self.env["mailing.contact"].create(
+            {
+                "name": "Echo Person",
+                "email": "wait@example.org",
+                "list_ids": [(4, self.audience.mailing_list_id.id)],
+            }
+        )
+        self.audience._queue_push()
+        self.run_jobs()
+        binding = self.binding("wait@example.org")
+        contact.name = "Newer Name"
+        self.assertTrue(binding.need_push)
+        for tag in ("first", "second"):  # a change of the member in Mailchimp, not its name
+            self.state.advance(5)
+            self.state.update_member(self.list_mc_id, "wait@example.org", tags=[tag])
+            self.fire("profile", "wait@example.org")
+            self.run_jobs()
+            self.assertEqual(binding.tags, tag, "the event was applied")
+            contact.invalidate_recordset()
+            self.assertEqual(contact.name, "Newer Name")
+            self.assertTrue(binding.need_push)
+        self.audience._queue_push()
+        self.run_jobs()
+        remote = self.state.get_member(self.list_mc_id, "wait@example.org")
+        self.assertEqual(
+            (remote["merge_fields"]["FNAME"], remote["merge_fields"]["LNAME"]), ("Newer", "Name")
+        )
+        self.assertEqual((binding.synced_first_name, binding.synced_last_name), ("Newer", "Name"))
+
     def test_burst_becomes_one_incremental_import(self):
         self.register()
         self.import_members(self.audience)
@@ -546,6 +726,34 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         )
         self.assertEqual(set(self.Event.search([]).mapped("state")), {"done"})
         self.assertIn("member import", self.Event.search([], limit=1).reason)
+
+    def test_burst_leaves_the_last_second_to_one_by_one_reads(self):
+        """The import covering a burst reads the members changed before the end of its
+        window (a second before Mailchimp's clock when it starts): the events fired in that
+        last second are read one by one, not marked covered (their change would be lost)."""
+        self.register()
+        self.state.freeze()
+        self.import_members(self.audience)
+        self.state.advance(5)
+        for i in range(6):
+            self.state.add_member(self.list_mc_id, f"early{i}@example.org")
+            self.fire("subscribe", f"early{i}@example.org")
+        self.state.advance(5)
+        for i in range(2):  # in the second the import's window will end in
+            self.state.add_member(self.list_mc_id, f"late{i}@example.org")
+            self.fire("subscribe", f"late{i}@example.org")
+        with patch.object(mailchimp_webhook, "coalesce_threshold", return_value=5):
+            reads = self.member_reads()
+            # at once: Mailchimp's clock has not moved since the last changes
+            self.env["queue.job"]._mailchimp_run_pending()
+        self.assertEqual(self.member_reads() - reads, 2, "the two late ones, one by one")
+        bound = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
+        self.assertEqual(len(bound), 8, bound.mapped("email"))
+        events = self.Event.search([])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        covered = events.filtered(lambda e: e.reason and "member import" in e.reason)
+        early = [f"early{i}@example.org" for i in range(6)]
+        self.assertEqual(sorted(covered.mapped("email")), early)
 
     def test_maintenance_cron_purges_old_handled_events(self):
         self.register()

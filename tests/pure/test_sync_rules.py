@@ -16,6 +16,7 @@ from services.sync_rules import (
     lifted_in_odoo,
     normalize_email,
     parse_mc_datetime,
+    synced_names,
 )
 
 T0 = "2026-01-01T10:00:00+00:00"
@@ -103,6 +104,22 @@ def test_unchanged_member_is_skipped():
     assert decide_pull(remote(), known(), PullOptions()).action == ACTION_SKIP
 
 
+def test_a_field_change_in_the_second_odoo_read_the_member_in_is_applied():
+    # last_changed has whole seconds: a second change within the same second keeps it
+    local = known()
+    local.merge_fields = {"FNAME": "Ann", "LNAME": "Lee"}
+    same_second = remote(fname="Anna", last_changed=T0)
+    decision = decide_pull(same_second, local, PullOptions(override_name=True))
+    assert decision.action == ACTION_UPDATE
+    assert decision.contact_values == {"first_name": "Anna"}
+    # the fields Odoo stored, or an older read: nothing new
+    assert decide_pull(remote(last_changed=T0), local, PullOptions()).action == ACTION_SKIP
+    older = remote(fname="Anna", last_changed="2026-01-01T09:00:00+00:00")
+    assert decide_pull(older, local, PullOptions()).action == ACTION_SKIP
+    # what Odoo stored not known: compared by the date only, as before
+    assert decide_pull(same_second, known(), PullOptions()).action == ACTION_SKIP
+
+
 def test_changed_member_is_updated_with_untouched_names():
     decision = decide_pull(
         remote(fname="Anna", last_changed=T1), known(), PullOptions(override_name=True)
@@ -117,6 +134,25 @@ def test_odoo_change_wins_over_mailchimp_change():
         remote(fname="Anna", last_changed=T1), local, PullOptions(override_name=True)
     )
     assert "first_name" not in decision.contact_values
+
+
+def test_a_name_waiting_for_the_export_stays_unsynced_through_an_import():
+    local = known(first="Annie")  # changed in Odoo, the export not run yet
+    # the import wrote the binding (last name pulled): the waiting first name stays
+    # unsynced, so that the next change read from Mailchimp does not overwrite it
+    assert synced_names(local, "Annie", "Leigh", export_pending=True) == {
+        "synced_last_name": "Leigh"
+    }
+    # no export coming (the audience does not push fields): what Odoo has is the synced value
+    assert synced_names(local, "Annie", "Leigh", export_pending=False) == {
+        "synced_first_name": "Annie",
+        "synced_last_name": "Leigh",
+    }
+    # a new binding, or one that gets its contact now
+    assert synced_names(None, "Ann", "", export_pending=True) == {
+        "synced_first_name": "Ann",
+        "synced_last_name": "",
+    }
 
 
 def test_without_override_a_differing_name_stays_but_an_empty_one_is_filled():
