@@ -4,8 +4,8 @@
 
 The controller stores a delivery in one statement (``INSERT ... ON CONFLICT DO NOTHING`` on
 its dedup key: a delivery Mailchimp retries is stored once) and queues the audience's job
-when none waits; the job (``mailchimp.list._job_apply_webhooks``) applies the events. An event is a hint:
-the job re-reads the member from Mailchimp and applies what Mailchimp says now.
+when none waits; the job (``mailchimp.list._job_apply_webhooks``) applies the events. An
+event is a hint: the job re-reads the member from Mailchimp and applies what Mailchimp says now.
 """
 
 import json
