@@ -529,7 +529,7 @@ class MailchimpListWebhook(models.Model):
         # this job started (it saw this job still waiting, so queued none) may be invisible
         # to this job's snapshot; the next job sees it (or finds nothing and stops)
         self._queue_webhook_job()
-        return f"{len(events)} event(s): {counts}{note}"
+        return f"events applied: {len(events)} ({counts}){note}"
 
     def _coalesce_member_events(self, client):
         """A burst: the waiting member events are covered by one incremental import. An
