@@ -115,10 +115,15 @@ class MailchimpMembershipMixin(models.AbstractModel):
         )
 
     def action_view_mailchimp_activity(self):
-        """Which campaigns this contact opened, clicked, bounced or left."""
-        return related_action(
+        """This contact's engagement timeline: what they opened, clicked, bounced or left,
+        newest first (and per day in the graph view)."""
+        action = related_action(
             self,
             "action_mailchimp_campaign_activity",
             self._mailchimp_member_field,
-            {"search_default_group_campaign": 1},
+            {},
         )
+        action["name"] = self.env._(
+            "Mailchimp Engagement of %s", self.display_name or self.email or ""
+        )
+        return action

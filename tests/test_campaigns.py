@@ -244,7 +244,14 @@ class TestCampaigns(MailchimpCase):
         self.assertEqual(contact.mailchimp_activity_count, sum(mine.values()))
         self.assertEqual(partner.mailchimp_activity_count, sum(mine.values()))
         action = contact.action_view_mailchimp_activity()
+        # an engagement timeline: newest first, not grouped, and per day in a graph
+        self.assertEqual(action["view_mode"], "list,graph,form")
+        self.assertFalse(action["context"])
+        self.assertEqual(
+            action["name"], f"Mailchimp Engagement of {contact.display_name or contact.email}"
+        )
         shown = self.Activity.search(action["domain"])
+        self.assertEqual(shown.mapped("timestamp"), sorted(shown.mapped("timestamp"), reverse=True))
         self.assertEqual(Counter((a.email_normalized, a.action) for a in shown), mine)
         self.assertEqual(shown.campaign_id, campaign)
         self.assertEqual(shown.member_id.mailing_contact_id, contact)
