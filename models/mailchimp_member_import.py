@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services.identity import member_key
+from ..services.push_rules import join_name
 from ..services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
@@ -415,9 +416,7 @@ class MailchimpListMemberImport(models.Model):
             vals = dict(decision.contact_values, email=remotes[email]["email_address"].strip())
             # the values Odoo would compute (the name from first and last name, the
             # opt-out date) given at once: no recompute for every created contact
-            name = " ".join(
-                part for part in (vals.get("first_name"), vals.get("last_name")) if part
-            )
+            name = join_name(vals.get("first_name"), vals.get("last_name"))
             if name:
                 vals["name"] = name
             if mailing_list:
@@ -461,9 +460,7 @@ class MailchimpListMemberImport(models.Model):
             vals_list = []
             for email in missing:
                 values = decisions[email].contact_values
-                name = " ".join(
-                    part for part in (values.get("first_name"), values.get("last_name")) if part
-                )
+                name = join_name(values.get("first_name"), values.get("last_name"))
                 vals_list.append({"name": name or email, "email": remotes[email]["email_address"]})
             for email, partner in zip(missing, Partner.create(vals_list), strict=True):
                 partners[email] = partner

@@ -140,6 +140,12 @@ def mapping_problems(mapping_tags, merge_fields):
     return problems
 
 
+def join_name(first, last):
+    """('Jane', 'van Dyke') -> 'Jane van Dyke': the name Odoo shows for a first and last
+    name (as mailing contacts compute it), '' when both are empty."""
+    return " ".join(part for part in (first, last) if part)
+
+
 def split_name(name):
     """'Jane van Dyke' -> ('Jane', 'van Dyke')."""
     parts = (name or "").strip().split(None, 1)

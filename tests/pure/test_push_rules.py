@@ -18,6 +18,7 @@ from services.push_rules import (
     contact_email,
     decide_push,
     format_phone,
+    join_name,
     mapping_problems,
     merge_fields,
     pushes_new_contact,
@@ -40,6 +41,13 @@ def test_split_name():
     assert split_name("Jane van Dyke") == ("Jane", "van Dyke")
     assert split_name("Cher") == ("Cher", "")
     assert split_name("") == ("", "")
+
+
+def test_join_name_is_the_inverse_of_split_name():
+    assert join_name("Jane", "van Dyke") == "Jane van Dyke"
+    assert join_name("", "Lee") == "Lee"
+    assert join_name(None, None) == ""
+    assert join_name(*split_name("Jane van Dyke")) == "Jane van Dyke"
 
 
 def test_phone_is_e164_with_the_contact_country_and_garbage_is_left_out():
