@@ -243,10 +243,7 @@ class MailchimpListMemberImport(models.Model):
             if partners.get(email):
                 vals["partner_id"] = partners[email].id
             if decision.action == ACTION_CREATE:
-                # empty values left to the column's default (fewer values for Odoo to
-                # convert), the audience's account and company given at once (no
-                # per-record compute)
-                vals = {key: value for key, value in vals.items() if value is not False}
+                # the audience's account and company given at once (no per-record compute)
                 vals.update(
                     list_id=self.id,
                     email_normalized=email,
