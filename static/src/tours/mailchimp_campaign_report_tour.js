@@ -5,6 +5,9 @@ import { registry } from "@web/core/registry";
 // the new figures (the notification, the funnel, the Report tab), then Activity lists what
 // the recipients did, by action.
 registry.category("web_tour.tours").add("mailchimp_connector_campaign_report_tour", {
+    // a step that waits for the server is checked again 50 ms after the page changes
+    // (instead of 500), as Odoo's own point_of_sale tours do
+    checkDelay: 50,
     steps: () => [
         {
             content: "Open the campaign",
