@@ -12,7 +12,8 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from odoo.tests import TransactionCase, new_test_user
+from odoo import Command
+from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
 ADDON_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +29,29 @@ def load_emulator():
         sys.path.remove(ADDON_ROOT)
 
 
+def new_users(env, *specs):
+    """Test users, each spec a dict with ``login``, ``groups`` (comma-separated xml ids) and
+    other values, as ``odoo.tests.new_test_user`` makes them, but in one creation (Odoo
+    flushes and recomputes everything pending for each creation of users) and without the
+    invitation e-mail Odoo would render for a real user."""
+    vals_list = []
+    for spec in specs:
+        values = dict(spec)
+        login, groups = values.pop("login"), values.pop("groups")
+        values.setdefault("name", f"{login} ({groups})")
+        values.setdefault("password", login + "x" * (8 - len(login)))
+        values.setdefault("email", f"{login[0]}.{login[0]}@example.com")
+        if "company_id" in values:
+            values.setdefault("company_ids", [Command.link(values["company_id"])])
+        group_ids = [env.ref(group.strip()).id for group in groups.split(",")]
+        vals_list.append(dict(values, login=login, groups_id=[Command.set(group_ids)]))
+    return env["res.users"].with_context(no_reset_password=True).create(vals_list)
+
+
+def new_user(env, login, groups, **values):
+    return new_users(env, dict(values, login=login, groups=groups))
+
+
 emulator_module = load_emulator()
 Emulator = emulator_module.Emulator
 
@@ -41,16 +65,17 @@ class MailchimpCommon:
         cls.account = cls.env["mailchimp.account"].create(
             {"name": "Emulated", "api_key": "0123456789abcdef0123456789abcdef-us6"}
         )
-        cls.manager = new_test_user(
+        cls.manager, cls.mc_user = new_users(
             cls.env,
-            login="mc_manager",
-            groups="base.group_user,mailchimp_connector.group_mailchimp_manager,"
-            "mass_mailing.group_mass_mailing_user",
-        )
-        cls.mc_user = new_test_user(
-            cls.env,
-            login="mc_user",
-            groups="base.group_user,mailchimp_connector.group_mailchimp_user",
+            {
+                "login": "mc_manager",
+                "groups": "base.group_user,mailchimp_connector.group_mailchimp_manager,"
+                "mass_mailing.group_mass_mailing_user",
+            },
+            {
+                "login": "mc_user",
+                "groups": "base.group_user,mailchimp_connector.group_mailchimp_user",
+            },
         )
 
     def _start_emulator(self, **kwargs):

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import MailchimpCase
+from .common import MailchimpCase, new_user, new_users
 
 #: every Mailchimp model holding company data
 MAILCHIMP_MODELS = (
@@ -28,12 +28,14 @@ class AccessCommon(MailchimpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.plain = new_test_user(cls.env, login="mc_plain", groups="base.group_user")
-        cls.portal = new_test_user(cls.env, login="mc_portal", groups="base.group_portal")
-        cls.mailer = new_test_user(
+        cls.plain, cls.portal, cls.mailer = new_users(
             cls.env,
-            login="mc_mailer",
-            groups="base.group_user,mass_mailing.group_mass_mailing_user",
+            {"login": "mc_plain", "groups": "base.group_user"},
+            {"login": "mc_portal", "groups": "base.group_portal"},
+            {
+                "login": "mc_mailer",
+                "groups": "base.group_user,mass_mailing.group_mass_mailing_user",
+            },
         )
 
     def setUp(self):
@@ -238,7 +240,7 @@ class TestMultiCompany(AccessCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Company B"})
-        cls.manager_b = new_test_user(
+        cls.manager_b = new_user(
             cls.env,
             login="mc_manager_b",
             groups="base.group_user,mailchimp_connector.group_mailchimp_manager,"

@@ -3,9 +3,9 @@
 import socket
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import MailchimpCase
+from .common import MailchimpCase, new_user
 
 
 def closed_port():
@@ -141,7 +141,7 @@ class TestAccountAccess(MailchimpCase):
         foreign = self.env["mailchimp.account"].create(
             {"name": "Foreign", "company_id": other.id, "api_key": "abc-us6"}
         )
-        user = new_test_user(
+        user = new_user(
             self.env,
             login="mc_mgr_main",
             groups="base.group_user,mailchimp_connector.group_mailchimp_manager",
