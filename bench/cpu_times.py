@@ -31,8 +31,19 @@ def used(pid):
     return total
 
 
+def host_steal():
+    """Ticks the hypervisor took from this (virtual) machine since boot (0 when unknown):
+    figures taken while it took much are not comparable with others."""
+    try:
+        with open("/proc/stat") as handle:
+            fields = handle.readline().split()
+    except OSError:
+        return 0
+    return int(fields[8]) if fields[0] == "cpu" and len(fields) > 8 else 0
+
+
 def measure(labels):
-    out = {}
+    out = {"host steal": host_steal()}
     for item in labels:
         label, pid = item.split("=", 1)
         out[label] = used(int(pid)) if pid else 0
@@ -48,5 +59,9 @@ if __name__ == "__main__":
     else:
         with open(path) as handle:
             before = json.load(handle)
-        parts = [f"{label} {(now[label] - before.get(label, 0)) / TICKS:.1f} s" for label in now]
-        print("CPU used meanwhile:           " + ", ".join(parts))
+        spent = {label: (now[label] - before.get(label, 0)) / TICKS for label in now}
+        steal = spent.pop("host steal")
+        print(
+            "CPU used meanwhile:           " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items())
+        )
+        print(f"CPU taken by the host (steal): {steal:.1f} s (much: figures not comparable)")

@@ -47,11 +47,13 @@ env.cr.commit()
 # ---- import ----------------------------------------------------------------------------
 calls_before = len(emulator_requests())
 rss_before = rss_mb()
+steal_before = host_steal()
 start = time.perf_counter()
 audience._start_member_import()
 env.cr.commit()
 jobs = run_all_jobs()
 import_seconds = time.perf_counter() - start
+import_steal = host_steal() - steal_before
 peak_growth = maxrss_mb() - rss_before
 calls = emulator_requests()[calls_before:]
 member_calls = count_calls(calls, "GET", "/members")
@@ -81,6 +83,7 @@ baseline_list = env["mailing.list"].create({"name": "Baseline"})
 Contact = env["mailing.contact"].with_context(
     tracking_disable=True, mail_create_nolog=True, mail_notrack=True
 )
+steal_before = host_steal()
 start = time.perf_counter()
 for offset in range(0, MEMBERS, 1000):
     Contact.create(
@@ -96,6 +99,7 @@ for offset in range(0, MEMBERS, 1000):
     )
     env.cr.commit()
 baseline_seconds = time.perf_counter() - start
+baseline_steal = host_steal() - steal_before
 
 print("BENCH member import")
 print(f"  members in the emulator audience : {MEMBERS}")
@@ -112,6 +116,10 @@ print(
 )
 ratio = import_seconds / baseline_seconds
 print(f"  import / baseline                : {ratio:.2f}x (goal <= 1.6)")
+print(
+    f"  CPU taken by the host (steal)    : import {import_steal:.1f} s, "
+    f"baseline {baseline_steal:.1f} s (figures taken meanwhile are not comparable)"
+)
 print(f"  import: peak RSS growth          : {peak_growth:.0f} MB (goal < 300)")
 print(f"  no-change re-sync: API calls     : {resync_calls} (goal <= 2)")
 print(f"  no-change re-sync: rows written  : {written} (goal 0)")
