@@ -19,8 +19,15 @@ def batch_default_get(model, fields_list, compute):
         return compute(fields_list)
     key = (model._name, tuple(fields_list))
     if key not in cache:
-        cache[key] = compute(fields_list)
-    return _copy_value(cache[key])
+        defaults = compute(fields_list)
+        # most defaults are scalars: a flat copy, and a deeper one of the few containers
+        containers = tuple(k for k, v in defaults.items() if isinstance(v, _CONTAINERS))
+        cache[key] = (defaults, containers)
+    defaults, containers = cache[key]
+    values = dict(defaults)
+    for name in containers:
+        values[name] = _copy_value(defaults[name])
+    return values
 
 
 def _copy_value(value):

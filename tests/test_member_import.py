@@ -7,6 +7,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import email_normalize
 
 from ..models import mailchimp_sync_run as sync_run_module
+from ..models.mailchimp_membership_mixin import batch_default_get
 from ..models.odoo_identity import odoo_email_forms
 from ..services.identity import member_key
 from .common import MailchimpCase
@@ -373,3 +374,28 @@ class TestEmailNormalization(TransactionCase):
                 (table,),
             )
             self.assertTrue(self.env.cr.fetchall(), f"no index on {table}.email_normalized")
+
+
+@tagged("post_install", "-at_install")
+class TestBatchDefaults(TransactionCase):
+    def test_batch_defaults_are_computed_once_and_handed_out_as_copies(self):
+        """The import's creates share defaults computed once per batch; each record gets
+        its own copy, deep enough that one create changing an x2many command's values
+        leaves the next record's defaults as they were."""
+        model = self.env["mailing.contact"].with_context(mailchimp_defaults_cache={})
+        computed = []
+
+        def compute(fields_list):
+            computed.append(fields_list)
+            return {"name": "Ann", "tag_ids": [(6, 0, [1])], "meta": {"ids": [1]}}
+
+        first = batch_default_get(model, ["name", "tag_ids"], compute)
+        first["name"] = "Bob"
+        first["tag_ids"].append((4, 2))
+        first["meta"]["ids"].append(2)
+        second = batch_default_get(model, ["name", "tag_ids"], compute)
+        self.assertEqual(second, {"name": "Ann", "tag_ids": [(6, 0, [1])], "meta": {"ids": [1]}})
+        self.assertEqual(len(computed), 1)
+        # without the context key: computed every time
+        batch_default_get(self.env["mailing.contact"], ["name"], compute)
+        self.assertEqual(len(computed), 2)
