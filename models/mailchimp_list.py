@@ -130,8 +130,9 @@ class MailchimpList(models.Model):
     def _compute_member_count(self):
         set_counts(self, "member_count", "mailchimp.member", "list_id")
 
-    def _compute_import_progress(self):
-        runs = self.env["mailchimp.sync.run"].search(
+    def _running_member_imports(self):
+        """The running member imports of these audiences, newest first."""
+        return self.env["mailchimp.sync.run"].search(
             [
                 ("list_id", "in", self.ids),
                 ("kind", "=", "member_import"),
@@ -139,6 +140,9 @@ class MailchimpList(models.Model):
             ],
             order="id desc",
         )
+
+    def _compute_import_progress(self):
+        runs = self._running_member_imports()
         latest = {}
         for run in runs:
             latest.setdefault(run.list_id.id, run)

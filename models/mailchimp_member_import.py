@@ -78,14 +78,7 @@ class MailchimpListMemberImport(models.Model):
                 raise UserError(
                     self.env._("The account of audience '%s' is disconnected.", audience.name)
                 )
-            running = Run.search(
-                [
-                    ("list_id", "=", audience.id),
-                    ("kind", "=", "member_import"),
-                    ("state", "=", "running"),
-                ],
-                limit=1,
-            )
+            running = audience.sudo()._running_member_imports()[:1]
             if running:
                 running._ensure_job()
                 runs |= running

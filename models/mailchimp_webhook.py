@@ -541,19 +541,7 @@ class MailchimpListWebhook(models.Model):
         window is fixed here (the audience read its first page would make), and the events
         fired later (their member changed in the window's last second, or after it) stay
         waiting, to be read one by one: marked covered, their change would be lost."""
-        running = (
-            self.env["mailchimp.sync.run"]
-            .sudo()
-            .search_count(
-                [
-                    ("list_id", "=", self.id),
-                    ("kind", "=", "member_import"),
-                    ("state", "=", "running"),
-                ],
-                limit=1,
-            )
-        )
-        if running:
+        if self.sudo()._running_member_imports():
             raise RetryableJobError(
                 "A member import of this audience is running", seconds=5, ignore_retry=True
             )
