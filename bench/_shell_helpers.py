@@ -24,15 +24,3 @@ def run_all_jobs():
         ran += done
         if not done:
             return ran
-
-
-def host_steal():
-    """Seconds the hypervisor took from this (virtual) machine since boot (0 when unknown):
-    a figure taken while it took much is not comparable with others."""
-    try:
-        with open("/proc/stat") as handle:
-            fields = handle.readline().split()
-    except OSError:
-        return 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-    return int(fields[8]) / ticks if fields[0] == "cpu" and len(fields) > 8 else 0.0
