@@ -79,10 +79,11 @@ class MailchimpWebhookEvent(models.Model):
         """Store ``delivery`` for the audience (a dict with id, mc_id, account_id,
         company_id) and tell whether the audience's job (identity key ``job_key``) is
         waiting, in one statement (no lock taken but the insert's). Returns (the new id, or
-        None when the same delivery was stored before (a retry); job waiting)."""
-        self.env.cr.execute(
-            SQL(
-                """WITH inserted AS (
+        None when the same delivery was stored before (a retry); job waiting). Rolls the
+        transaction back when the same delivery is committed meanwhile: call it before
+        anything is written in the transaction."""
+        query = SQL(
+            """WITH inserted AS (
                        INSERT INTO mailchimp_webhook_event
                            (list_id, account_id, company_id, event_type, fired_at, email,
                             old_email, payload, dedup_key, state, create_date, write_date)
@@ -94,19 +95,28 @@ class MailchimpWebhookEvent(models.Model):
                    SELECT (SELECT id FROM inserted),
                           EXISTS (SELECT 1 FROM queue_job
                                    WHERE identity_key = %s AND state IN %s)""",
-                audience_row["id"],
-                audience_row["account_id"],
-                audience_row["company_id"],
-                delivery.type,
-                delivery.fired_at,
-                delivery.email or None,
-                delivery.old_email or None,
-                delivery.payload_json(),
-                delivery.dedup_key(audience_row["id"]),
-                job_key,
-                WAITING_JOB_STATES,
-            )
+            audience_row["id"],
+            audience_row["account_id"],
+            audience_row["company_id"],
+            delivery.type,
+            delivery.fired_at,
+            delivery.email or None,
+            delivery.old_email or None,
+            delivery.payload_json(),
+            delivery.dedup_key(audience_row["id"]),
+            job_key,
+            WAITING_JOB_STATES,
         )
+        try:
+            self.env.cr.execute(query, log_exceptions=False)
+        except psycopg2.errors.SerializationFailure:
+            # the same delivery, received twice at once (a retry of Mailchimp's), was
+            # committed by the other request after this transaction's snapshot: PostgreSQL
+            # cannot tell "nothing to do" in this snapshot. The request has written nothing
+            # yet: a new transaction sees the stored delivery (and inserts nothing). Not
+            # Odoo's retry of the whole request: no error logged, no wait of up to a second.
+            self.env.cr.rollback()
+            self.env.cr.execute(query)
         event_id, job_waiting = self.env.cr.fetchone()
         return event_id, job_waiting
 

@@ -3,6 +3,7 @@
 """Webhooks end to end: the emulator POSTs to Odoo's test HTTP server, the job applies."""
 
 import random
+from contextlib import closing
 from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import urlencode
@@ -10,13 +11,14 @@ from urllib.parse import urlencode
 import psycopg2
 import requests
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import config, mute_logger
 
 from ..models import mailchimp_webhook
 from ..services.identity import subscriber_hash
-from ..services.webhook_rules import new_token
+from ..services.webhook_rules import new_token, parse_delivery
 from .common import MailchimpCommon
 
 QUIET = ("odoo.addons.mailchimp_connector.models.mailchimp_webhook", "werkzeug")
@@ -835,3 +837,61 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertEqual(self.post(body).status_code, 200)
         self.run_jobs()
         self.assertEqual(self.binding("late@example.org").mailing_contact_id.first_name, "Now")
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryRace(TransactionCase):
+    """Two real connections (rows committed here are deleted at the end)."""
+
+    def test_same_delivery_committed_meanwhile_is_stored_once_without_error(self):
+        """Mailchimp retries a delivery that was slow to answer: two requests store it at
+        once, and the first one commits after the second one's snapshot. The second then
+        stores nothing, raises nothing and logs no error (PostgreSQL's serialization failure
+        on ON CONFLICT is handled where it happens, not by Odoo's retry of the request)."""
+        db = sql_db.db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            account = env["mailchimp.account"].create(
+                {"name": "Race", "api_key": "0123456789abcdef0123456789abcdef-us6"}
+            )
+            audience = env["mailchimp.list"].create(
+                {"name": "Race", "mc_id": "race00001", "account_id": account.id}
+            )
+            row = {
+                "id": audience.id,
+                "mc_id": audience.mc_id,
+                "account_id": account.id,
+                "company_id": account.company_id.id,
+            }
+            cr.commit()
+        delivery = parse_delivery(
+            [
+                ("type", "unsubscribe"),
+                ("fired_at", "2026-03-26 21:35:57"),
+                ("data[list_id]", "race00001"),
+                ("data[email]", "race@example.org"),
+                ("data[action]", "unsub"),
+            ],
+            "race00001",
+        )
+        try:
+            with closing(db.cursor()) as cr_first, closing(db.cursor()) as cr_second:
+                second = api.Environment(cr_second, SUPERUSER_ID, {})["mailchimp.webhook.event"]
+                cr_second.execute("SELECT 1 FROM mailchimp_list")  # its snapshot: now
+                first = api.Environment(cr_first, SUPERUSER_ID, {})["mailchimp.webhook.event"]
+                first_id, _waiting = first._insert_delivery(row, delivery, "race-job")
+                cr_first.commit()
+                with self.assertNoLogs("odoo.sql_db", "ERROR"):
+                    second_result = second._insert_delivery(row, delivery, "race-job")
+                cr_second.commit()
+                cr_second.execute(
+                    "SELECT id FROM mailchimp_webhook_event WHERE list_id = %s", (row["id"],)
+                )
+                stored = [event_id for (event_id,) in cr_second.fetchall()]
+            self.assertTrue(first_id)
+            self.assertEqual(second_result, (None, False), "the same delivery: nothing new")
+            self.assertEqual(stored, [first_id])
+        finally:
+            with closing(db.cursor()) as cr:
+                cr.execute("DELETE FROM mailchimp_account WHERE id = %s", (row["account_id"],))
+                cr.commit()
