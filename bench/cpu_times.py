@@ -64,4 +64,7 @@ if __name__ == "__main__":
         print(
             "CPU used meanwhile:           " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items())
         )
-        print(f"CPU taken by the host (steal): {steal:.1f} s (much: figures not comparable)")
+        print(
+            f"CPU taken by the host (steal): {steal:.1f} s "
+            "(when it is much, the figures are not comparable)"
+        )
