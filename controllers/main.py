@@ -17,9 +17,6 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..services.webhook_rules import MAX_BODY_BYTES
 
-#: tries of a delivery that met a concurrent one (same dedup key) in the database
-CONCURRENCY_TRIES = 3
-
 _logger = logging.getLogger(__name__)
 
 
@@ -43,31 +40,21 @@ class MailchimpWebhookController(http.Controller):
         def pairs():
             return list(httprequest.form.items(multi=True))
 
-        for attempt in range(1, CONCURRENCY_TRIES + 1):
-            try:
-                status, text = (
-                    request.env(user=SUPERUSER_ID)["mailchimp.list"]
-                    .sudo()
-                    ._webhook_receive(
-                        token, httprequest.method, httprequest.mimetype, length, pairs
-                    )
-                )
-                break
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
-                # Mailchimp sent the same delivery twice at once: the other request stored
-                # it after this one's snapshot. Once more, at once, in a new transaction,
-                # which sees it stored (a duplicate, answered 200)
-                request.env.cr.rollback()
-                request.env.invalidate_all()
-                _logger.info("Mailchimp webhook: %s, try %s", type(exc).__name__, attempt)
-                status, text = 503, "Try again later"
-            except Exception:  # pylint: disable=broad-except
-                # never a stack trace to the caller: Mailchimp retries a delivery not
-                # answered 200
-                _logger.exception("Mailchimp webhook: unexpected error")
-                request.env.cr.rollback()
-                status, text = 503, "Try again later"
-                break
+        try:
+            status, text = (
+                request.env(user=SUPERUSER_ID)["mailchimp.list"]
+                .sudo()
+                ._webhook_receive(token, httprequest.method, httprequest.mimetype, length, pairs)
+            )
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # the same delivery received twice at once is handled where it is stored;
+            # anything else of the kind: Odoo's own retry of the request
+            raise
+        except Exception:  # pylint: disable=broad-except
+            # never a stack trace to the caller: Mailchimp retries a delivery not answered 200
+            _logger.exception("Mailchimp webhook: unexpected error")
+            request.env.cr.rollback()
+            status, text = 503, "Try again later"
         return request.make_response(
             text,
             headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
