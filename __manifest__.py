@@ -10,6 +10,7 @@
     "license": "LGPL-3",
     "depends": ["mass_mailing", "contacts", "queue_job"],
     "external_dependencies": {"python": ["requests", "phonenumbers"]},
+    "post_load": "_post_load",
     "data": [
         "security/mailchimp_security.xml",
         "security/ir.model.access.csv",

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Job mechanics: row locks, retries handed to queue_job, skipped jobs, cron fan-out."""
 
+import gc
 import time
 from contextlib import closing
 from datetime import timedelta
@@ -14,6 +15,7 @@ from odoo.tools import mute_logger
 
 from ..models.job_tools import lock_for_job, retry_later
 from ..services import mailchimp_errors as mce
+from ..services.gc_tuning import SERVER_THRESHOLDS
 from .common import MailchimpCase
 
 #: the longest Mailchimp outage a job must survive before it fails
@@ -41,6 +43,14 @@ def mailchimp_job_methods(env):
             if module.startswith("odoo.addons.mailchimp_connector."):
                 found.add((model_name, name))
     return found
+
+
+@tagged("post_install", "-at_install")
+class TestServerProcess(TransactionCase):
+    def test_garbage_collector_set_as_odoo_19_sets_it_at_load(self):
+        """The manifest's post_load hook ran in this server process (started with Python's
+        default thresholds by scripts/run-tests, without mailchimp_tune_gc)."""
+        self.assertEqual(gc.get_threshold(), SERVER_THRESHOLDS)
 
 
 @tagged("post_install", "-at_install")
