@@ -249,7 +249,7 @@ class MailchimpListMemberImport(models.Model):
                 by_email[email].write(vals)
                 counts["updated"] += 1
         if new_bindings:
-            env["mailchimp.member"].with_context(mailchimp_defaults_cache={}).create(new_bindings)
+            env["mailchimp.member"]._insert_bindings(new_bindings)
         audience._pull_consent(remotes, decisions, contacts)
         # a name changed in Mailchimp shows on the partner of the member too (as on its
         # mailing contact, whose name Odoo computes from the first and last name)

@@ -1,5 +1,6 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
 from unittest.mock import patch
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -399,3 +400,91 @@ class TestBatchDefaults(TransactionCase):
         # without the context key: computed every time
         batch_default_get(self.env["mailing.contact"], ["name"], compute)
         self.assertEqual(len(computed), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestInsertBindings(MailchimpCase):
+    """The import's bulk insert of new bindings stores what ``create`` stores."""
+
+    def test_insert_stores_what_create_stores(self):
+        audience = self.env["mailchimp.list"].create(
+            {"name": "Bulk", "mc_id": "bulk00001", "account_id": self.account.id}
+        )
+        contact = self.env["mailing.contact"].create({"email": "bulk@example.org"})
+        partner = self.env["res.partner"].create({"name": "Bulk", "email": "bulk@example.org"})
+        # read before: the one2many of the contact, partner and audience are in cache
+        self.assertFalse(contact.mailchimp_member_ids | partner.mailchimp_member_ids)
+        self.assertFalse(audience.member_ids)
+        last_changed = datetime(2026, 3, 26, 21, 35, 57)
+
+        def values(email, **extra):
+            return dict(
+                {
+                    "list_id": audience.id,
+                    "account_id": self.account.id,
+                    "company_id": audience.company_id.id,
+                    "email": email.upper(),
+                    "email_normalized": email,
+                    "subscriber_hash": "0" * 32,
+                    "status": "unsubscribed",
+                    "last_changed": last_changed,
+                    "status_changed": last_changed,
+                    "merge_values": {"FNAME": "Élodie 🎉", "N": 3, "L": ["a", None]},
+                    "tags": False,
+                    "mc_web_id": "42",
+                    "unsubscribe_reason": "N/A (Unsubscribed by admin)",
+                    "last_sync_date": last_changed,
+                    "sync_error": False,
+                    "need_push": True,
+                    "mailing_contact_id": contact.id,
+                    "partner_id": partner.id,
+                    "synced_first_name": "Élodie",
+                },
+                **extra,
+            )
+
+        Member = self.env["mailchimp.member"]
+        created = Member.create([values("a@example.org"), values("c@example.org", tags="x")])
+        inserted = Member._insert_bindings(
+            [values("b@example.org"), values("d@example.org", tags="x")]
+        )
+        self.assertEqual(len(inserted), 2)
+        self.env.invalidate_all()
+        skip = {"id", "email", "email_normalized", "display_name", "create_date", "write_date"}
+        names = [name for name in Member._fields if name not in skip]
+        for orm, bulk in zip(created, inserted, strict=True):
+            orm_values, bulk_values = orm.read(names)[0], bulk.read(names)[0]
+            self.assertEqual((orm_values.pop("id"), bulk_values.pop("id")), (orm.id, bulk.id))
+            self.assertEqual(bulk_values, orm_values)
+        self.assertEqual(inserted.mapped("email_normalized"), ["b@example.org", "d@example.org"])
+        self.assertTrue(all(inserted.mapped("create_date")))
+
+    def test_inverse_one2many_in_cache_see_the_inserted_binding(self):
+        audience = self.env["mailchimp.list"].create(
+            {"name": "Bulk", "mc_id": "bulk00002", "account_id": self.account.id}
+        )
+        contact = self.env["mailing.contact"].create({"email": "cached@example.org"})
+        self.assertFalse(contact.mailchimp_member_ids)  # in cache now
+        self.assertFalse(audience.member_ids)
+        inserted = self.env["mailchimp.member"]._insert_bindings(
+            [
+                {
+                    "list_id": audience.id,
+                    "account_id": self.account.id,
+                    "company_id": audience.company_id.id,
+                    "email": "cached@example.org",
+                    "email_normalized": "cached@example.org",
+                    "mailing_contact_id": contact.id,
+                }
+            ]
+        )
+        self.assertEqual(contact.mailchimp_member_ids, inserted)
+        self.assertEqual(audience.member_ids, inserted)
+        self.assertEqual(contact.mailchimp_member_count, 1)
+
+    def test_insert_refuses_what_it_cannot_store_as_create_would(self):
+        Member = self.env["mailchimp.member"]
+        with self.assertRaises(ValueError):
+            Member._insert_bindings([{"email": "x@example.org", "display_name": "x"}])
+        with self.assertRaises(ValueError):  # the audience's account and company not given
+            Member._insert_bindings([{"email": "x@example.org", "email_normalized": "x"}])
