@@ -7,7 +7,12 @@ MC_ENV=${MC_ENV_DIR:-.env}
 case "$MC_ENV" in /*) ;; *) MC_ENV="$ROOT/$MC_ENV" ;; esac
 # The Python to use: $PYTHON, else the first python3 that imports Odoo 18 (the private
 # environment of scripts/setup-odoo first, then PATH, then the usual pyenv / local installs, so
-# a CI with a bare PATH still finds it), else one with pytest.
+# a CI with a bare PATH still finds it), else the private environment once ensure_odoo has
+# prepared it. A python3 of the system is never given packages: only the private environment is.
+has_odoo() {
+    [ -x "$1" ] && "$1" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' \
+        >/dev/null 2>&1
+}
 pick_python() {
     if [ -n "${PYTHON:-}" ]; then echo "$PYTHON"; return; fi
     local candidates=("$MC_ENV/venv/bin/python") c
@@ -15,26 +20,29 @@ pick_python() {
     candidates+=("${HOME:-/root}/.pyenv/shims/python3" /root/.pyenv/shims/python3
                  /usr/local/bin/python3 /usr/bin/python3)
     for c in "${candidates[@]}"; do
-        [ -x "$c" ] && "$c" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' \
-            >/dev/null 2>&1 && { echo "$c"; return; }
+        has_odoo "$c" && { echo "$c"; return; }
     done
-    for c in "${candidates[@]}"; do
-        [ -x "$c" ] && "$c" -c 'import pytest' >/dev/null 2>&1 && { echo "$c"; return; }
-    done
+    [ -x "$MC_ENV/venv/bin/python" ] && { echo "$MC_ENV/venv/bin/python"; return; }
     echo python3
 }
 PY=$(pick_python)
 
 # No Odoo 18 found: let scripts/setup-odoo prepare the private environment (it needs ODOO_SRC,
-# a cached source, or Odoo's repository), then use its python. MC_NO_SETUP=1 skips this.
+# a cached source, or Odoo's repository), then use its python. Without an Odoo source it still
+# prepares the environment with the tests' packages: PY is then that python, and this returns 1.
+# $PYTHON (the caller's own choice) is used as it is. MC_NO_SETUP=1 skips the setup.
 ensure_odoo() {
     [ -n "${ODOO_BIN:-}" ] && return 0
-    "$PY" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' >/dev/null 2>&1 && return 0
-    [ "${MC_NO_SETUP:-0}" = 1 ] && return 1
-    local vpy
-    vpy=$(bash "$ROOT/scripts/setup-odoo" | tail -n 1) || return 1
-    [ -x "$vpy" ] || return 1
-    PY=$vpy
+    [ -n "${PYTHON:-}" ] && { has_odoo "$PY"; return; }
+    # another python3 with Odoo 18 (the user's own install) is used as it is; the private
+    # environment is always checked by setup-odoo (seconds when it is ready and up to date)
+    [ "$PY" != "$MC_ENV/venv/bin/python" ] && has_odoo "$PY" && return 0
+    [ "${MC_NO_SETUP:-0}" = 1 ] && { has_odoo "$PY"; return; }
+    local out rc vpy
+    out=$(bash "$ROOT/scripts/setup-odoo"); rc=$?
+    vpy=$(tail -n 1 <<<"$out")
+    [ -x "$vpy" ] && PY=$vpy
+    [ "$rc" = 0 ] && has_odoo "$PY"
 }
 WORK=${MC_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mailchimp_connector.XXXXXX")}
 mkdir -p "$WORK"
@@ -49,7 +57,7 @@ free_port() {
 # Odoo is found through ODOO_BIN (a path to odoo-bin) or `import odoo` in $PY.
 find_odoo() {
     ODOO_ADDONS=""
-    ensure_odoo || true
+    has_odoo "$PY" || ensure_odoo || true
     if [ -n "${ODOO_BIN:-}" ]; then
         [ -e "$ODOO_BIN" ] || { log "ODOO_BIN=$ODOO_BIN does not exist"; return 1; }
         ODOO_CMD=("$PY" "$ODOO_BIN")
