@@ -5,6 +5,8 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..services.identity import member_key
+from ..services.sync_rules import stale_contact_link
 from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
@@ -160,6 +162,39 @@ class MailchimpMember(models.Model):
         with self.env.protecting(computed, records):
             records.modified(names, create=True)
         return records
+
+    def _drop_moved_contacts(self, remotes):
+        """Bindings (one audience) whose member at their address is another person now, while
+        their contact moved to another address in Odoo (``stale_contact_link``): the contact
+        and partner links are dropped before the import applies ``remotes`` (member key ->
+        Mailchimp member), so that neither person's decisions reach the other."""
+        for binding in self:
+            remote = remotes.get(binding.email_normalized)
+            contact = binding.mailing_contact_id
+            if not remote or not contact:
+                continue
+            if not stale_contact_link(
+                remote, binding.mc_web_id, binding.email_normalized, member_key(contact.email)
+            ):
+                continue
+            _logger.info(
+                "Mailchimp audience %s: %s is another member now and its contact moved to %s in "
+                "Odoo: link dropped",
+                binding.list_id.mc_id,
+                binding.email,
+                contact.email,
+            )
+            binding.write(
+                {
+                    "mailing_contact_id": False,
+                    "partner_id": False,
+                    "need_push": False,
+                    "push_reason": self.env._(
+                        "Another member holds this address in Mailchimp and the contact's "
+                        "address changed in Odoo: unlinked"
+                    ),
+                }
+            )
 
     @api.depends("list_id.account_id", "list_id.company_id")
     def _compute_account_company(self):

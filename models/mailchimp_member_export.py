@@ -29,9 +29,11 @@ from ..services.push_rules import (
     resubscribe_request,
 )
 from ..services.sync_rules import (
+    clean_merge_fields,
     normalize_email,
     opted_in_at,
     parse_mc_datetime,
+    stale_contact_link,
     status_decided_at,
 )
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
@@ -378,13 +380,12 @@ class MailchimpMemberExport(models.Model):
             self.mapped("email"), self, audience.account_id._clock_offset()
         )
         batch, by_email, singles = [], {}, []
-        unsubscribe_since = {}
+        # the unsubscribes, by the address of the member Mailchimp has: (binding, opted out at)
+        unsubscribes = {}
         now = fields.Datetime.now()
         for binding in self:
             local = binding._local_contact(consent.get(binding.id))
             decision = decide_push(local, opts, mapping)
-            if decision.action == PUSH_UNSUBSCRIBE and local.opted_out_at:
-                unsubscribe_since[normalize_email(local.email)] = local.opted_out_at
             note = push_warnings_text(self.env, decision.warnings)
             reason = push_reason_text(self.env, decision)
             if decision.action == PUSH_SKIP:
@@ -393,6 +394,8 @@ class MailchimpMemberExport(models.Model):
                 binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
                 continue
             email = normalize_email(local.email)
+            if decision.action == PUSH_UNSUBSCRIBE:
+                unsubscribes[decision.old_email or email] = (binding, local.opted_out_at)
             if decision.old_email or decision.action == PUSH_UPDATE:
                 singles.append((binding, email, decision, note))
                 continue
@@ -405,19 +408,40 @@ class MailchimpMemberExport(models.Model):
                 item["merge_fields"] = decision.merge_fields
             batch.append(item)
             by_email[email] = (binding, decision, note)
-        unsubscribe_since = {k: v for k, v in unsubscribe_since.items() if k in by_email}
-        resubscribed = self._resubscribed_since(client, audience, unsubscribe_since)
-        if resubscribed:
-            # opted in again in Mailchimp after the Odoo opt-out (not imported yet): the
-            # person's newer decision stands; Odoo learns it as an import would
-            batch = [item for item in batch if item["email_address"] not in resubscribed]
-            reason = self.env._("re-subscribed in Mailchimp after the opt-out in Odoo")
-            for email, member in resubscribed.items():
-                binding, _decision, _note = by_email.pop(email)
+
+        def learn_instead(found, reason):
+            """Members whose unsubscribe is not sent: Mailchimp's newer state is applied as an
+            import would apply it."""
+            nonlocal batch, singles
+            batch = [item for item in batch if item["email_address"] not in found]
+            for target, member in found.items():
+                binding = unsubscribes.pop(target)[0]
+                by_email.pop(target, None)
+                singles = [single for single in singles if single[0] != binding]
                 counts["skipped"] += 1
                 skipped_lines.append(f"{binding.email}: {reason}")
                 binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
                 audience._apply_member_page([dict(member, email_address=binding.email)])
+
+        # opted in again in Mailchimp after the Odoo opt-out (not imported yet): the person's
+        # newer decision stands
+        since = {target: at for target, (_b, at) in unsubscribes.items() if at}
+        learn_instead(
+            self._resubscribed_since(client, audience, since),
+            self.env._("re-subscribed in Mailchimp after the opt-out in Odoo"),
+        )
+        # unsubscribed in Mailchimp by the person since Odoo last read the member: that is
+        # Mailchimp's decision, not this export's; recorded as the export's own, its consent
+        # effects (the opt-out of the audience's list) would never reach Odoo
+        since = {
+            target: binding.last_changed
+            for target, (binding, _at) in unsubscribes.items()
+            if binding.status in ("subscribed", "pending") and binding.last_changed
+        }
+        learn_instead(
+            self._unsubscribed_since(client, audience, since),
+            self.env._("already unsubscribed in Mailchimp"),
+        )
         creates = {email for email, (_b, d, _n) in by_email.items() if d.action == PUSH_CREATE}
         archived = self._archived_in_mailchimp(client, audience, creates) if creates else ()
         if archived:
@@ -488,6 +512,29 @@ class MailchimpMemberExport(models.Model):
         return found
 
     @api.model
+    def _unsubscribed_since(self, client, audience, since_by_email):
+        """{member key: member} of the addresses in ``since_by_email`` (member key -> the
+        ``last_changed`` Odoo last read, Mailchimp's time) that are unsubscribed in Mailchimp
+        with a change since: the unsubscribed members changed after the oldest of those times
+        are listed (usually one call)."""
+        if not since_by_email:
+            return {}
+        found = {}
+        pages = client.members_pages(
+            audience.mc_id,
+            status="unsubscribed",
+            since_last_changed=min(since_by_email.values()),
+            fields=MEMBER_FIELDS,
+        )
+        for page in pages:
+            for member in page.get("members") or []:
+                email = normalize_email(member.get("email_address"))
+                changed = parse_mc_datetime(member.get("last_changed"))
+                if email in since_by_email and changed and changed > since_by_email[email]:
+                    found[email] = member
+        return found
+
+    @api.model
     def _archived_in_mailchimp(self, client, audience, emails):
         """Which of ``emails`` (member keys) are archived in the audience: the archived
         members are listed (1,000 a call), or, when that would take more calls than there
@@ -535,19 +582,23 @@ class MailchimpMemberExport(models.Model):
         status = member.get("status") or decision.status or self.status
         last_changed = parse_mc_datetime(member.get("last_changed")) or self.last_changed
         first_answer = not self.status and not self.status_changed
+        learn = self._learned_from_answer(status, decision)
         vals = {
             "need_push": False,
             "sync_error": False,
             "push_reason": note or push_reason_text(self.env, decision),
             "last_push_date": now,
-            "status": status,
             "subscriber_hash": member.get("id") or self.subscriber_hash,
-            "last_changed": last_changed,
-            "merge_values": member.get("merge_fields") or self.merge_values,
+            # as the import stores them: Mailchimp's values may hold what PostgreSQL cannot (NUL)
+            "merge_values": clean_merge_fields(member["merge_fields"])
+            if member.get("merge_fields")
+            else self.merge_values,
             "mc_web_id": str(member.get("web_id") or self.mc_web_id or ""),
             "mc_contact_id": member.get("contact_id") or self.mc_contact_id,
             "mc_unique_email_id": member.get("unique_email_id") or self.mc_unique_email_id,
         }
+        if learn != "import":
+            vals.update(status=status, last_changed=last_changed)
         if first_answer:
             # the member as Mailchimp first shows it to Odoo: when its status was decided
             vals["status_changed"] = status_decided_at(member) or last_changed
@@ -555,17 +606,38 @@ class MailchimpMemberExport(models.Model):
             vals["synced_first_name"] = contact.first_name or ""
             vals["synced_last_name"] = contact.last_name or ""
         self.write(vals)
-        if status in ("unsubscribed", "cleaned") and decision.status != status:
-            # Mailchimp already had this address unsubscribed or bounced (a new contact in
-            # Odoo, or a change Odoo had not read yet): Odoo learns it at once, as an import
-            # would, so that Odoo's own mailings respect it too
-            self.list_id._apply_member_page([dict(member, email_address=self.email)], full=True)
+        if learn:
+            # Mailchimp's own decision, which Odoo had not read: Odoo learns it at once, as an
+            # import would (the binding's status is only ever one whose consent effects Odoo
+            # applied), so that Odoo's own mailings respect it too
+            self.list_id._apply_member_page(
+                [dict(member, email_address=self.email)], full=learn == "resync"
+            )
+
+    def _learned_from_answer(self, status, decision):
+        """Whether Mailchimp's answer to this export shows a status that Mailchimp decided
+        and Odoo had not read: "import" (the binding showed another status: the import
+        applies the change, consent included), "resync" (Odoo had no status, or did not
+        know of an unsubscribe or bounce that this export asked for again: recorded, then
+        re-asserted as a Full Resync does), or False (the status is Odoo's own request, or
+        one Odoo knew). An unsubscribe that Mailchimp had before an export asked for it
+        again is found before the call (:meth:`_unsubscribed_since`)."""
+        known = self.status
+        if known and status != known and decision.status != status:
+            return "import"
+        if status not in ("unsubscribed", "cleaned"):
+            return False
+        if decision.status != status:
+            return "resync"
+        return False
 
     def _push_single(self, client, email, decision, note, now):
         """A field update, or an address change (under the old hash): one PATCH without any
-        status."""
+        status; or the unsubscribe of a member whose address changed in Odoo (under the old
+        hash, with status unsubscribed, the address moved along when fields are pushed)."""
         old = decision.old_email or self.email_normalized or email
-        if old != email:
+        moving = old != email and (decision.action != PUSH_UNSUBSCRIBE or decision.merge_fields)
+        if moving:
             clash = self.search(
                 [
                     ("list_id", "=", self.list_id.id),
@@ -583,9 +655,13 @@ class MailchimpMemberExport(models.Model):
                     }
                 )
                 return "skipped"
+        if old != email and self.mc_web_id and self._another_member_at(client, old):
+            return "skipped"
         body = {}
-        if old != email:
+        if moving:
             body["email_address"] = email
+        if decision.status == "unsubscribed":
+            body["status"] = "unsubscribed"  # never any other: a PATCH re-subscribes nobody
         if decision.merge_fields:
             body["merge_fields"] = decision.merge_fields
         if not body:
@@ -621,10 +697,35 @@ class MailchimpMemberExport(models.Model):
         except mce.MailchimpError as exc:
             self._record_refusal(exc.detail or exc.title or str(exc), now)
             return "errors"
-        if old != email:
+        if moving:
             self.write({"email": email, "email_normalized": email})
         self._record_push(member, decision, note, now)
-        return "updated"
+        return "unsubscribed" if decision.action == PUSH_UNSUBSCRIBE else "updated"
+
+    def _another_member_at(self, client, old):
+        """Before a change sent under the address Odoo last synced (``old``) for a contact whose
+        address changed in Odoo: whether Mailchimp's member at ``old`` is another one now (it
+        changed its address or was deleted, and someone signed up with it). Then nothing is
+        sent (it would reach the newcomer), the contact is unlinked and the next import links
+        the member by its address (``stale_contact_link``). One read, for address changes only."""
+        try:
+            member = client.member(self.list_id.mc_id, old, fields=("web_id",))
+        except mce.MailchimpNotFound:
+            return False  # gone: the PATCH finds it gone too, and says so
+        if not stale_contact_link(member, self.mc_web_id, old, "moved"):
+            return False
+        self.write(
+            {
+                "need_push": False,
+                "mailing_contact_id": False,
+                "partner_id": False,
+                "push_reason": self.env._(
+                    "Another member holds this address in Mailchimp and the contact's "
+                    "address changed in Odoo: unlinked"
+                ),
+            }
+        )
+        return True
 
     def action_resubscribe_pending(self):
         """Explicit user action: ask Mailchimp to send an opt-in confirmation (status

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..services.identity import member_key
 from ..services.push_rules import join_name
@@ -182,6 +183,8 @@ class MailchimpListMemberImport(models.Model):
             [("list_id", "=", self.id), ("email_normalized", "in", list(remotes))]
         )
         by_email = {binding.email_normalized: binding for binding in bindings}
+        bindings._drop_moved_contacts(remotes)
+        audience._drop_links_to_moved_contacts(remotes)
         offset = self.account_id._clock_offset()  # Odoo's dates compared in Mailchimp's time
         consent = audience._odoo_consent(
             [remote["email_address"] for remote in remotes.values()], bindings, offset
@@ -266,6 +269,54 @@ class MailchimpListMemberImport(models.Model):
             ):
                 binding.partner_id.name = contact.name
         env.flush_all()
+
+    def _drop_links_to_moved_contacts(self, remotes):
+        """A contact is the member at its own address: when a contact whose address changed in
+        Odoo (not sent to Mailchimp, or not yet) is at the address of a member of ``remotes``,
+        its link to the binding of its old address in this audience is dropped. Else one
+        contact would carry two members' decisions, and a re-subscription of the old address
+        would lift an opt-out made for the new one. One query."""
+        self.ensure_one()
+        forms = odoo_email_forms(remote["email_address"] for remote in remotes.values())
+        if not forms:
+            return
+        self.env["mailchimp.member"].flush_model(["list_id", "mailing_contact_id"])
+        self.env["mailing.contact"].flush_model(["email_normalized"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT b.id FROM mailchimp_member b
+                     JOIN mailing_contact c ON c.id = b.mailing_contact_id
+                    WHERE b.list_id = %s AND c.email_normalized = ANY(%s)""",
+                self.id,
+                list(forms),
+            )
+        )
+        bindings = self.env["mailchimp.member"].browse(row[0] for row in self.env.cr.fetchall())
+        stale = bindings.filtered(
+            lambda b: (
+                member_key(b.mailing_contact_id.email) in remotes
+                and member_key(b.mailing_contact_id.email) != b.email_normalized
+            )
+        )
+        for binding in stale:
+            _logger.info(
+                "Mailchimp audience %s: contact %s is the member at its own address now, no "
+                "longer %s",
+                self.mc_id,
+                binding.mailing_contact_id.email,
+                binding.email,
+            )
+        if stale:
+            stale.write(
+                {
+                    "mailing_contact_id": False,
+                    "partner_id": False,
+                    "need_push": False,
+                    "push_reason": self.env._(
+                        "The contact's new address is a member of this audience: unlinked"
+                    ),
+                }
+            )
 
     def _odoo_consent(self, addresses, bindings, offset):
         """Odoo's consent decisions, dated in Mailchimp's time (Odoo's date + ``offset``):

@@ -241,13 +241,22 @@ def decide_push(local, opts, mapping):
         if status in UNSUBSCRIBABLE:
             if not opts.push_unsubscribes:
                 return PushDecision(PUSH_SKIP, REASON_UNSUBSCRIBES_OFF)
-            return PushDecision(
+            decision = PushDecision(
                 PUSH_UNSUBSCRIBE,
                 REASON_OPTED_OUT,
                 status="unsubscribed",
                 merge_fields=fields if opts.push_fields else {},
                 warnings=warnings,
             )
+            # the member Mailchimp has is the one of the address Odoo last synced: an address
+            # changed in Odoo since is unsubscribed under its old address (and moved along
+            # when fields are pushed), never sent as a new, unsubscribed member
+            old = normalize_email(local.binding_email)
+            if old and old != email:
+                decision.old_email = old
+                if opts.push_fields:
+                    decision.reason = REASON_ADDRESS_CHANGED
+            return decision
         # already unsubscribed (or transactional) in Mailchimp: fields only, status kept
     if status is None:
         if not opts.push_new:

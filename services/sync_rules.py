@@ -258,6 +258,46 @@ def resubscribed(remote, local):
     return bool(opted_in and local.status == STATUS_SUBSCRIBED and (not known or opted_in > known))
 
 
+def last_opt_in(remote):
+    """Mailchimp's last opt-in time of a member whatever its status now (``timestamp_opt``
+    stays on a member who unsubscribed or bounced since), never later than ``last_changed``;
+    None when Mailchimp has none."""
+    try:
+        opted_in = parse_mc_datetime(remote.get("timestamp_opt"))
+        last_changed = parse_mc_datetime(remote.get("last_changed"))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    if opted_in and last_changed and opted_in > last_changed:
+        return None
+    return opted_in
+
+
+def left_again(remote, local):
+    """Whether a member Odoo saw unsubscribed (or cleaned) and still sees so opted in and left
+    again since: its opt-in time is newer than anything Odoo read of it. Its status looks
+    unchanged, but it is a new decision, as new as a status change (an Odoo opt-in made in
+    between does not outlive it)."""
+    status = remote.get("status")
+    if status not in (STATUS_UNSUBSCRIBED, STATUS_CLEANED) or local.status != status:
+        return False
+    opted_in = last_opt_in(remote)
+    known = max(filter(None, (local.status_changed, local.last_changed)), default=None)
+    return bool(opted_in and known and opted_in > known)
+
+
+def stale_contact_link(remote, known_web_id, binding_key, contact_key):
+    """Whether the contact linked to a binding is no longer the person of the member Mailchimp
+    has at the binding's address: another member now holds that address (its ``web_id``
+    differs from the one Odoo read: the old one changed its address or was deleted, and
+    someone signed up with it), and the contact's address was changed in Odoo meanwhile. Its
+    decisions must not reach the newcomer, nor the newcomer's reach it: the link is dropped
+    and the member is linked by its address, as a new one would be."""
+    web_id = remote.get("web_id")
+    if not known_web_id or web_id in (None, "") or str(web_id) == str(known_web_id):
+        return False
+    return bool(contact_key) and contact_key != binding_key
+
+
 def lifted_in_odoo(lifted_at, mailchimp_decided):
     """Whether Odoo lifted an opt-out or a blacklisting (at ``lifted_at``) after Mailchimp's
     decision (``mailchimp_decided``): then that older decision is not applied to Odoo again.
@@ -373,6 +413,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         "changed in Mailchimp",
         status_changed=local.status != status
         or resubscribed(remote, local)
+        or left_again(remote, local)
         or added_again(remote, local),
     )
     if decision.status_changed:

@@ -391,3 +391,429 @@ REPRODUCTIONS = [
         ],
     },
 ]
+
+#: issue 23 (found on fresh seeds x 150 steps), shrunk
+ISSUE_23 = [
+    {
+        "name": "an unsubscribe after an unseen re-subscription is not applied",
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, seed 7274: Odoo saw the member unsubscribed, a person lifted the opt-out in "
+            "Odoo, then the member re-subscribed and unsubscribed again in Mailchimp between two "
+            "imports: the status looked unchanged, so the newest unsubscribe was never applied "
+            "(left_again: timestamp_opt newer than anything Odoo read)"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": False,
+            "a_push_fields": False,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 4,
+            "pool": [
+                "frank@example.org",
+                "mona@example.it",
+                "jana@example.at",
+                "lars@example.se",
+                "nils@example.no",
+                "dora@sub.example.co.uk",
+                "kim.lee@example.org",
+            ],
+        },
+        "steps": [
+            {
+                "op": "odoo_new_contact",
+                "dt": 120,
+                "aud": 0,
+                "email": "kim.lee@example.org",
+                "first_name": "😀 Smile",
+            },
+            {"op": "sync_push", "dt": 5, "aud": 0, "cron": False},
+            {"op": "mc_unsubscribe", "dt": 2, "aud": 0, "email": "kim.lee@example.org"},
+            {"op": "sync_paged_import", "dt": 120, "aud": 0, "full": False, "between": []},
+            {"op": "odoo_opt_in", "dt": 5, "aud": 0, "contact": ["kim.lee@example.org", 0]},
+            {"op": "mc_resubscribe", "dt": 3600, "aud": 0, "email": "kim.lee@example.org"},
+            {"op": "mc_unsubscribe", "dt": 120, "aud": 0, "email": "kim.lee@example.org"},
+            {"op": "sync_cycle", "dt": 120},
+        ],
+    },
+    {
+        "name": "an unsubscribe after an unseen re-subscription is not applied (paged import)",
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, seed 7276: as seed 7274, the first unsubscribe read by a paged Full Resync "
+            "of the other audience's cycle"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": [
+                "hugo@example.de",
+                "ivan@example.nl",
+                "nils@example.no",
+                "jana@example.at",
+                "frank@example.org",
+                "gina@example.io",
+                "eve_1@example.net",
+                "kim.lee@example.org",
+                "lars@example.se",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "carl.o'neil@example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "Bob+News@Example.net"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "eve_1@example.net"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "kai@bücher.de"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "kim.lee@example.org"},
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "jana@example.at"},
+            {"op": "sync_push", "dt": 2, "aud": 1, "cron": True},
+            {
+                "op": "sync_paged_import",
+                "dt": 1,
+                "aud": 1,
+                "full": True,
+                "between": [
+                    [2, {"op": "mc_unsubscribe", "dt": 3600, "aud": 0, "email": "jana@example.at"}]
+                ],
+            },
+            {"op": "sync_import", "dt": 30, "aud": None},
+            {"op": "mc_resubscribe", "dt": 30, "aud": 0, "email": "jana@example.at"},
+            {"op": "odoo_opt_in", "dt": 5, "aud": 0, "contact": ["jana@example.at", 0]},
+            {"op": "mc_unsubscribe", "dt": 120, "aud": 0, "email": "jana@example.at"},
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+    {
+        "name": "the export records a Mailchimp unsubscribe as its own",
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, seed 7277: unsubscribed in Mailchimp, then blacklisted in Odoo before any "
+            "import: the export sent the unsubscribe again, recorded Mailchimp's answer "
+            "(unsubscribed) on the binding, and the import then saw nothing to apply: the list's "
+            "opt-out was never set (_unsubscribed_since reads such members first and applies them "
+            "as an import)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": [
+                "frank@example.org",
+                "eve_1@example.net",
+                "hugo@example.de",
+                "dora@sub.example.co.uk",
+                "kim.lee@example.org",
+                "nils@example.no",
+                "mona@example.it",
+                "ivan@example.nl",
+                "jana@example.at",
+                "lars@example.se",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 30, "aud": 1, "email": "nils@example.no"},
+            {"op": "sync_paged_import", "dt": 1, "aud": 1, "full": True, "between": []},
+            {"op": "mc_unsubscribe", "dt": 2, "aud": 1, "email": "nils@example.no"},
+            {"op": "odoo_blacklist_add", "dt": 120, "email": "nils@example.no"},
+            {"op": "sync_push", "dt": 120, "aud": 0, "cron": True},
+            {"op": "sync_cycle", "dt": 1},
+        ],
+    },
+    {
+        "name": "the export records a Mailchimp re-subscription without its consent effect",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, seed 105: a field update's answer showed the member subscribed again; the "
+            "export wrote that status on the binding, so the import saw no change and never lifted "
+            "the opt-out the earlier unsubscribe had set (the answer's status is now learnt as an "
+            "import)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": False,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 2,
+            "pool": [
+                "kim.lee@example.org",
+                "ivan@example.nl",
+                "lars@example.se",
+                "nils@example.no",
+                "mona@example.it",
+                "dora@sub.example.co.uk",
+                "frank@example.org",
+                "hugo@example.de",
+                "eve_1@example.net",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "élodie@exämple.fr"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_full_resync", "dt": 5, "aud": None},
+            {"op": "mc_unsubscribe", "dt": 30, "aud": 1, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_import", "dt": 30, "aud": 1},
+            {
+                "op": "odoo_rename",
+                "dt": 2,
+                "contact": ["élodie@exämple.fr", 0],
+                "vals": {"last_name": "Zoë", "first_name": "😀 Smile"},
+            },
+            {"op": "mc_resubscribe", "dt": 2, "aud": 1, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_push", "dt": 1, "aud": 0, "cron": True},
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+    {
+        "name": "a blacklisting newer than a Mailchimp re-subscription (oracle)",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, seed 7263: the oracle's, not the code's: a person blacklisted the address "
+            "after the re-subscription; that newer Odoo decision keeps the opt-out (the oracle now "
+            "counts it, as its own not-pushed check already did)"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": False,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": [
+                "dora@sub.example.co.uk",
+                "mona@example.it",
+                "ivan@example.nl",
+                "gina@example.io",
+                "jana@example.at",
+                "frank@example.org",
+            ],
+        },
+        "steps": [
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "jana@example.at"},
+            {"op": "sync_push", "dt": 3600, "aud": None, "cron": True},
+            {"op": "mc_unsubscribe", "dt": 5, "aud": 0, "email": "jana@example.at"},
+            {"op": "sync_cycle", "dt": 400},
+            {"op": "mc_resubscribe", "dt": 30, "aud": 0, "email": "jana@example.at"},
+            {"op": "odoo_blacklist_add", "dt": 120, "email": "jana@example.at"},
+            {"op": "sync_cycle", "dt": 120},
+        ],
+    },
+    {
+        "name": "an opt-out of a second contact newer than a re-signup (oracle)",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, seed 7275: the oracle's, not the code's: after a delete and a new sign-up, a"
+            " person opted out the other contact of the same address: the newest decision is Odoo's"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": False,
+            "b_push_unsubscribes": False,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 2,
+            "pool": [
+                "kim.lee@example.org",
+                "mona@example.it",
+                "eve_1@example.net",
+                "dora@sub.example.co.uk",
+                "frank@example.org",
+                "lars@example.se",
+                "hugo@example.de",
+                "jana@example.at",
+                "nils@example.no",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 30, "aud": 1, "email": "Anna@Example.org"},
+            {"op": "mc_unsubscribe", "dt": 400, "aud": 1, "email": "Anna@Example.org"},
+            {"op": "sync_paged_import", "dt": 1, "aud": 1, "full": False, "between": []},
+            {
+                "op": "odoo_new_contact",
+                "dt": 2,
+                "aud": 1,
+                "email": "anna@example.org",
+                "first_name": "",
+            },
+            {"op": "mc_delete", "dt": 1, "aud": 1, "email": "Anna@Example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "Anna@Example.org"},
+            {"op": "odoo_opt_out", "dt": 30, "aud": 1, "contact": ["anna@example.org", 0]},
+            {"op": "sync_cycle", "dt": 60},
+        ],
+    },
+    {
+        "name": "NUL in a merge field of an export's answer fails the export",
+        "kind": "job-failed",
+        "bug": (
+            "issue 23, seed 108: UntranslatableCharacter: \\u0000 cannot be converted to text: the "
+            "export stored Mailchimp's merge fields of its answer as they came (the import cleans "
+            "them)"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": False,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "gina@example.io"},
+            {"op": "sync_full_resync", "dt": 5, "aud": None},
+            {
+                "op": "mc_edit_fields",
+                "dt": 30,
+                "aud": 0,
+                "email": "gina@example.io",
+                "merge_fields": {"LNAME": "Nul\x00Byte"},
+            },
+            {"op": "odoo_opt_out", "dt": 30, "aud": 0, "contact": ["gina@example.io", 0]},
+            {"op": "sync_push", "dt": 30, "aud": 0, "cron": False},
+        ],
+    },
+]
+REPRODUCTIONS += ISSUE_23
+
+#: issue 23, found by the steps added for it, shrunk
+REPRODUCTIONS += [
+    {
+        "name": (
+            "an opt-out after an address change on both sides reaches the newcomer at the old "
+            "address"
+        ),
+        "kind": "unjustified-unsubscribe",
+        "bug": (
+            "new step both_change_email: the member changed its address in Mailchimp, its contact "
+            "in Odoo, then someone signed up with the old address; the binding of the old address "
+            "kept the moved contact, whose opt-out then unsubscribed the newcomer (before: sent "
+            "under the contact's new address, it made a second, unsubscribed member). Now the "
+            "unsubscribe goes under the old address only while the member there is the one Odoo "
+            "read (web_id), and the import drops a link whose member is another one and whose "
+            "contact moved"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 3,
+            "pool": ["nils@example.no", "ivan@example.nl", "eve_1@example.net", "gina@example.io"],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "Bob+News@Example.net"},
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "bob+news@example.net"},
+            {"op": "sync_full_resync", "dt": 5, "aud": None},
+            {
+                "op": "both_change_email",
+                "dt": 5,
+                "aud": 1,
+                "email": "Bob+News@Example.net",
+                "mc_new": "eve_1@example.net",
+                "contact": ["bob+news@example.net", 0],
+                "odoo_new": "nils@example.no",
+                "gap": 1800,
+            },
+            {"op": "mc_subscribe", "dt": 3600, "aud": 1, "email": "bob+news@example.net"},
+            {"op": "odoo_opt_out", "dt": 5, "aud": 1, "contact": ["nils@example.no", 0]},
+            {"op": "sync_cycle", "dt": 5},
+        ],
+    },
+    {
+        "name": "one contact linked to the members of its old and new address",
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "new step odoo_change_email: a contact moved to an address that then signed up in "
+            "Mailchimp; it stayed linked to its old address's member too, whose re-subscription "
+            "then lifted the opt-out a person made for the new one. A contact is now the member at "
+            "its own address: the old link is dropped"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [
+                "frank@example.org",
+                "lars@example.se",
+                "mona@example.it",
+                "ivan@example.nl",
+                "hugo@example.de",
+                "kim.lee@example.org",
+                "nils@example.no",
+                "jana@example.at",
+                "gina@example.io",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kim.lee@example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "frank@example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_paged_import", "dt": 30, "aud": 1, "full": False, "between": []},
+            {
+                "op": "mc_change_email",
+                "dt": 30,
+                "aud": 0,
+                "email": "frank@example.org",
+                "new_email": "nils@example.no",
+            },
+            {
+                "op": "odoo_change_email",
+                "dt": 120,
+                "aud": 1,
+                "contact": ["ÉLODIE@exämple.fr", 0],
+                "new_email": "lars@example.se",
+            },
+            {"op": "odoo_new_contact", "dt": 400, "aud": 0, "email": "frank@example.org"},
+            {
+                "op": "sync_paged_import",
+                "dt": 400,
+                "aud": 0,
+                "full": False,
+                "between": [
+                    [1, {"op": "mc_subscribe", "dt": 400, "aud": 1, "email": "lars@example.se"}]
+                ],
+            },
+            {"op": "odoo_opt_out", "dt": 30, "aud": 1, "contact": ["lars@example.se", 0]},
+            {"op": "sync_cycle", "dt": 120},
+            {
+                "op": "sync_paged_import",
+                "dt": 3600,
+                "aud": 0,
+                "full": True,
+                "between": [
+                    [2, {"op": "mc_resubscribe", "dt": 1, "aud": 1, "email": "ÉLODIE@exämple.fr"}]
+                ],
+            },
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+]

@@ -178,6 +178,23 @@ def test_email_change_updates_under_the_old_address():
     assert decision.action == PUSH_UPDATE and decision.old_email == "old@example.com"
 
 
+def test_an_opt_out_after_an_odoo_address_change_unsubscribes_the_member_mailchimp_has():
+    """Issue 23: sent under the new address, the unsubscribe created a second, unsubscribed
+    member while the real one stayed subscribed."""
+    local = LocalContact(
+        email="new@example.com",
+        opted_out=True,
+        binding_status="subscribed",
+        binding_email="Old@Example.com",
+    )
+    decision = decide_push(local, ALL_ON, MAPPING)
+    assert decision.action == PUSH_UNSUBSCRIBE and decision.status == "unsubscribed"
+    assert decision.old_email == "old@example.com" and decision.merge_fields
+    no_fields = decide_push(local, PushOptions(push_unsubscribes=True), MAPPING)
+    assert no_fields.action == PUSH_UNSUBSCRIBE and no_fields.old_email == "old@example.com"
+    assert no_fields.merge_fields == {}
+
+
 def test_only_an_unsubscribed_member_may_be_asked_to_resubscribe():
     assert resubscribe_request("unsubscribed") == ""
     for status in ("cleaned", "archived", "deleted", "transactional", None):

@@ -333,6 +333,29 @@ def test_a_resubscription_missed_between_two_imports_is_seen_by_its_opt_in_time(
     assert not decision.clear_opt_out
 
 
+def test_an_unsubscribe_after_a_missed_resubscription_is_a_new_decision():
+    """Issue 23 (seed 7274): unsubscribed (applied), opted in again in Odoo, then re-subscribed
+    and unsubscribed again in Mailchimp between two imports: the status looks unchanged, the
+    opt-in time tells that the unsubscribe is newer than Odoo's opt-in; a profile edit alone
+    (opt-in time Odoo knew) still re-applies nothing."""
+    local = known(status="unsubscribed", changed=T0)
+    local.status_changed = at(T0)
+    local.opted_in_at = at(T1)
+    again = dict(remote("unsubscribed", last_changed=T3), timestamp_opt=T2)
+    decision = decide_pull(again, local, PullOptions())
+    assert decision.status_changed and decision.decided_at == at(T3)
+    assert decision.opt_out and not decision.blacklist
+    bounced = dict(again, status="cleaned")
+    local.status = "cleaned"
+    assert decide_pull(bounced, local, PullOptions()).blacklist
+    local.status = "unsubscribed"
+    edit = dict(remote("unsubscribed", fname="Edited", last_changed=T3), timestamp_opt=T0)
+    decision = decide_pull(edit, local, PullOptions())
+    assert not decision.status_changed and not decision.opt_out
+    # without import_unsubscribes nothing is applied, whatever the opt-in time says
+    assert not decide_pull(again, local, PullOptions(import_unsubscribes=False)).opt_out
+
+
 def test_lifting_needs_a_later_second():
     assert lifted_in_odoo(at(T1), at(T0))
     assert not lifted_in_odoo(at(T0), at(T0))
