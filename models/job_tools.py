@@ -3,14 +3,30 @@
 """Helpers shared by the Mailchimp jobs (no model here)."""
 
 import functools
+import logging
 import math
+import random
 
 import psycopg2
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL, mute_logger
 
+_logger = logging.getLogger(__name__)
+
 JOB_CHANNEL = "root.mailchimp"
+#: PostgreSQL's answers to two transactions meeting on the same rows: never a member's or a
+#: job's fault, always tried again (serialization failure, deadlock, lock not available, and
+#: a row inserted meanwhile by another transaction under a unique constraint)
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.UniqueViolation,
+)
+#: a job meeting a concurrent transaction tries again after this many seconds (spread, so
+#: that two jobs that met do not meet again), counted against JOB_MAX_RETRIES: bounded
+CONCURRENCY_RETRY_SECONDS = (2, 12)
 #: context key of the job entry points: the API client then keeps its retries short
 JOB_CONTEXT_KEY = "mailchimp_job"
 #: attempts of a job before it fails; with the retry pattern of data/queue_job_data.xml
@@ -33,7 +49,10 @@ def mailchimp_job(account_field="account_id"):
             accounts = records[account_field] if account_field else records
             if not accounts or not all(accounts.mapped("active")):
                 return "skipped: account archived"
-            return method(records, *args, **kwargs)
+            try:
+                return method(records, *args, **kwargs)
+            except CONCURRENCY_ERRORS as exc:
+                raise concurrency_retry(exc) from None
 
         return job
 
@@ -48,6 +67,18 @@ def delay(records, description, identity_key):
         max_retries=JOB_MAX_RETRIES,
         description=description,
         identity_key=identity_key,
+    )
+
+
+def concurrency_retry(exc):
+    """The job error for a conflict with a concurrent transaction (``CONCURRENCY_ERRORS``):
+    the job's transaction is rolled back and the job tried again a few seconds later, its
+    retry counted (so bounded by JOB_MAX_RETRIES). Logged at INFO: nothing is broken."""
+    reason = type(exc).__name__
+    _logger.info("Mailchimp job met a concurrent transaction (%s): tried again", reason)
+    return RetryableJobError(
+        f"concurrent update ({reason}): tried again",
+        seconds=random.randint(*CONCURRENCY_RETRY_SECONDS),
     )
 
 

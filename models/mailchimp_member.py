@@ -188,7 +188,6 @@ class MailchimpMember(models.Model):
                 {
                     "mailing_contact_id": False,
                     "partner_id": False,
-                    "need_push": False,
                     "push_reason": self.env._(
                         "Another member holds this address in Mailchimp and the contact's "
                         "address changed in Odoo: unlinked"

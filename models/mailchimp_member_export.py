@@ -61,6 +61,7 @@ def push_reason_text(env, decision):
         pr.REASON_NEW_OFF: lambda: env._("new records are not pushed for this audience"),
         pr.REASON_NEW_MEMBER: lambda: env._("new member"),
         pr.REASON_FIELDS_OFF: lambda: env._("fields are not pushed for this audience"),
+        pr.REASON_NO_CONTACT: lambda: env._("no contact in Odoo: only an opt-out is sent"),
         pr.REASON_CHANGED: lambda: env._("changed in Odoo"),
         pr.REASON_ADDRESS_CHANGED: lambda: env._("address changed in Odoo"),
     }
@@ -322,6 +323,17 @@ class MailchimpMemberExport(models.Model):
         its OdooConsent, from ``mailchimp.list._odoo_consent``, the import's reading too)."""
         self.ensure_one()
         contact, partner = self.mailing_contact_id, self.partner_id
+        if not contact and not partner:
+            when = consent.opted_out_at if consent else None
+            return LocalContact(
+                email=self.email or "",
+                opted_out=bool(when),
+                opted_out_at=when,
+                binding_status=self.status or None,
+                binding_email=self.email or "",
+                status_changed=self.status_changed,
+                binding_only=True,
+            )
         if contact:
             email = contact.email or ""
         else:

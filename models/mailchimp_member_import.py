@@ -30,6 +30,7 @@ from ..services.sync_rules import (
     status_decided_at,
     synced_names,
 )
+from .job_tools import CONCURRENCY_ERRORS
 from .odoo_identity import odoo_email_forms
 from .ui_text import count_text
 
@@ -132,6 +133,8 @@ class MailchimpListMemberImport(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._apply_members(remotes, attempt, full)
+        except CONCURRENCY_ERRORS:
+            raise  # a concurrent transaction, never a member's fault: the job tries again
         except Exception:  # pylint: disable=broad-except
             # one member the database refuses must not fail the page: one by one, each in
             # its own savepoint, the failing ones recorded with their reason
@@ -142,6 +145,8 @@ class MailchimpListMemberImport(models.Model):
                 try:
                     with self.env.cr.savepoint():
                         self._apply_members({remote_key: remote}, one, full)
+                except CONCURRENCY_ERRORS:
+                    raise
                 except Exception as exc:  # pylint: disable=broad-except
                     self.env.invalidate_all()
                     one = {"failed": 1}
@@ -206,6 +211,7 @@ class MailchimpListMemberImport(models.Model):
                     synced_last_name=binding.synced_last_name or "",
                     status_changed=binding.status_changed,
                     merge_fields=binding.merge_values,
+                    web_id=binding.mc_web_id,
                     **vars(consent.get(binding.id) or OdooConsent()),
                 )
             locals_[email] = local
@@ -311,7 +317,6 @@ class MailchimpListMemberImport(models.Model):
                 {
                     "mailing_contact_id": False,
                     "partner_id": False,
-                    "need_push": False,
                     "push_reason": self.env._(
                         "The contact's new address is a member of this audience: unlinked"
                     ),

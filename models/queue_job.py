@@ -18,7 +18,7 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import PENDING, Job
 
-from .job_tools import JOB_CHANNEL
+from .job_tools import CONCURRENCY_ERRORS, JOB_CHANNEL, concurrency_retry
 
 _logger = logging.getLogger(__name__)
 
@@ -85,6 +85,12 @@ class QueueJob(models.Model):
             with env.cr.savepoint():
                 job.perform()
                 env.flush_all()
+        except CONCURRENCY_ERRORS as exc:  # met in the final flush: tried again
+            env.invalidate_all(flush=False)
+            retry = concurrency_retry(exc)
+            job.postpone(result=str(retry), seconds=retry.seconds)
+            job.set_pending(reset_retry=False)
+            job.store()
         except RetryableJobError as exc:
             env.invalidate_all()
             job.postpone(result=str(exc), seconds=exc.seconds)

@@ -7,7 +7,7 @@ The guard that keeps the sync legal lives here: nobody is ever sent back to ``su
 once Mailchimp has unsubscribed, cleaned, archived or erased them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import phonenumbers
 
@@ -29,6 +29,7 @@ REASON_OPTED_OUT = "opted_out_in_odoo"
 REASON_NEW_OFF = "new_off"
 REASON_NEW_MEMBER = "new_member"
 REASON_FIELDS_OFF = "fields_off"
+REASON_NO_CONTACT = "no_contact"
 REASON_CHANGED = "changed_in_odoo"
 REASON_ADDRESS_CHANGED = "address_changed"
 #: warning codes (``PushDecision.warnings`` holds (code, args) pairs)
@@ -72,6 +73,9 @@ class LocalContact:
     binding_email: str = ""  # the address the binding was made for (its hash)
     #: when Mailchimp's status last changed, as Odoo saw it (datetime)
     status_changed: object = None
+    #: a member Odoo keeps no contact or partner of (``email`` is the binding's own): only an
+    #: opt-out of its address (a person's blacklisting) is sent for it, never fields
+    binding_only: bool = False
 
 
 @dataclass
@@ -224,6 +228,10 @@ def decide_push(local, opts, mapping):
     status = local.binding_status
     if status in NOTHING_TO_PUSH:
         return PushDecision(PUSH_SKIP, REASON_NEVER_AGAIN, {"status": status})
+    if local.binding_only:
+        if not local.opted_out or status not in UNSUBSCRIBABLE:
+            return PushDecision(PUSH_SKIP, REASON_NO_CONTACT)
+        opts = replace(opts, push_fields=False, push_new=False)
     fields, warnings = merge_fields(local.values, mapping)
     opted_out = local.opted_out
     if (

@@ -118,6 +118,8 @@ class LocalMember:
     unblacklisted_at: datetime = None
     #: the merge fields Odoo stored when it last read (or wrote) the member; None: not known
     merge_fields: dict = None
+    #: Mailchimp's ``web_id`` of the member Odoo last read at this address (one per member)
+    web_id: str = None
 
 
 @dataclass
@@ -298,6 +300,15 @@ def stale_contact_link(remote, known_web_id, binding_key, contact_key):
     return bool(contact_key) and contact_key != binding_key
 
 
+def back_from_tombstone(remote, local):
+    """Whether a member Odoo marked permanently deleted is in fact the same member again (its
+    ``web_id`` is the one Odoo read: it had moved to another address, say, and came back):
+    then its status is no new decision unless it opted in since Odoo last read it."""
+    if local.status != STATUS_DELETED or not local.web_id:
+        return False
+    return str(remote.get("web_id") or "") == str(local.web_id)
+
+
 def lifted_in_odoo(lifted_at, mailchimp_decided):
     """Whether Odoo lifted an opt-out or a blacklisting (at ``lifted_at``) after Mailchimp's
     decision (``mailchimp_decided``): then that older decision is not applied to Odoo again.
@@ -374,6 +385,15 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
             # opted out in Odoo after the person subscribed in Mailchimp, before Odoo knew
             # the member: that newer decision is sent to Mailchimp by the next export
             decision.push_opt_out = True
+        elif (
+            status in (STATUS_SUBSCRIBED, STATUS_PENDING)
+            and odoo.opted_out_at
+            and opts.import_unsubscribes
+        ):
+            # subscribed in Mailchimp after an opt-out Odoo holds for the address (the
+            # contact's, from an earlier member of another address, say): the person's newer
+            # decision lifts it, as it does for a member Odoo knew
+            decision.clear_opt_out = True
         wants_contact = opts.import_new and opts.create_contact
         if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
             # an unsubscribed member only becomes a contact when unsubscribes are imported,
@@ -408,10 +428,16 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         if full:
             _consent(decision, status, local, last_changed, opts, full)
         return decision
+    if back_from_tombstone(remote, local):
+        opted_in = last_opt_in(remote)
+        known = max(filter(None, (local.status_changed, local.last_changed)), default=None)
+        moved_back = not (opted_in and known and opted_in > known)
+    else:
+        moved_back = False
     decision = PullDecision(
         ACTION_UPDATE,
         "changed in Mailchimp",
-        status_changed=local.status != status
+        status_changed=(local.status != status and not moved_back)
         or resubscribed(remote, local)
         or left_again(remote, local)
         or added_again(remote, local),

@@ -817,3 +817,252 @@ REPRODUCTIONS += [
         ],
     },
 ]
+
+#: issue 23, a second round of fresh seeds (the new steps included), shrunk
+REPRODUCTIONS += [
+    {
+        "name": "a new member at a contact's new address leaves the contact opted out",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, fresh seed 72109387: the contact was opted out for its old address; a member"
+            " then subscribed in Mailchimp at its new one: a new member never lifted an older Odoo "
+            "opt-out (now it does, as for a known one)"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 3,
+            "pool": [
+                "eve_1@example.net",
+                "kim.lee@example.org",
+                "dora@sub.example.co.uk",
+                "frank@example.org",
+                "lars@example.se",
+                "gina@example.io",
+                "jana@example.at",
+                "mona@example.it",
+                "hugo@example.de",
+                "nils@example.no",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "élodie@exämple.fr"},
+            {"op": "odoo_blacklist_add", "dt": 30, "email": "élodie@exämple.fr"},
+            {"op": "sync_cycle", "dt": 400},
+            {
+                "op": "odoo_change_email",
+                "dt": 120,
+                "aud": 0,
+                "contact": ["élodie@exämple.fr", 0],
+                "new_email": "kai@bücher.de",
+            },
+            {"op": "sync_paged_import", "dt": 120, "aud": 0, "full": True, "between": []},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kai@bücher.de"},
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+    {
+        "name": "a blacklisting of a member Odoo keeps no contact of is never sent",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": (
+            "issue 23, fresh seed 85561240: after the contact moved to another member's address, "
+            "the old address's binding had no contact: the export skipped it as an invalid address,"
+            " so a person's blacklisting of that address never reached Mailchimp (now its opt-out "
+            "is sent, without fields)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": False,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 2,
+            "pool": [
+                "frank@example.org",
+                "lars@example.se",
+                "jana@example.at",
+                "hugo@example.de",
+                "dora@sub.example.co.uk",
+                "kim.lee@example.org",
+                "eve_1@example.net",
+                "mona@example.it",
+                "ivan@example.nl",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "ivan@example.nl"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "hugo@example.de"},
+            {"op": "sync_cycle", "dt": 2},
+            {
+                "op": "odoo_change_email",
+                "dt": 30,
+                "aud": 0,
+                "contact": ["hugo@example.de", 0],
+                "new_email": "ivan@example.nl",
+            },
+            {"op": "odoo_blacklist_add", "dt": 5, "email": "hugo@example.de"},
+            {"op": "sync_cycle", "dt": 120},
+        ],
+    },
+    {
+        "name": (
+            "a member back at its address after a wrong tombstone re-applies its old unsubscribe"
+        ),
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 93354867: moved to another address in Mailchimp and back, the "
+            "member had been marked deleted; back with the same web_id its old status was taken for"
+            " a decision as new as its last change, over a person's opt-in made in Odoo since"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": False,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 2,
+            "pool": [
+                "mona@example.it",
+                "ivan@example.nl",
+                "dora@sub.example.co.uk",
+                "hugo@example.de",
+                "lars@example.se",
+                "jana@example.at",
+                "nils@example.no",
+                "gina@example.io",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "dora@sub.example.co.uk"},
+            {
+                "op": "both_change_email",
+                "dt": 120,
+                "aud": 1,
+                "email": "dora@sub.example.co.uk",
+                "mc_new": "carl.o'neil@example.org",
+                "contact": ["dora@sub.example.co.uk", 0],
+                "odoo_new": "lars@example.se",
+                "gap": 60,
+            },
+            {"op": "mc_unsubscribe_webhook", "dt": 2, "aud": 1, "email": "carl.o'neil@example.org"},
+            {
+                "op": "mc_change_email",
+                "dt": 3600,
+                "aud": 1,
+                "email": "carl.o'neil@example.org",
+                "new_email": "lars@example.se",
+            },
+            {"op": "odoo_opt_in", "dt": 1, "aud": 1, "contact": ["carl.o'neil@example.org", 0]},
+            {"op": "sync_cycle", "dt": 1},
+            {
+                "op": "mc_change_email",
+                "dt": 5,
+                "aud": 1,
+                "email": "lars@example.se",
+                "new_email": "carl.o'neil@example.org",
+            },
+            {"op": "odoo_blacklist_add", "dt": 5, "email": "carl.o'neil@example.org"},
+            {"op": "sync_cycle", "dt": 5},
+        ],
+    },
+    {
+        "name": "an opt-out superseded before the member moved away (oracle)",
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 232284695: the oracle's, not the code's: the oracle dropped the "
+            "decisions made at an address when its member moved away, and read an Odoo opt-out the "
+            "member's later subscription had lifted as undone"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": [
+                "frank@example.org",
+                "kim.lee@example.org",
+                "lars@example.se",
+                "jana@example.at",
+                "ivan@example.nl",
+            ],
+        },
+        "steps": [
+            {"op": "odoo_new_contact", "dt": 3600, "aud": 1, "email": "Bob+News@Example.net"},
+            {"op": "odoo_opt_out", "dt": 120, "aud": 1, "contact": ["Bob+News@Example.net", 0]},
+            {"op": "mc_subscribe", "dt": 3600, "aud": 1, "email": "Bob+News@Example.net"},
+            {
+                "op": "sync_paged_import",
+                "dt": 120,
+                "aud": 1,
+                "full": False,
+                "between": [
+                    [
+                        1,
+                        {
+                            "op": "mc_change_email",
+                            "dt": 3600,
+                            "aud": 1,
+                            "email": "Bob+News@Example.net",
+                            "new_email": "lars@example.se",
+                        },
+                    ]
+                ],
+            },
+            {"op": "odoo_blacklist_add", "dt": 30, "email": "bob+news@example.net"},
+            {"op": "sync_cycle", "dt": 5},
+        ],
+    },
+    {
+        "name": "a bounce of the upper-case form of a unicode address (oracle)",
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 204819: the oracle's, not the code's: it keyed bounces by Odoo's "
+            "form (the case of a non-ASCII local part kept), missed the bounce of ÉLODIE@ and "
+            "called the blacklist entry of élodie@, newer than a person's un-blacklisting, an "
+            "undone decision"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 3,
+            "pool": [
+                "mona@example.it",
+                "hugo@example.de",
+                "frank@example.org",
+                "jana@example.at",
+                "kim.lee@example.org",
+                "lars@example.se",
+                "ivan@example.nl",
+                "nils@example.no",
+                "eve_1@example.net",
+                "dora@sub.example.co.uk",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {"op": "odoo_blacklist_add", "dt": 5, "email": "élodie@exämple.fr"},
+            {"op": "odoo_blacklist_remove", "dt": 5, "email": "élodie@exämple.fr"},
+            {"op": "mc_clean", "dt": 1, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_cycle", "dt": 30},
+        ],
+    },
+]

@@ -6,6 +6,9 @@ import gc
 import time
 from contextlib import closing
 from datetime import timedelta
+from unittest import mock
+
+import psycopg2
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -111,6 +114,42 @@ class TestJobRetries(MailchimpCase):
         down = retry_later(mce.MailchimpServerError("Down", status=503))
         self.assertIsNone(down.seconds, "no wait given: the job's retry pattern decides")
         self.assertFalse(down.ignore_retry)
+
+    def test_a_concurrent_transaction_is_tried_again_never_a_members_problem(self):
+        """Issue 24: a serialization failure (or a row inserted meanwhile) in a page job was
+        caught as "member not imported", or failed the job; it is the job's to retry, its
+        retry counted (bounded), the run's checkpoint unmoved and no member blamed."""
+        run = self.audience._start_member_import()
+        model = type(self.env["mailchimp.list"])
+        conflicts = [
+            psycopg2.errors.SerializationFailure("could not serialize access"),
+            psycopg2.errors.UniqueViolation("duplicate key value violates unique constraint"),
+        ]
+
+        def conflict(audience, remotes, counts, full=False):
+            raise conflicts[0]
+
+        for _attempt in range(2):
+            with (
+                mock.patch.object(model, "_apply_members", conflict),
+                self.assertRaises(RetryableJobError) as caught,
+            ):
+                run._job_import_page(0)
+            self.assertFalse(caught.exception.ignore_retry, "counted: no retry storm")
+            self.assertTrue(2 <= caught.exception.seconds <= 12)
+            conflicts.pop(0)
+        self.assertEqual((run.next_offset, run.failed, run.problems), (0, 0, False))
+        # through the queue: postponed with one retry counted, then done
+        conflicts.append(psycopg2.errors.DeadlockDetected("deadlock detected"))
+        with mock.patch.object(model, "_apply_members", conflict):
+            self.run_jobs(max_jobs=1)
+        job = self.mailchimp_jobs()
+        self.assertEqual((len(job), job.state, job.retry), (1, "pending", 1))
+        job.eta = False
+        self.run_jobs()
+        self.assertEqual(run.state, "done")
+        self.assertEqual((run.created, run.failed, run.problems), (20, 0, False))
+        self.assertFalse(self.mailchimp_jobs(states=("failed",)))
 
     def test_outage_backs_off_along_the_retry_pattern(self):
         self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")

@@ -268,7 +268,11 @@ class InvariantRun:
         self.sub_events = defaultdict(list)  # (aud, contact id) -> [Event] (out/in/...)
         self.bl_events = defaultdict(list)  # odoo key -> [Event] (add/remove), by a person
         self.ambiguous = set()  # (aud, mc key): consent unclear after an address change
-        self.bounces = defaultdict(lambda: MIN_TIME)  # odoo key -> newest cleaned, any audience
+        #: mc key -> newest cleaned, any audience. By Mailchimp's identity, not Odoo's: Odoo
+        #: keeps the case of a non-ASCII local part, so "ÉLODIE@…" bouncing is a bounce of
+        #: "élodie@…" too (seed 204819: the oracle missed it and called the bounce's blacklist
+        #: entry, newer than a person's un-blacklisting, an undone decision)
+        self.bounces = defaultdict(lambda: MIN_TIME)
         self.reported_jobs = set()
 
     # ------------------------------------------------------------------ world
@@ -432,7 +436,38 @@ class InvariantRun:
         self.env.flush_all()
         if applied is False:
             step["skipped"] = True
+        trace = os.environ.get("MC_INVARIANT_TRACE")
+        if trace:
+            self.trace(step, mc_key(trace))
         return applied
+
+    def trace(self, step, key):
+        """MC_INVARIANT_TRACE=<address>: after each step, both sides of that address."""
+        lines = [f"after {json.dumps(step, ensure_ascii=False)[:200]}"]
+        for aud in range(len(self.audiences)):
+            member = self.member(aud, key)
+            if member:
+                lines.append(
+                    f"  mc[{aud}] {member['email_address']} {member['status']} "
+                    f"web_id={member['web_id']} last_changed={member['last_changed']}"
+                )
+            for binding in self.bindings(aud).filtered(lambda b: b.email_normalized == key):
+                lines.append(
+                    f"  binding[{aud}] {binding.email} {binding.status} web_id={binding.mc_web_id}"
+                    f" contact={binding.mailing_contact_id.email!r} need_push={binding.need_push}"
+                )
+        for contact in self.env["mailing.contact"].search([]):
+            linked = self.env["mailchimp.member"].search([("mailing_contact_id", "=", contact.id)])
+            if mc_key(contact.email) != key and key not in linked.mapped("email_normalized"):
+                continue
+            subs = ", ".join(
+                f"{sub.list_id.name}:opt_out={sub.opt_out}" for sub in contact.subscription_ids
+            )
+            lines.append(f"  contact {contact.id} {contact.email!r} {subs}")
+        entries = self.env["mail.blacklist"].with_context(active_test=False).search([])
+        for entry in entries.filtered(lambda b: mc_key(b.email) == key):
+            lines.append(f"  blacklist {entry.email} active={entry.active}")
+        _logger.info("\n".join(lines))
 
     # ------------------------------------------------------------------ value draws
     def _draw_value(self, table):
@@ -492,7 +527,7 @@ class InvariantRun:
     def do_mc_clean(self, aud, email):
         if not self._mc_status(aud, email, ("subscribed", "pending"), "cleaned", CLEAN):
             return False
-        self.bounces[odoo_key(email)] = self.now
+        self.bounces[mc_key(email)] = self.now
         return True
 
     def gen_mc_resubscribe(self):
@@ -566,10 +601,12 @@ class InvariantRun:
             old_key, new_key = mc_key(email), mc_key(new_email)
             # the member's history moves with it; which consent the new address carries
             # (its own Odoo decisions or the member's) is unclear until someone decides again
-            self.mc_events[(aud, new_key)] = self.mc_events.pop((aud, old_key), []) + [
-                Event(self.now, "rename")
-            ]
-            self.mc_events[(aud, old_key)] = [Event(self.now, "renamed_away")]
+            history = self.mc_events.pop((aud, old_key), [])
+            self.mc_events[(aud, new_key)] = [*history, Event(self.now, "rename")]
+            # what was decided at the old address stays decided there: an Odoo decision older
+            # than it is not "the newest" once the member moved away (seed 232284695 read an
+            # opt-out superseded by that member's subscription as undone)
+            self.mc_events[(aud, old_key)] = [*history, Event(self.now, "renamed_away")]
             self.ambiguous.add((aud, new_key))
         return True
 
@@ -1256,7 +1293,7 @@ class InvariantRun:
         Blacklist = self.env["mail.blacklist"].with_context(active_test=False)
         for okey, events in self.bl_events.items():
             last = events[-1]
-            if last.t > self.bounces[okey]:
+            if last.t > self.bounces[mc_key(okey)]:
                 wanted = last.kind == "add"
                 active = bool(Blacklist.search([("email", "=", okey), ("active", "=", True)]))
                 if active != wanted:
@@ -1269,12 +1306,16 @@ class InvariantRun:
             if not self.audiences[aud].import_unsubscribes:
                 continue
             for member in self.members(aud):
-                key, okey = mc_key(member["email_address"]), odoo_key(member["email_address"])
+                key = mc_key(member["email_address"])
                 decisions = [e for e in self.mc_events[(aud, key)] if e.kind in (IN, OUT, CLEAN)]
                 if member["status"] != "cleaned" or not decisions or decisions[-1].kind != CLEAN:
                     continue
-                person = self.bl_events.get(okey)
-                if person and person[-1].t > decisions[-1].t:
+                person = [
+                    events[-1].t
+                    for bl_key, events in self.bl_events.items()
+                    if mc_key(bl_key) == key and events
+                ]
+                if person and max(person) > decisions[-1].t:
                     continue
                 active = Blacklist.search([("active", "=", True)]).filtered(
                     lambda b, k=key: mc_key(b.email) == k

@@ -195,6 +195,20 @@ def test_an_opt_out_after_an_odoo_address_change_unsubscribes_the_member_mailchi
     assert no_fields.merge_fields == {}
 
 
+def test_a_member_without_contact_gets_only_the_opt_out_of_its_address():
+    """Issue 23: a binding Odoo keeps no contact of (unlinked after address changes on both
+    sides, say) was skipped as an invalid address, so a person's blacklisting of its address
+    never reached Mailchimp. Its opt-out is sent, without any field; nothing else is."""
+    member = LocalContact(email="hugo@example.de", binding_status="subscribed", binding_only=True)
+    assert decide_push(member, ALL_ON, MAPPING).action == PUSH_SKIP
+    member.opted_out = True
+    decision = decide_push(member, ALL_ON, MAPPING)
+    assert decision.action == PUSH_UNSUBSCRIBE and decision.merge_fields == {}
+    assert decide_push(member, PushOptions(push_fields=True), MAPPING).action == PUSH_SKIP
+    member.binding_status = None
+    assert decide_push(member, ALL_ON, MAPPING).action == PUSH_SKIP, "never added"
+
+
 def test_only_an_unsubscribed_member_may_be_asked_to_resubscribe():
     assert resubscribe_request("unsubscribed") == ""
     for status in ("cleaned", "archived", "deleted", "transactional", None):

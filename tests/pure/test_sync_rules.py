@@ -356,6 +356,35 @@ def test_an_unsubscribe_after_a_missed_resubscription_is_a_new_decision():
     assert not decide_pull(again, local, PullOptions(import_unsubscribes=False)).opt_out
 
 
+def test_a_new_member_subscribed_after_an_odoo_opt_out_lifts_it():
+    """Issue 23 (seed 72109387): a contact opted out (for its earlier address, say), then a
+    member subscribed in Mailchimp at its address: the newest decision lifts the opt-out; an
+    Odoo opt-out newer than the subscription is sent back instead."""
+    member = dict(remote("subscribed", last_changed=T2), timestamp_opt=T2)
+    lifted = decide_pull(member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T1)))
+    assert lifted.clear_opt_out and not lifted.push_opt_out
+    newer = decide_pull(member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T3)))
+    assert newer.push_opt_out and not newer.clear_opt_out
+    kept = PullOptions(import_unsubscribes=False)
+    assert not decide_pull(member, None, kept, odoo=OdooConsent(opted_out_at=at(T1))).clear_opt_out
+
+
+def test_a_member_back_from_a_wrong_tombstone_brings_no_old_decision():
+    """Issue 23 (seed 93354867): a member moved to another address and back was marked
+    deleted meanwhile; back with the same web_id, its old unsubscribe is no new decision
+    (a person's opt-in made in Odoo since stands), unless it opted in since."""
+    local = known(status="deleted", changed=T1)
+    local.status_changed, local.web_id, local.opted_in_at = at(T0), "100003", at(T2)
+    back = dict(remote("unsubscribed", last_changed=T3), web_id=100003, timestamp_opt=T0)
+    decision = decide_pull(back, local, PullOptions())
+    assert decision.action == ACTION_UPDATE and not decision.status_changed
+    assert not decision.opt_out
+    again = dict(back, timestamp_opt=T2)
+    assert decide_pull(again, local, PullOptions()).status_changed, "opted in and left since"
+    other = dict(back, web_id=200001, timestamp_signup=T3)
+    assert decide_pull(other, local, PullOptions()).status_changed, "another member"
+
+
 def test_lifting_needs_a_later_second():
     assert lifted_in_odoo(at(T1), at(T0))
     assert not lifted_in_odoo(at(T0), at(T0))
