@@ -6,6 +6,7 @@ import functools
 import logging
 import math
 import random
+import threading
 
 import psycopg2
 
@@ -34,6 +35,39 @@ JOB_CONTEXT_KEY = "mailchimp_job"
 JOB_MAX_RETRIES = 24
 
 
+_in_job = threading.local()
+
+
+class _RetriedConflictFilter(logging.Filter):
+    """Odoo logs every failed statement as ERROR ("bad query"); inside a Mailchimp job, one
+    failed by a concurrent transaction is tried again (``concurrency_retry``) and is no error
+    for an operator: it is logged at INFO instead. Every other failure keeps its ERROR."""
+
+    MARKERS = (
+        "could not serialize access",
+        "deadlock detected",
+        "could not obtain lock",
+        "duplicate key value violates unique constraint",
+    )
+
+    def filter(self, record):
+        if record.levelno < logging.ERROR or not getattr(_in_job, "active", False):
+            return True
+        if not str(record.msg).startswith("bad query"):
+            return True
+        text = record.getMessage()
+        if not any(marker in text for marker in self.MARKERS):
+            return True
+        _logger.info(
+            "statement met a concurrent transaction (the job tries again): %s",
+            text.rsplit("ERROR: ", 1)[-1].strip().splitlines()[0],
+        )
+        return False
+
+
+logging.getLogger("odoo.sql_db").addFilter(_RetriedConflictFilter())
+
+
 def mailchimp_job(account_field="account_id"):
     """Decorate a queue job method of a Mailchimp model: the job runs only while its
     records exist and their account is active (else it returns "skipped: ..." without
@@ -49,10 +83,18 @@ def mailchimp_job(account_field="account_id"):
             accounts = records[account_field] if account_field else records
             if not accounts or not all(accounts.mapped("active")):
                 return "skipped: account archived"
+            outer = getattr(_in_job, "active", False)
+            _in_job.active = True
             try:
-                return method(records, *args, **kwargs)
+                result = method(records, *args, **kwargs)
+                # the job's writes reach the database here, where a conflict is still ours
+                # to turn into a retry (queue_job's own flush after it would fail the job)
+                records.env.flush_all()
+                return result
             except CONCURRENCY_ERRORS as exc:
                 raise concurrency_retry(exc) from None
+            finally:
+                _in_job.active = outer
 
         return job
 

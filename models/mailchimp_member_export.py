@@ -707,8 +707,21 @@ class MailchimpMemberExport(models.Model):
             )
             return "skipped"
         except mce.MailchimpError as exc:
-            self._record_refusal(exc.detail or exc.title or str(exc), now)
-            return "errors"
+            refusal = exc.detail or exc.title or str(exc)
+            if decision.action != PUSH_UNSUBSCRIBE or set(body) == {"status"}:
+                self._record_refusal(refusal, now)
+                return "errors"
+            # the address or a field refused: the opt-out is the person's decision and goes
+            # alone; what Mailchimp refused is reported on the binding
+            try:
+                member = client.patch_member(self.list_id.mc_id, old, {"status": "unsubscribed"})
+            except mce.RETRYABLE_ERRORS:
+                raise
+            except mce.MailchimpError as again:
+                self._record_refusal(again.detail or again.title or str(again), now)
+                return "errors"
+            moving = False
+            note = "; ".join(filter(None, [note, self.env._("not sent with it: %s", refusal)]))
         if moving:
             self.write({"email": email, "email_normalized": email})
         self._record_push(member, decision, note, now)

@@ -1066,3 +1066,137 @@ REPRODUCTIONS += [
         ],
     },
 ]
+REPRODUCTIONS += [
+    {
+        "name": "an opt-in then a blacklisting in Odoo, a member moving in (oracle)",
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 67529199: the oracle's, not the code's: a person opted the "
+            "contact in, then blacklisted its address; the newest decision is that blacklisting, an"
+            " opt-out, which a subscription showing opt-out agrees with"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": False,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 3,
+            "pool": [
+                "frank@example.org",
+                "lars@example.se",
+                "gina@example.io",
+                "kim.lee@example.org",
+                "dora@sub.example.co.uk",
+                "mona@example.it",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "carl.o'neil@example.org"},
+            {
+                "op": "sync_killed_resync",
+                "dt": 120,
+                "aud": 0,
+                "pages": 2,
+                "between": [
+                    {
+                        "op": "mc_unsubscribe",
+                        "dt": 3600,
+                        "aud": 0,
+                        "email": "carl.o'neil@example.org",
+                    },
+                    {"op": "mc_subscribe", "dt": 3600, "aud": 0, "email": "kim.lee@example.org"},
+                ],
+            },
+            {
+                "op": "mc_change_email",
+                "dt": 2,
+                "aud": 0,
+                "email": "kim.lee@example.org",
+                "new_email": "dora@sub.example.co.uk",
+            },
+            {"op": "mc_unsubscribe_webhook", "dt": 30, "aud": 0, "email": "dora@sub.example.co.uk"},
+            {
+                "op": "mc_change_email",
+                "dt": 400,
+                "aud": 0,
+                "email": "DORA@SUB.EXAMPLE.CO.UK",
+                "new_email": "lars@example.se",
+            },
+            {
+                "op": "both_change_email",
+                "dt": 2,
+                "aud": 0,
+                "email": "carl.o'neil@example.org",
+                "mc_new": "dora@sub.example.co.uk",
+                "contact": ["carl.o'neil@example.org", 0],
+                "odoo_new": "kai@xn--bcher-kva.de",
+                "gap": 1,
+            },
+            {"op": "odoo_opt_in", "dt": 5, "aud": 0, "contact": ["kai@xn--bcher-kva.de", 0]},
+            {
+                "op": "mc_change_email",
+                "dt": 1,
+                "aud": 0,
+                "email": "lars@example.se",
+                "new_email": "kai@xn--bcher-kva.de",
+            },
+            {"op": "odoo_blacklist_add", "dt": 5, "email": "kai@xn--bcher-kva.de"},
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+    {
+        "name": "an opt-out sent with an address Mailchimp refuses is lost",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": (
+            "issue 23, fresh seed 421559617: the contact's new address (a unicode local part) is "
+            "refused by Mailchimp: the unsubscribe sent in the same PATCH was refused with it. Now "
+            "the opt-out goes alone and the refused address is reported"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": ["eve_1@example.net"],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "anna@example.org"},
+            {"op": "sync_killed_resync", "dt": 30, "aud": 0, "pages": 2, "between": []},
+            {
+                "op": "odoo_change_email",
+                "dt": 5,
+                "aud": 1,
+                "contact": ["anna@example.org", 0],
+                "new_email": "ÉLODIE@exämple.fr",
+            },
+            {
+                "op": "sync_killed_resync",
+                "dt": 400,
+                "aud": 1,
+                "pages": 1,
+                "between": [
+                    {"op": "mc_unsubscribe", "dt": 3600, "aud": 0, "email": "anna@example.org"}
+                ],
+            },
+            {
+                "op": "sync_paged_import",
+                "dt": 3600,
+                "aud": 0,
+                "full": False,
+                "between": [
+                    [1, {"op": "mc_resubscribe", "dt": 2, "aud": 0, "email": "anna@example.org"}]
+                ],
+            },
+            {"op": "sync_cycle", "dt": 1},
+            {"op": "odoo_opt_out", "dt": 5, "aud": 0, "contact": ["ÉLODIE@exämple.fr", 0]},
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+]
