@@ -150,3 +150,26 @@ def lock_for_job(record, busy_message):
             )
     except psycopg2.errors.LockNotAvailable:
         raise RetryableJobError(busy_message, seconds=10, ignore_retry=True) from None
+    except psycopg2.errors.SerializationFailure:
+        # the row changed after this job's snapshot (another job of it committed meanwhile):
+        # a wait, not an error; the job starts again on a fresh snapshot
+        raise RetryableJobError(
+            f"{busy_message} (it just committed)", seconds=2, ignore_retry=True
+        ) from None
+
+
+def lock_audience_sync(audience, busy_message):
+    """One member-sync job per audience at a time: import pages, a Full Resync's reconcile,
+    an export, a batch of webhook events. The audience's row is locked (``lock_for_job``: a
+    busy audience is tried again 10 s later, uncounted) and its ``sync_serial`` moved on, so
+    that a job whose snapshot predates the commit of the previous one meets a serialization
+    failure at this very lock (tried again 2 s later on a fresh snapshot) instead of reading
+    rows that job changed as they were before it. Different audiences run in parallel."""
+    lock_for_job(audience, busy_message)
+    audience.env.cr.execute(
+        SQL(
+            "UPDATE mailchimp_list SET sync_serial = COALESCE(sync_serial, 0) + 1 WHERE id = %s",
+            audience.id,
+        )
+    )
+    audience.invalidate_recordset(["sync_serial"])

@@ -22,6 +22,8 @@ class MailchimpList(models.Model):
     name = fields.Char(required=True, tracking=True)
     mc_id = fields.Char(string="Mailchimp ID", required=True, readonly=True, copy=False)
     web_id = fields.Char(string="Web ID", readonly=True, copy=False)
+    #: moved on by every member-sync job of the audience (job_tools.lock_audience_sync)
+    sync_serial = fields.Integer(readonly=True, copy=False, default=0)
     account_id = fields.Many2one(
         "mailchimp.account", required=True, ondelete="cascade", index=True, readonly=True
     )

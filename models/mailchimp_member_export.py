@@ -36,7 +36,7 @@ from ..services.sync_rules import (
     stale_contact_link,
     status_decided_at,
 )
-from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
+from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .ui_text import count_text
 
@@ -182,7 +182,7 @@ class MailchimpListMemberExport(models.Model):
         """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
         next job if more wait. Idempotent: a binding leaves the queue once answered."""
         self.ensure_one()
-        lock_for_job(self, "Another export of this audience runs")
+        lock_audience_sync(self, "Another job of this audience runs")
         if not self.exists() or not self.account_id.active:
             return "skipped: audience or account gone"
         if not self._pushes_anything():

@@ -21,7 +21,7 @@ from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
+from .job_tools import delay, lock_audience_sync, lock_for_job, mailchimp_job, retry_later
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
@@ -225,6 +225,7 @@ class MailchimpSyncRun(models.Model):
         self._lock()
         if self.kind != "member_import":
             return f"skipped: a {self.kind} run"
+        lock_audience_sync(self.list_id, "Another job of this audience runs")
         if self.state != "running" or self.next_offset != offset:
             return f"skipped: run {self.state}, checkpoint at {self.next_offset}"
         audience = self.list_id
@@ -400,6 +401,7 @@ class MailchimpSyncRun(models.Model):
         self._lock()
         if self.kind != "member_import":
             return f"skipped: a {self.kind} run"
+        lock_audience_sync(self.list_id, "Another job of this audience runs")
         audience = self.list_id
         client = audience.account_id._get_client()
         bindings = self._unseen_bindings(limit=RECONCILE_BATCH)

@@ -24,7 +24,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key, subscriber_hash
@@ -39,7 +39,7 @@ from ..services.webhook_rules import (
     token_shape_ok,
     url_problem,
 )
-from .job_tools import delay, mailchimp_job, retry_later
+from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
 from .mailchimp_campaign import CAMPAIGN_FIELDS
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
 from .mailchimp_sync_run import MEMBER_FIELDS
@@ -467,23 +467,11 @@ class MailchimpListWebhook(models.Model):
     # ------------------------------------------------------------------
     # Application (the job)
     # ------------------------------------------------------------------
-    def _lock_webhooks(self):
-        """One event job per audience at a time (an advisory lock: the export job holds
-        the audience's row)."""
-        with mute_logger("odoo.sql_db"):
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (0x6D637768, self.id))
-        if not self.env.cr.fetchone()[0]:
-            raise RetryableJobError(
-                "Another job applies the webhook events of this audience",
-                seconds=5,
-                ignore_retry=True,
-            )
-
     @mailchimp_job()
     def _job_apply_webhooks(self):
         """Apply the waiting events of the audience (a batch; the rest in the next job)."""
         self.ensure_one()
-        self._lock_webhooks()
+        lock_audience_sync(self, "Another job of this audience runs")
         Event = self.env["mailchimp.webhook.event"].sudo()
         events = Event.search(
             [("list_id", "=", self.id), ("state", "=", "received")],

@@ -16,7 +16,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.job_tools import lock_for_job, retry_later
+from ..models.job_tools import lock_audience_sync, lock_for_job, retry_later
 from ..services import mailchimp_errors as mce
 from ..services.gc_tuning import SERVER_THRESHOLDS
 from .common import MailchimpCase
@@ -81,6 +81,51 @@ class TestJobLock(TransactionCase):
                 self.assertEqual(caught.exception.seconds, 10)
             finally:
                 cr2.rollback()
+
+    def test_one_member_sync_job_per_audience_and_never_on_a_stale_snapshot(self):
+        """Issue 24: an import page job and a webhook job of one audience ran at the same
+        time, and a job that took its lock after its snapshot re-read rows the previous job
+        had just changed. Three real connections on an audience committed for the test: one
+        holds the audience (a job running), so another's lock is busy; once it commits, a
+        job whose snapshot predates that commit is sent back for a fresh one, not let in."""
+        registry_cursor = sql_db.db_connect(self.env.cr.dbname).cursor
+        with closing(registry_cursor()) as setup:
+            setup.execute(
+                "INSERT INTO mailchimp_account (name, company_id, state) "
+                "VALUES ('lock probe', %s, 'draft') RETURNING id",
+                (self.env.ref("base.main_company").id,),
+            )
+            account_id = setup.fetchone()[0]
+            setup.execute(
+                "INSERT INTO mailchimp_list (name, mc_id, account_id, sync_serial, webhook_state) "
+                "VALUES ('probe', 'probe', %s, 0, 'none') RETURNING id",
+                (account_id,),
+            )
+            list_id = setup.fetchone()[0]
+            setup.commit()
+        try:
+            with closing(registry_cursor()) as running, closing(registry_cursor()) as late:
+                env_running = api.Environment(running, SUPERUSER_ID, {})
+                env_late = api.Environment(late, SUPERUSER_ID, {})
+                env_late.cr.execute("SELECT 1")  # the late job's snapshot is taken here
+                lock_audience_sync(env_running["mailchimp.list"].browse(list_id), "busy")
+                with self.assertRaises(RetryableJobError) as busy:
+                    lock_audience_sync(env_late["mailchimp.list"].browse(list_id), "busy")
+                self.assertEqual((busy.exception.seconds, busy.exception.ignore_retry), (10, True))
+                running.commit()
+                with self.assertRaises(RetryableJobError) as stale:
+                    lock_audience_sync(env_late["mailchimp.list"].browse(list_id), "busy")
+                self.assertEqual((stale.exception.seconds, stale.exception.ignore_retry), (2, True))
+                late.rollback()  # the job starts again, on a fresh snapshot: let in
+                lock_audience_sync(env_late["mailchimp.list"].browse(list_id), "busy")
+                late.execute("SELECT sync_serial FROM mailchimp_list WHERE id = %s", (list_id,))
+                self.assertEqual(late.fetchone()[0], 2)
+                late.rollback()
+        finally:
+            with closing(registry_cursor()) as cleanup:
+                cleanup.execute("DELETE FROM mailchimp_list WHERE id = %s", (list_id,))
+                cleanup.execute("DELETE FROM mailchimp_account WHERE id = %s", (account_id,))
+                cleanup.commit()
 
     def test_lock_on_a_locked_row_raises_at_once(self):
         company = self.env.ref("base.main_company")
