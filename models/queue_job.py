@@ -22,6 +22,9 @@ from .job_tools import CONCURRENCY_ERRORS, JOB_CHANNEL, concurrency_retry
 
 _logger = logging.getLogger(__name__)
 
+#: a runner that enqueued a job in the last minutes is taken to serve the database
+RUNNER_ALIVE = 10
+
 
 class QueueJob(models.Model):
     _inherit = "queue.job"
@@ -115,9 +118,21 @@ class QueueJob(models.Model):
             env.cr.commit()
 
     @api.model
+    def _mailchimp_runner_serves(self):
+        """Whether a queue_job runner serves this database: it enqueued a job (of any
+        channel) in the last RUNNER_ALIVE minutes. The fallback never enqueues (it starts the
+        jobs it runs), so its own work does not count."""
+        since = fields.Datetime.now() - timedelta(minutes=RUNNER_ALIVE)
+        return bool(self.sudo().search_count([("date_enqueued", ">=", since)], limit=1))
+
+    @api.model
     def _cron_mailchimp_process_jobs(self):
         """Every 10 minutes: run the Mailchimp jobs the queue_job runner left waiting for
         more than a minute (none when the runner is serving)."""
+        if self._mailchimp_runner_serves():
+            # a queue_job runner serves this database: the channels' capacities are its to
+            # keep; a job waiting there waits for a free place, not for this cron
+            return 0
         ran = self._mailchimp_run_pending(time_budget=240, min_age_seconds=60)
         remaining = self.sudo().search_count(self._mailchimp_pending_domain(60))
         # remaining > 0 makes Odoo run the cron again right away

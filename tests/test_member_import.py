@@ -1,8 +1,9 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import email_normalize
@@ -330,6 +331,23 @@ class TestMemberImport(MailchimpCase):
             "UPDATE queue_job SET date_created = now() at time zone 'utc' - interval '5 min'"
         )
         self.env.invalidate_all()
+        self.assertGreaterEqual(self.env["queue.job"]._cron_mailchimp_process_jobs(), 1)
+
+    def test_fallback_cron_stands_aside_while_a_runner_serves_the_database(self):
+        """Issue 24: the fallback ran jobs past the channels' capacities while a runner was
+        serving; a job the runner enqueued in the last minutes says it serves."""
+        self.state.add_member(self.list_mc_id, "a@example.org")
+        audience = self.import_audiences()
+        audience._start_member_import()
+        self.env.cr.execute(
+            "UPDATE queue_job SET date_created = now() at time zone 'utc' - interval '5 min'"
+        )
+        self.env.invalidate_all()
+        # a job of another channel, which a runner enqueued and ran a moment ago
+        served = self.account.with_delay(channel="root")._job_fetch_audiences().db_record()
+        served.write({"state": "done", "date_enqueued": fields.Datetime.now()})
+        self.assertEqual(self.env["queue.job"]._cron_mailchimp_process_jobs(), 0)
+        served.date_enqueued = fields.Datetime.now() - timedelta(minutes=11)
         self.assertGreaterEqual(self.env["queue.job"]._cron_mailchimp_process_jobs(), 1)
 
     def test_crons_are_restored_by_upgrade(self):
