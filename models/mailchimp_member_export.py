@@ -504,45 +504,44 @@ class MailchimpMemberExport(models.Model):
     def _resubscribed_since(self, client, audience, since_by_email):
         """{member key: member} of the addresses in ``since_by_email`` (member key -> when
         Odoo opted it out, in Mailchimp's time) that opted in again in Mailchimp after that
-        time: the subscribers who opted in after the oldest of those opt-outs are listed
-        (usually one call)."""
-        if not since_by_email:
-            return {}
-        found = {}
-        pages = client.members_pages(
-            audience.mc_id,
-            status="subscribed",
-            since_timestamp_opt=min(since_by_email.values()),
-            fields=MEMBER_FIELDS,
+        time (usually one call)."""
+        return self._members_since(
+            client, audience, since_by_email, "subscribed", "since_timestamp_opt", opted_in_at
         )
-        for page in pages:
-            for member in page.get("members") or []:
-                email = normalize_email(member.get("email_address"))
-                opted_in = opted_in_at(member)
-                if email in since_by_email and opted_in and opted_in > since_by_email[email]:
-                    found[email] = member
-        return found
 
     @api.model
     def _unsubscribed_since(self, client, audience, since_by_email):
         """{member key: member} of the addresses in ``since_by_email`` (member key -> the
         ``last_changed`` Odoo last read, Mailchimp's time) that are unsubscribed in Mailchimp
-        with a change since: the unsubscribed members changed after the oldest of those times
-        are listed (usually one call)."""
+        with a change since (usually one call)."""
+        return self._members_since(
+            client,
+            audience,
+            since_by_email,
+            "unsubscribed",
+            "since_last_changed",
+            lambda member: parse_mc_datetime(member.get("last_changed")),
+        )
+
+    @api.model
+    def _members_since(self, client, audience, since_by_email, status, since_filter, moment):
+        """The members of ``status`` whose ``moment`` (a function of the member) is after the
+        time ``since_by_email`` gives their address: the members of that status are listed
+        from the oldest of those times on (``since_filter``, Mailchimp's own filter)."""
         if not since_by_email:
             return {}
         found = {}
         pages = client.members_pages(
             audience.mc_id,
-            status="unsubscribed",
-            since_last_changed=min(since_by_email.values()),
+            status=status,
             fields=MEMBER_FIELDS,
+            **{since_filter: min(since_by_email.values())},
         )
         for page in pages:
             for member in page.get("members") or []:
                 email = normalize_email(member.get("email_address"))
-                changed = parse_mc_datetime(member.get("last_changed"))
-                if email in since_by_email and changed and changed > since_by_email[email]:
+                when = moment(member)
+                if email in since_by_email and when and when > since_by_email[email]:
                     found[email] = member
         return found
 

@@ -67,16 +67,20 @@ def test_tests_run_in_the_private_environment_on_a_bare_python(tmp_path):
     if cache.is_dir():
         env["PIP_CACHE_DIR"] = str(cache)
     assert subprocess.run([bare / "bin" / "python3", "-c", "import pytest"], env=env).returncode
+
+    def run_tests(option, timeout):
+        return subprocess.run(
+            ["bash", "scripts/run-tests", option],
+            cwd=clone,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
     started = time.monotonic()
-    pure = subprocess.run(
-        ["bash", "scripts/run-tests", "--pure"],
-        cwd=clone,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    pure = run_tests("--pure", 900)
     took = time.monotonic() - started
     output = pure.stdout + pure.stderr
     assert pure.returncode == 0, output[-4000:]
@@ -91,15 +95,7 @@ def test_tests_run_in_the_private_environment_on_a_bare_python(tmp_path):
     assert subprocess.run([bare / "bin" / "python3", "-c", "import pytest"], env=env).returncode
     assert subprocess.run([private, "-c", "import pytest, phonenumbers"], env=env).returncode == 0
 
-    odoo = subprocess.run(
-        ["bash", "scripts/run-tests", "--odoo"],
-        cwd=clone,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    odoo = run_tests("--odoo", 300)
     skipped = [line for line in odoo.stdout.splitlines() if line.startswith("SKIPPED: odoo suite")]
     assert len(skipped) == 1, odoo.stdout + odoo.stderr
     assert odoo.returncode == 0, odoo.stdout + odoo.stderr
