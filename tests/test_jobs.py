@@ -3,6 +3,7 @@
 """Job mechanics: row locks, retries handed to queue_job, skipped jobs, cron fan-out."""
 
 import gc
+import logging
 import time
 from contextlib import closing
 from datetime import timedelta
@@ -16,7 +17,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.job_tools import lock_audience_sync, lock_for_job, retry_later
+from ..models.job_tools import lock_audience_sync, lock_for_job, mailchimp_job, retry_later
 from ..services import mailchimp_errors as mce
 from ..services.gc_tuning import SERVER_THRESHOLDS
 from .common import MailchimpCase
@@ -195,6 +196,28 @@ class TestJobRetries(MailchimpCase):
         self.assertEqual(run.state, "done")
         self.assertEqual((run.created, run.failed, run.problems), (20, 0, False))
         self.assertFalse(self.mailchimp_jobs(states=("failed",)))
+
+    def test_a_retried_conflict_is_no_error_in_the_log(self):
+        """Issue 24: every retried conflict left an ERROR "bad query" of Odoo's SQL layer in
+        the server log. Inside a Mailchimp job it is logged at INFO; elsewhere, and for any
+        other failed statement, the ERROR stays."""
+        sql_logger = logging.getLogger("odoo.sql_db")
+        conflict = "could not serialize access due to concurrent update"
+
+        def bad_query(reason):
+            sql_logger.error("bad query: %s\nERROR: %s", "UPDATE mailchimp_member ...", reason)
+
+        @mailchimp_job(account_field=None)
+        def job(records, reason):
+            bad_query(reason)
+            return "done"
+
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"):
+            self.assertEqual(job(self.account, conflict), "done")
+        with self.assertLogs("odoo.sql_db", level="ERROR"):
+            job(self.account, 'relation "nowhere" does not exist')
+        with self.assertLogs("odoo.sql_db", level="ERROR"):
+            bad_query(conflict)  # outside a job: not ours to judge
 
     def test_outage_backs_off_along_the_retry_pattern(self):
         self.env["ir.config_parameter"].set_param("mailchimp_connector.backoff_base", "0.01")
