@@ -369,6 +369,7 @@ class MailchimpListMemberImport(models.Model):
                 contact_keys[sub.contact_id.id] = key
                 if sub.opt_out:
                     note(key, "opted_out_at", sub.opt_out_datetime or sub.write_date)
+                    note(key, "list_opted_out_at", sub.opt_out_datetime or sub.write_date)
                 else:
                     note(key, "opted_in_at", sub.mailchimp_opt_in_date)
         result = dict(by_key)
@@ -444,20 +445,16 @@ class MailchimpListMemberImport(models.Model):
             for contact in sorted(found, key=lambda c: (c.id not in on_list, c.id)):
                 contacts.setdefault(member_key(contact.email_normalized), contact)
         mailing_list = self.mailing_list_id
-        now = self.env.cr.now()
         to_create = []
         for email in wanted:
             decision = decisions[email]
             contact = contacts.get(email)
             if contact:
                 if mailing_list and mailing_list not in contact.list_ids:
-                    contact.write(
-                        {
-                            "subscription_ids": [
-                                (0, 0, {"list_id": mailing_list.id, "opt_out": decision.opt_out})
-                            ]
-                        }
-                    )
+                    sub = {"list_id": mailing_list.id, "opt_out": decision.opt_out}
+                    if decision.opt_out:
+                        sub["opt_out_datetime"] = self._opt_out_date(decision)
+                    contact.write({"subscription_ids": [(0, 0, sub)]})
                 continue
             vals = dict(decision.contact_values, email=remotes[email]["email_address"].strip())
             # the values Odoo would compute (the name from first and last name, the
@@ -473,7 +470,9 @@ class MailchimpListMemberImport(models.Model):
                         {
                             "list_id": mailing_list.id,
                             "opt_out": decision.opt_out,
-                            "opt_out_datetime": now if decision.opt_out else False,
+                            "opt_out_datetime": self._opt_out_date(decision)
+                            if decision.opt_out
+                            else False,
                         },
                     )
                 ]
@@ -512,6 +511,15 @@ class MailchimpListMemberImport(models.Model):
                 partners[email] = partner
         return partners
 
+    def _opt_out_date(self, decision):
+        """When an opt-out Odoo applies for Mailchimp was decided, on Odoo's clock: Mailchimp's
+        decision time, not the time of the import that applied it (else a later import would
+        take Mailchimp's own unsubscribe, applied late, for a newer decision made in Odoo)."""
+        now = self.env.cr.now()
+        if not decision.decided_at:
+            return now
+        return min(now, decision.decided_at - self.account_id._clock_offset())
+
     def _pull_consent(self, remotes, decisions, contacts):
         """Mailchimp's consent decisions on Odoo: opt-outs of the audience's mailing list,
         blacklist entries for cleaned (bounced) addresses, and the opt-out lifted when the
@@ -530,9 +538,19 @@ class MailchimpListMemberImport(models.Model):
             reason = self.env.ref(
                 "mailchimp_connector.optout_reason_mailchimp", raise_if_not_found=False
             )
-            subscriptions.write(
-                {"opt_out": True, "opt_out_reason_id": reason.id if reason else False}
-            )
+            email_of = {contacts[e].id: e for e in opt_out_emails}
+            by_date = {}
+            for sub in subscriptions:
+                when = self._opt_out_date(decisions[email_of[sub.contact_id.id]])
+                by_date[when] = by_date.get(when, Subscription) | sub
+            for when, subs in by_date.items():
+                subs.write(
+                    {
+                        "opt_out": True,
+                        "opt_out_reason_id": reason.id if reason else False,
+                        "opt_out_datetime": when,
+                    }
+                )
         lift = [e for e, d in decisions.items() if d.clear_opt_out and e in contacts]
         if lift and mailing_list:
             Subscription.search(

@@ -109,6 +109,9 @@ class LocalMember:
     #: when Odoo's opt-out was made (of this audience's mailing list, or a person's
     #: blacklisting), in Mailchimp's time; None: not opted out in Odoo
     opted_out_at: datetime = None
+    #: when this audience's mailing list was opted out (of ``opted_out_at``, the list's part;
+    #: a blacklisting is not lifted by a subscription, a list opt-out is), Mailchimp's time
+    list_opted_out_at: datetime = None
     #: when Mailchimp's status last changed, as Odoo saw it
     status_changed: datetime = None
     #: when a person or user in Odoo last lifted an opt-out of this audience's mailing list
@@ -128,6 +131,7 @@ class OdooConsent:
     the fields of :class:`LocalMember`, in Mailchimp's time)."""
 
     opted_out_at: datetime = None
+    list_opted_out_at: datetime = None
     opted_in_at: datetime = None
     unblacklisted_at: datetime = None
 
@@ -324,6 +328,16 @@ def _apply_opt_out(decision, status, consent, mailchimp_decided):
     )
 
 
+def list_opt_out_older(consent, mailchimp_decided):
+    """Whether the opt-out of the audience's list (``consent``: a LocalMember or an
+    OdooConsent) is older than Mailchimp's decision: a subscription then lifts it."""
+    return bool(
+        consent.list_opted_out_at
+        and mailchimp_decided
+        and not newer_consent_in_odoo(consent.list_opted_out_at, mailchimp_decided)
+    )
+
+
 def _consent(decision, status, local, last_changed, opts, full):
     """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo, and an
     Odoo opt-out newer than Mailchimp's subscribed status sent back to Mailchimp.
@@ -338,6 +352,13 @@ def _consent(decision, status, local, last_changed, opts, full):
         and newer_consent_in_odoo(local.opted_out_at, mailchimp_decided)
     ):
         decision.push_opt_out = True
+        # the newer Odoo decision may be a blacklisting: a list opt-out older than the
+        # subscription is lifted all the same (the blacklisting stands on its own)
+        decision.clear_opt_out = bool(
+            decision.status_changed
+            and opts.import_unsubscribes
+            and list_opt_out_older(local, mailchimp_decided)
+        )
         return
     if not opts.import_unsubscribes:
         return
@@ -383,8 +404,13 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
             odoo.opted_out_at, decided
         ):
             # opted out in Odoo after the person subscribed in Mailchimp, before Odoo knew
-            # the member: that newer decision is sent to Mailchimp by the next export
+            # the member: that newer decision is sent to Mailchimp by the next export (and a
+            # list opt-out older than the subscription lifted, if the newer one is a
+            # blacklisting)
             decision.push_opt_out = True
+            decision.clear_opt_out = opts.import_unsubscribes and list_opt_out_older(
+                odoo, decided
+            )
         elif (
             status in (STATUS_SUBSCRIBED, STATUS_PENDING)
             and odoo.opted_out_at

@@ -1200,3 +1200,106 @@ REPRODUCTIONS += [
         ],
     },
 ]
+REPRODUCTIONS += [
+    {
+        "name": "a list opt-out older than a re-signup kept because a blacklisting was newer",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, fresh seed 416593109: a new member at an address whose contact held a list "
+            "opt-out (older than the sign-up) and a person's blacklisting (newer): the blacklisting"
+            " won and was to be sent, and the older list opt-out stayed, outliving the blacklisting"
+            " once it was lifted. The list's part and the blacklisting are now weighed apart"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 2,
+            "pool": [
+                "eve_1@example.net",
+                "nils@example.no",
+                "dora@sub.example.co.uk",
+                "jana@example.at",
+                "frank@example.org",
+                "lars@example.se",
+                "mona@example.it",
+                "ivan@example.nl",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "Anna@Example.org"},
+            {"op": "odoo_blacklist_add", "dt": 400, "email": "anna@example.org"},
+            {"op": "sync_cycle", "dt": 2},
+            {
+                "op": "both_change_email",
+                "dt": 3600,
+                "aud": 1,
+                "email": "anna@example.org",
+                "mc_new": "dora@sub.example.co.uk",
+                "contact": ["Anna@Example.org", 0],
+                "odoo_new": "kai@bücher.de",
+                "gap": 1800,
+            },
+            {"op": "sync_cycle", "dt": 3600},
+            {
+                "op": "mc_readd_other_case",
+                "dt": 2,
+                "aud": 1,
+                "email": "dora@sub.example.co.uk",
+                "new_email": "DORA@SUB.EXAMPLE.CO.UK",
+            },
+            {"op": "odoo_blacklist_add", "dt": 120, "email": "dora@sub.example.co.uk"},
+            {"op": "sync_killed_resync", "dt": 30, "aud": 1, "pages": 0, "between": []},
+            {"op": "odoo_blacklist_remove", "dt": 5, "email": "dora@sub.example.co.uk"},
+            {"op": "sync_cycle", "dt": 400},
+        ],
+    },
+    {
+        "name": "Mailchimp's own unsubscribe, applied late, taken for a newer Odoo opt-out",
+        "kind": "unjustified-unsubscribe",
+        "bug": (
+            "issue 23, fresh seed 499133648: an unsubscribe in Mailchimp was applied to the contact"
+            " (dated by the import, after the new member's sign-up at the contact's new address): "
+            "that member was then unsubscribed as if Odoo had decided it. Opt-outs applied for "
+            "Mailchimp are dated at Mailchimp's decision"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [
+                "dora@sub.example.co.uk",
+                "nils@example.no",
+                "gina@example.io",
+                "kim.lee@example.org",
+                "jana@example.at",
+                "ivan@example.nl",
+                "frank@example.org",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "kai@xn--bcher-kva.de"},
+            {"op": "sync_full_resync", "dt": 5, "aud": None},
+            {"op": "mc_subscribe", "dt": 3600, "aud": 1, "email": "kim.lee@example.org"},
+            {
+                "op": "odoo_change_email",
+                "dt": 30,
+                "aud": 1,
+                "contact": ["kai@xn--bcher-kva.de", 0],
+                "new_email": "carl.o'neil@example.org",
+            },
+            {"op": "mc_unsubscribe", "dt": 5, "aud": 1, "email": "kai@xn--bcher-kva.de"},
+            {"op": "mc_subscribe", "dt": 400, "aud": 1, "email": "carl.o'neil@example.org"},
+            {"op": "sync_cycle", "dt": 120},
+        ],
+    },
+]
