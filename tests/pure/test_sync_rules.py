@@ -385,6 +385,22 @@ def test_a_member_back_from_a_wrong_tombstone_brings_no_old_decision():
     assert decide_pull(other, local, PullOptions()).status_changed, "another member"
 
 
+def test_a_newer_blacklisting_is_sent_and_an_older_list_opt_out_lifted_all_the_same():
+    """Issue 23 (seed 416593109): the list opt-out (older than the subscription) and a
+    person's blacklisting (newer) are weighed apart: the blacklisting is sent back, the list
+    opt-out lifted, so that it does not outlive the blacklisting."""
+    member = dict(remote("subscribed", last_changed=T2), timestamp_opt=T2)
+    odoo = OdooConsent(opted_out_at=at(T3), list_opted_out_at=at(T1))
+    new = decide_pull(member, None, PullOptions(), odoo=odoo)
+    assert new.push_opt_out and new.clear_opt_out
+    local = known(status="unsubscribed", changed=T0)
+    local.opted_out_at, local.list_opted_out_at = at(T3), at(T1)
+    changed = decide_pull(member, local, PullOptions())
+    assert changed.push_opt_out and changed.clear_opt_out
+    local.list_opted_out_at = at(T3)  # the list's own opt-out is the newer one: it stays
+    assert not decide_pull(member, local, PullOptions()).clear_opt_out
+
+
 def test_lifting_needs_a_later_second():
     assert lifted_in_odoo(at(T1), at(T0))
     assert not lifted_in_odoo(at(T0), at(T0))
