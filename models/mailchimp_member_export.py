@@ -657,14 +657,13 @@ class MailchimpMemberExport(models.Model):
                 ],
                 limit=1,
             )
-            if clash:
-                self.write(
-                    {
-                        "need_push": False,
-                        "push_reason": self.env._("%s is already a member of this audience", email),
-                        "last_push_date": now,
-                    }
-                )
+            taken = self.env._("%s is already a member of this audience", email)
+            if clash and decision.action == PUSH_UNSUBSCRIBE:
+                # the address stays, the opt-out (the person's decision) goes all the same
+                moving = False
+                note = "; ".join(filter(None, [note, taken]))
+            elif clash:
+                self.write({"need_push": False, "push_reason": taken, "last_push_date": now})
                 return "skipped"
         if old != email and self.mc_web_id and self._another_member_at(client, old):
             return "skipped"

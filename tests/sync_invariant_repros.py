@@ -1303,3 +1303,94 @@ REPRODUCTIONS += [
         ],
     },
 ]
+REPRODUCTIONS += [
+    {
+        "name": "an opt-out lost because the contact's new address is another member's",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": (
+            "issue 23, fresh seed 584742575: the contact moved in Odoo to the address of another "
+            "member of the audience; its opt-out was to go with the address change under the old "
+            "address, and the clash skipped both. Now the opt-out goes, the address stays"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": False,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [
+                "lars@example.se",
+                "eve_1@example.net",
+                "kim.lee@example.org",
+                "mona@example.it",
+                "gina@example.io",
+                "nils@example.no",
+                "ivan@example.nl",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "bob+news@example.net"},
+            {
+                "op": "mc_change_email",
+                "dt": 400,
+                "aud": 1,
+                "email": "bob+news@example.net",
+                "new_email": "lars@example.se",
+            },
+            {"op": "sync_cycle", "dt": 400},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "ÉLODIE@exämple.fr"},
+            {"op": "mc_subscribe", "dt": 120, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {"op": "mc_clean", "dt": 5, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_import", "dt": 120, "aud": None},
+            {
+                "op": "odoo_change_email",
+                "dt": 120,
+                "aud": 0,
+                "contact": ["ÉLODIE@exämple.fr", 0],
+                "new_email": "lars@example.se",
+            },
+            {"op": "odoo_opt_out", "dt": 5, "aud": 1, "contact": ["lars@example.se", 1]},
+            {"op": "odoo_blacklist_remove", "dt": 3600, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_cycle", "dt": 400},
+        ],
+    },
+    {
+        "name": "a blacklisting of the old address while the contact moves to a taken one",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": (
+            "issue 23, fresh seed 633526604: the contact moved to another member's address, then "
+            "the old address was blacklisted by a person: the unsubscribe was skipped with the "
+            "address change (same root as seed 584742575)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 4,
+            "pool": ["gina@example.io"],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kai@bücher.de"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "élodie@exämple.fr"},
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_cycle", "dt": 3600},
+            {"op": "odoo_blacklist_add", "dt": 1, "email": "élodie@exämple.fr"},
+            {
+                "op": "odoo_change_email",
+                "dt": 120,
+                "aud": 0,
+                "contact": ["ÉLODIE@exämple.fr", 0],
+                "new_email": "kai@bücher.de",
+            },
+            {"op": "odoo_blacklist_add", "dt": 5, "email": "ÉLODIE@exämple.fr"},
+            {"op": "sync_cycle", "dt": 1},
+        ],
+    },
+]
