@@ -408,9 +408,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
             # list opt-out older than the subscription lifted, if the newer one is a
             # blacklisting)
             decision.push_opt_out = True
-            decision.clear_opt_out = opts.import_unsubscribes and list_opt_out_older(
-                odoo, decided
-            )
+            decision.clear_opt_out = opts.import_unsubscribes and list_opt_out_older(odoo, decided)
         elif (
             status in (STATUS_SUBSCRIBED, STATUS_PENDING)
             and odoo.opted_out_at
