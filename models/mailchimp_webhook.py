@@ -625,6 +625,11 @@ class MailchimpListWebhook(models.Model):
                 [("member_id", "=", old.id)]
             ).write({"member_id": new.id})
             vals = {}
+            if new.mailing_contact_id and new.mailing_contact_id != contact:
+                # the import made a contact for the new address while this event waited: the
+                # old contact keeps its address (moved too, it would be a second contact at
+                # the new address)
+                contact = contact.browse()
             if contact and not new.mailing_contact_id:
                 vals["mailing_contact_id"] = contact.id
             if old.partner_id and not new.partner_id:

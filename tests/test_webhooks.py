@@ -503,6 +503,38 @@ class TestWebhooks(MailchimpCommon, HttpCase):
             self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)]), binding
         )
 
+    def test_upemail_applied_after_an_import_of_the_new_address_makes_no_duplicate(self):
+        """Issue 24: the upemail job waited behind the audience's lock while an incremental
+        import read the new address and made its binding and contact; the upemail then moved
+        the old contact to the same address: two contacts for one address. The import's
+        binding stays, the old contact keeps its address (it is another record of that
+        person, not a second contact at the new address)."""
+        self.register()
+        self.state.add_member(self.list_mc_id, "old@example.org", merge_fields={"FNAME": "Kim"})
+        self.import_members(self.audience)
+        old_contact = self.binding("old@example.org").mailing_contact_id
+        self.state.update_member(
+            self.list_mc_id, "old@example.org", email_address="new@example.org"
+        )
+        self.import_members(self.audience)  # the import reads the new address first
+        new_binding = self.binding("new@example.org")
+        self.assertTrue(new_binding.mailing_contact_id)
+        self.emulator.fire_webhook(
+            self.list_mc_id,
+            "upemail",
+            {"old_email": "old@example.org", "new_email": "new@example.org", "new_id": "x"},
+        )
+        self.run_jobs()
+        self.assertEqual(
+            self.env["mailing.contact"].search_count([("email", "=", "new@example.org")]), 1
+        )
+        self.assertEqual(old_contact.email, "old@example.org")
+        self.assertEqual(
+            self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)]),
+            new_binding,
+            "one binding, the import's",
+        )
+
     def test_upemail_after_an_event_of_the_old_address_read_as_gone(self):
         """An unsubscribe of the old address applied after the change (the read answers
         404) must not leave the member deleted once the upemail arrives."""
