@@ -31,7 +31,7 @@ from ..services.sync_rules import (
     synced_names,
 )
 from .job_tools import CONCURRENCY_ERRORS
-from .odoo_identity import odoo_email_forms
+from .odoo_identity import odoo_email_forms, stored_case_variants
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
@@ -334,6 +334,9 @@ class MailchimpListMemberImport(models.Model):
         self.ensure_one()
         forms = set(odoo_email_forms(addresses))
         forms |= set(odoo_email_forms(c.email for c in bindings.mailing_contact_id if c.email))
+        self.env["mail.blacklist"].flush_model(["email"])
+        self.env["mailing.contact"].flush_model(["email_normalized"])
+        forms |= stored_case_variants(self.env, forms)
         by_key = {}
 
         def note(key, attr, when):

@@ -4,7 +4,7 @@
 
 import re
 
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 from ..services.identity import member_key
 
@@ -27,3 +27,27 @@ def odoo_email_forms(addresses):
             if odoo_form and member_key(odoo_form) == key:
                 forms.add(odoo_form)
     return forms
+
+
+def stored_case_variants(env, forms):
+    """The forms Odoo stored, in its blacklist and its mailing contacts, of the addresses in
+    ``forms`` in any case: Odoo keeps the case of a non-ASCII local part, so that a person's
+    blacklisting of ``ÉLODIE@…`` is stored apart from ``élodie@…``, which Mailchimp holds as one
+    member. Only those addresses are looked for (one query each table; none for plain ones)."""
+    keys = sorted({member_key(form) for form in forms if form and not _PLAIN_EMAIL.match(form)})
+    keys = [key for key in keys if key]
+    if not keys:
+        return set()
+    found = set()
+    for table, column in (("mail_blacklist", "email"), ("mailing_contact", "email_normalized")):
+        env.cr.execute(
+            SQL(
+                "SELECT DISTINCT %s FROM %s WHERE lower(%s) = ANY(%s)",
+                SQL.identifier(column),
+                SQL.identifier(table),
+                SQL.identifier(column),
+                keys,
+            )
+        )
+        found.update(row[0] for row in env.cr.fetchall() if member_key(row[0]) in keys)
+    return found

@@ -1394,3 +1394,58 @@ REPRODUCTIONS += [
         ],
     },
 ]
+REPRODUCTIONS += [
+    {
+        "name": "a blacklisting stored under another case of a unicode address is never sent",
+        "kind": "odoo-opt-out-not-pushed",
+        "bug": (
+            "issue 23, fresh seed 157699023: Odoo keeps the case of a non-ASCII local part: a "
+            "person blacklisted ÉLODIE@, the contact and member are élodie@, and the export looked "
+            "the blacklist up under élodie@ only. The stored case variants are now looked up too "
+            "(stored_case_variants)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": [
+                "lars@example.se",
+                "nils@example.no",
+                "frank@example.org",
+                "gina@example.io",
+                "hugo@example.de",
+                "kim.lee@example.org",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "élodie@exämple.fr"},
+            {"op": "sync_cycle", "dt": 3600},
+            {"op": "odoo_blacklist_add", "dt": 400, "email": "ÉLODIE@exämple.fr"},
+            {
+                "op": "sync_paged_import",
+                "dt": 3600,
+                "aud": 0,
+                "full": True,
+                "between": [
+                    [
+                        1,
+                        {
+                            "op": "mc_change_email",
+                            "dt": 120,
+                            "aud": 1,
+                            "email": "élodie@exämple.fr",
+                            "new_email": "ÉLODIE@exämple.fr",
+                        },
+                    ]
+                ],
+            },
+            {"op": "sync_push", "dt": 2, "aud": 1, "cron": True},
+            {"op": "sync_cycle", "dt": 400},
+        ],
+    }
+]
