@@ -1449,3 +1449,56 @@ REPRODUCTIONS += [
         ],
     }
 ]
+REPRODUCTIONS += [
+    {
+        "name": (
+            "a bounce Odoo had not read before an opt-in, hidden by a later profile edit (oracle)"
+        ),
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 302764538: the oracle's, not the code's: the member bounced in "
+            "Mailchimp before a person opted the contact in, but Odoo had not read the bounce, and "
+            "a profile edit after the opt-in moved last_changed: which came first cannot be told "
+            "from Mailchimp's data, and the connector keeps the opt-out (the safe side). The oracle"
+            " now accepts that outcome only in that case (unread at the decision, changed after it)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 3,
+            "pool": ["frank@example.org"],
+        },
+        "steps": [
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "carl.o'neil@example.org"},
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "frank@example.org"},
+            {"op": "mc_subscribe", "dt": 2, "aud": 0, "email": "Bob+News@Example.net"},
+            {"op": "sync_cycle", "dt": 400},
+            {"op": "mc_unsubscribe", "dt": 1, "aud": 0, "email": "frank@example.org"},
+            {"op": "mc_subscribe", "dt": 3600, "aud": 0, "email": "anna@example.org"},
+            {
+                "op": "sync_paged_import",
+                "dt": 1,
+                "aud": 0,
+                "full": True,
+                "between": [
+                    [1, {"op": "mc_resubscribe", "dt": 30, "aud": 0, "email": "frank@example.org"}],
+                    [2, {"op": "mc_clean", "dt": 3600, "aud": 0, "email": "frank@example.org"}],
+                ],
+            },
+            {"op": "odoo_opt_in", "dt": 2, "aud": 0, "contact": ["frank@example.org", 0]},
+            {
+                "op": "mc_edit_fields",
+                "dt": 1,
+                "aud": 0,
+                "email": "frank@example.org",
+                "merge_fields": {"LNAME": "Bruno"},
+            },
+            {"op": "sync_cycle", "dt": 1},
+        ],
+    }
+]

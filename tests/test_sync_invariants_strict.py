@@ -282,6 +282,9 @@ class InvariantRun:
         #: entry, newer than a person's un-blacklisting, an undone decision)
         self.bounces = defaultdict(lambda: MIN_TIME)
         self.reported_jobs = set()
+        #: (aud, contact id) -> whether, at the person's last decision on that contact, its
+        #: member had a status Odoo had not read yet
+        self.unread_at_decision = {}
 
     # ------------------------------------------------------------------ world
     @property
@@ -752,6 +755,11 @@ class InvariantRun:
             return False
         sub.write({"opt_out": opt_out})
         self._sub_event(aud, record, OUT if opt_out else IN)
+        unread = False
+        for binding in self.bindings(aud).filtered(lambda b: b.mailing_contact_id == record):
+            member = self.member(aud, binding.email_normalized)
+            unread = unread or bool(member and member["status"] != binding.status)
+        self.unread_at_decision[(aud, record.id)] = unread
         return True
 
     def gen_odoo_blacklist_add(self):
@@ -1236,7 +1244,22 @@ class InvariantRun:
                 # the newest decision, an opt-out: a subscription showing opt-out agrees with it
                 # (seed 67529199: an opt-in, then a blacklisting, read as undone)
                 blacklisted_since = self._newer_odoo_decision(aud, key, sub_last.t, lists=False)
-                if bool(sub.opt_out) != wanted and not (sub.opt_out and blacklisted_since):
+                # an unsubscribe or bounce Odoo had not read when the person opted in, hidden
+                # since by a later change of the member (its last_changed after the opt-in):
+                # which came first cannot be told from Mailchimp's data, and the connector
+                # keeps the opt-out, the safe side (seed 302764538)
+                changed = datetime.fromisoformat(member["last_changed"]).replace(tzinfo=None)
+                unknowable = (
+                    sub.opt_out
+                    and status in ("unsubscribed", "cleaned")
+                    and self.unread_at_decision.get((aud, contact.id))
+                    and changed > sub_last.t
+                )
+                if (
+                    bool(sub.opt_out) != wanted
+                    and not (sub.opt_out and blacklisted_since)
+                    and not unknowable
+                ):
                     raise Violation(
                         "odoo-decision-undone",
                         f"{where}: a person set opt-out={wanted} in Odoo at {sub_last.t}, after "
