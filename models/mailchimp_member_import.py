@@ -350,6 +350,9 @@ class MailchimpListMemberImport(models.Model):
         bounce = self.env.ref(
             "mailchimp_connector.optout_reason_mailchimp_cleaned", raise_if_not_found=False
         )
+        mirrored = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp", raise_if_not_found=False
+        )
         Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
         for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
             key = member_key(entry.email)
@@ -371,8 +374,12 @@ class MailchimpListMemberImport(models.Model):
                 key = member_key(sub.contact_id.email)
                 contact_keys[sub.contact_id.id] = key
                 if sub.opt_out:
-                    note(key, "opted_out_at", sub.opt_out_datetime or sub.write_date)
-                    note(key, "list_opted_out_at", sub.opt_out_datetime or sub.write_date)
+                    when = sub.opt_out_datetime or sub.write_date
+                    note(key, "list_opted_out_at", when)
+                    if not mirrored or sub.opt_out_reason_id != mirrored:
+                        # an opt-out Odoo applied for Mailchimp is Mailchimp's decision on
+                        # one member, not Odoo's to send (to another member of the address)
+                        note(key, "opted_out_at", when)
                 else:
                     note(key, "opted_in_at", sub.mailchimp_opt_in_date)
         result = dict(by_key)

@@ -39,6 +39,19 @@ class MailingSubscription(models.Model):
             # unsubscribe read from Mailchimp does not undo it (the import's own lifting,
             # which follows Mailchimp, is not one)
             lifted = self.filtered("opt_out")
+        if (
+            "opt_out" in vals
+            and "opt_out_reason_id" not in vals
+            and not self.env.context.get("mailchimp_no_push")
+        ):
+            # a person's opt-out or opt-in here is Odoo's own decision from now on: the mark
+            # of an opt-out Odoo applied for Mailchimp (its reason) goes
+            mirrored = self.env.ref(
+                "mailchimp_connector.optout_reason_mailchimp", raise_if_not_found=False
+            )
+            marked = self.filtered(lambda s: mirrored and s.opt_out_reason_id == mirrored)
+            if marked:
+                super(MailingSubscription, marked).write({"opt_out_reason_id": False})
         res = super().write(vals)
         if lifted:
             super(MailingSubscription, lifted).write({"mailchimp_opt_in_date": self.env.cr.now()})

@@ -368,8 +368,7 @@ def _consent(decision, status, local, last_changed, opts, full):
     elif (
         status in (STATUS_SUBSCRIBED, STATUS_PENDING)
         and decision.status_changed
-        and local.opted_out_at
-        and not newer_consent_in_odoo(local.opted_out_at, mailchimp_decided)
+        and list_opt_out_older(local, mailchimp_decided)
     ):
         # re-subscribed in Mailchimp after the opt-out made in Odoo: the person's newer
         # decision wins, Odoo's opt-out of this audience's list is lifted
@@ -411,8 +410,8 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
             decision.clear_opt_out = opts.import_unsubscribes and list_opt_out_older(odoo, decided)
         elif (
             status in (STATUS_SUBSCRIBED, STATUS_PENDING)
-            and odoo.opted_out_at
             and opts.import_unsubscribes
+            and list_opt_out_older(odoo, decided)
         ):
             # subscribed in Mailchimp after an opt-out Odoo holds for the address (the
             # contact's, from an earlier member of another address, say): the person's newer

@@ -208,16 +208,16 @@ def test_member_resubscribed_remotely_follows_the_persons_newer_decision():
 
 def test_resubscribe_in_mailchimp_lifts_an_older_odoo_opt_out_only():
     older = known(status="unsubscribed")
-    older.opted_out_at = parse_mc_datetime(T0)
+    older.opted_out_at = older.list_opted_out_at = parse_mc_datetime(T0)
     decision = decide_pull(remote("subscribed", last_changed=T1), older, PullOptions())
     assert decision.clear_opt_out and not decision.opt_out
     newer = known(status="unsubscribed")
-    newer.opted_out_at = parse_mc_datetime("2026-01-01T12:00:00+00:00")
+    newer.opted_out_at = newer.list_opted_out_at = parse_mc_datetime("2026-01-01T12:00:00+00:00")
     decision = decide_pull(remote("subscribed", last_changed=T1), newer, PullOptions())
     assert not decision.clear_opt_out, "the Odoo opt-out is newer: it stands (and is pushed)"
     # a field edit in Mailchimp (status unchanged) never touches Odoo's opt-out
     same = known(status="subscribed")
-    same.opted_out_at = parse_mc_datetime(T0)
+    same.opted_out_at = same.list_opted_out_at = parse_mc_datetime(T0)
     decision = decide_pull(remote("subscribed", fname="X", last_changed=T1), same, PullOptions())
     assert not decision.clear_opt_out and not decision.opt_out
 
@@ -317,17 +317,17 @@ def test_a_resubscription_missed_between_two_imports_is_seen_by_its_opt_in_time(
     after it is sent back."""
     local = known(status="subscribed")
     local.status_changed = at(T0)
-    local.opted_out_at = at(T1)
+    local.opted_out_at = local.list_opted_out_at = at(T1)
     member = dict(remote("subscribed", fname="Ann", last_changed=T3), timestamp_opt=T2)
     decision = decide_pull(member, local, PullOptions())
     assert decision.status_changed and decision.decided_at == at(T2)
     assert decision.clear_opt_out and not decision.push_opt_out
-    local.opted_out_at = at(T3)
+    local.opted_out_at = local.list_opted_out_at = at(T3)
     decision = decide_pull(member, local, PullOptions())
     assert decision.push_opt_out and not decision.clear_opt_out
     # an opt-in time Odoo already knew is no news
     local.status_changed = at(T2)
-    local.opted_out_at = at(T1)
+    local.opted_out_at = local.list_opted_out_at = at(T1)
     decision = decide_pull(member, local, PullOptions())
     assert not decision.status_changed and decision.push_opt_out is False
     assert not decision.clear_opt_out
@@ -361,12 +361,18 @@ def test_a_new_member_subscribed_after_an_odoo_opt_out_lifts_it():
     member subscribed in Mailchimp at its address: the newest decision lifts the opt-out; an
     Odoo opt-out newer than the subscription is sent back instead."""
     member = dict(remote("subscribed", last_changed=T2), timestamp_opt=T2)
-    lifted = decide_pull(member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T1)))
+    lifted = decide_pull(
+        member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T1), list_opted_out_at=at(T1))
+    )
     assert lifted.clear_opt_out and not lifted.push_opt_out
-    newer = decide_pull(member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T3)))
+    newer = decide_pull(
+        member, None, PullOptions(), odoo=OdooConsent(opted_out_at=at(T3), list_opted_out_at=at(T3))
+    )
     assert newer.push_opt_out and not newer.clear_opt_out
     kept = PullOptions(import_unsubscribes=False)
-    assert not decide_pull(member, None, kept, odoo=OdooConsent(opted_out_at=at(T1))).clear_opt_out
+    assert not decide_pull(
+        member, None, kept, odoo=OdooConsent(opted_out_at=at(T1), list_opted_out_at=at(T1))
+    ).clear_opt_out
 
 
 def test_a_member_back_from_a_wrong_tombstone_brings_no_old_decision():
