@@ -376,7 +376,9 @@ class MailchimpListMemberImport(models.Model):
                 if sub.opt_out:
                     when = sub.opt_out_datetime or sub.write_date
                     note(key, "list_opted_out_at", when)
-                    if not mirrored or sub.opt_out_reason_id != mirrored:
+                    if mirrored and sub.opt_out_reason_id == mirrored:
+                        note(key, "mirrored_opted_out_at", when)
+                    else:
                         # an opt-out Odoo applied for Mailchimp is Mailchimp's decision on
                         # one member, not Odoo's to send (to another member of the address)
                         note(key, "opted_out_at", when)
@@ -394,6 +396,10 @@ class MailchimpListMemberImport(models.Model):
                 if not found:
                     continue
                 for attr, when in vars(found).items():
+                    if attr == "unblacklisted_at" and key != binding.email_normalized:
+                        # an un-blacklisting is about one address: that of the contact's
+                        # other address does not lift a bounce of the member's (seed 12204278)
+                        continue
                     current = getattr(merged, attr)
                     if when and (not current or when > current):
                         setattr(merged, attr, when)

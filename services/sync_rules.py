@@ -112,6 +112,8 @@ class LocalMember:
     #: when this audience's mailing list was opted out (of ``opted_out_at``, the list's part;
     #: a blacklisting is not lifted by a subscription, a list opt-out is), Mailchimp's time
     list_opted_out_at: datetime = None
+    #: the newest of those list opt-outs that Odoo applied for Mailchimp (a member's status)
+    mirrored_opted_out_at: datetime = None
     #: when Mailchimp's status last changed, as Odoo saw it
     status_changed: datetime = None
     #: when a person or user in Odoo last lifted an opt-out of this audience's mailing list
@@ -132,6 +134,7 @@ class OdooConsent:
 
     opted_out_at: datetime = None
     list_opted_out_at: datetime = None
+    mirrored_opted_out_at: datetime = None
     opted_in_at: datetime = None
     unblacklisted_at: datetime = None
 
@@ -338,6 +341,17 @@ def list_opt_out_older(consent, mailchimp_decided):
     )
 
 
+def mirrored_for_another(odoo):
+    """For a member Odoo has no binding of: whether the newest opt-out of the list Odoo holds
+    for its address is one Odoo applied for Mailchimp, i.e. another member's status (the
+    contact's before it moved to this address, seed 5700306): no decision about this one."""
+    return bool(
+        odoo.mirrored_opted_out_at
+        and odoo.list_opted_out_at
+        and odoo.mirrored_opted_out_at >= odoo.list_opted_out_at
+    )
+
+
 def _consent(decision, status, local, last_changed, opts, full):
     """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo, and an
     Odoo opt-out newer than Mailchimp's subscribed status sent back to Mailchimp.
@@ -411,7 +425,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         elif (
             status in (STATUS_SUBSCRIBED, STATUS_PENDING)
             and opts.import_unsubscribes
-            and list_opt_out_older(odoo, decided)
+            and (list_opt_out_older(odoo, decided) or mirrored_for_another(odoo))
         ):
             # subscribed in Mailchimp after an opt-out Odoo holds for the address (the
             # contact's, from an earlier member of another address, say): the person's newer

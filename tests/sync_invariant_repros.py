@@ -1502,3 +1502,127 @@ REPRODUCTIONS += [
         ],
     }
 ]
+REPRODUCTIONS += [
+    {
+        "name": "an un-blacklisting of the contact's other address lifts a bounce of the member's",
+        "kind": "bounce-not-blacklisted",
+        "bug": (
+            "issue 23, fresh seed 12204278: the contact moved in Odoo to an address a person then "
+            "un-blacklisted; the member (at the contact's old address) bounced: the un-blacklisting"
+            " of the other address kept the bounce from being blacklisted. An un-blacklisting now "
+            "counts for its own address only"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 3,
+            "pool": [
+                "dora@sub.example.co.uk",
+                "gina@example.io",
+                "eve_1@example.net",
+                "frank@example.org",
+                "lars@example.se",
+                "kim.lee@example.org",
+                "jana@example.at",
+                "mona@example.it",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "Bob+News@Example.net"},
+            {
+                "op": "mc_change_email",
+                "dt": 2,
+                "aud": 1,
+                "email": "bob+news@example.net",
+                "new_email": "Anna@Example.org",
+            },
+            {
+                "op": "sync_paged_import",
+                "dt": 30,
+                "aud": 1,
+                "full": False,
+                "between": [
+                    [1, {"op": "mc_clean", "dt": 30, "aud": 1, "email": "Anna@Example.org"}]
+                ],
+            },
+            {
+                "op": "mc_edit_fields",
+                "dt": 3600,
+                "aud": 0,
+                "email": "kai@bücher.de",
+                "merge_fields": {"FNAME": "O'Brien", "LNAME": "Nul\x00Byte"},
+            },
+            {"op": "mc_subscribe", "dt": 30, "aud": 1, "email": "gina@example.io"},
+            {"op": "sync_cycle", "dt": 30},
+            {
+                "op": "odoo_change_email",
+                "dt": 400,
+                "aud": 1,
+                "contact": ["gina@example.io", 0],
+                "new_email": "anna@example.org",
+            },
+            {"op": "mc_clean", "dt": 1, "aud": 1, "email": "GINA@EXAMPLE.IO"},
+            {"op": "odoo_blacklist_remove", "dt": 2, "email": "anna@example.org"},
+            {"op": "sync_cycle", "dt": 3600},
+        ],
+    },
+    {
+        "name": (
+            "another member's unsubscribe, applied to a contact before it moved, unsubscribes the "
+            "newcomer"
+        ),
+        "kind": "unjustified-unsubscribe",
+        "bug": (
+            "issue 23, fresh seed 5700306: the contact moved to an address that then signed up; the"
+            " old address's member unsubscribed (by webhook) before the import linked the contact "
+            "to the newcomer: that opt-out, applied for Mailchimp, was sent as Odoo's against the "
+            "newcomer. Mailchimp's own opt-outs are never sent as Odoo's, and a new member lifts "
+            "one that was another member's"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [
+                "frank@example.org",
+                "mona@example.it",
+                "hugo@example.de",
+                "gina@example.io",
+                "dora@sub.example.co.uk",
+                "ivan@example.nl",
+                "lars@example.se",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "ÉLODIE@exämple.fr"},
+            {
+                "op": "mc_change_email",
+                "dt": 2,
+                "aud": 0,
+                "email": "ÉLODIE@exämple.fr",
+                "new_email": "bob+news@example.net",
+            },
+            {"op": "sync_full_resync", "dt": 1, "aud": 0},
+            {
+                "op": "odoo_change_email",
+                "dt": 30,
+                "aud": 0,
+                "contact": ["bob+news@example.net", 0],
+                "new_email": "lars@example.se",
+            },
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "lars@example.se"},
+            {"op": "mc_unsubscribe_webhook", "dt": 1, "aud": 0, "email": "bob+news@example.net"},
+            {"op": "sync_cycle", "dt": 400},
+        ],
+    },
+]

@@ -407,6 +407,21 @@ def test_a_newer_blacklisting_is_sent_and_an_older_list_opt_out_lifted_all_the_s
     assert not decide_pull(member, local, PullOptions()).clear_opt_out
 
 
+def test_a_new_member_lifts_an_opt_out_that_was_another_members_status():
+    """Issue 23 (seed 5700306): the newest list opt-out on the address is one Odoo applied for
+    Mailchimp (another member's unsubscribe, the contact's before it moved): a new subscribed
+    member lifts it whatever its date; a person's newer opt-out is sent back instead."""
+    member = dict(remote("subscribed", last_changed=T1), timestamp_opt=T1)
+    mirrored = OdooConsent(list_opted_out_at=at(T2), mirrored_opted_out_at=at(T2))
+    decision = decide_pull(member, None, PullOptions(), odoo=mirrored)
+    assert decision.clear_opt_out and not decision.push_opt_out
+    persons = OdooConsent(
+        opted_out_at=at(T2), list_opted_out_at=at(T2), mirrored_opted_out_at=at(T0)
+    )
+    decision = decide_pull(member, None, PullOptions(), odoo=persons)
+    assert decision.push_opt_out and not decision.clear_opt_out
+
+
 def test_lifting_needs_a_later_second():
     assert lifted_in_odoo(at(T1), at(T0))
     assert not lifted_in_odoo(at(T0), at(T0))
