@@ -12,6 +12,17 @@ from odoo.tests import common as odoo_test_common
 
 from .common import MailchimpCommon
 
+#: the per-site storage of a Chrome profile (not its HTTP and code caches)
+STORAGE_DIRS = (
+    "Local Storage",
+    "Session Storage",
+    "IndexedDB",
+    "Service Worker",
+    "WebStorage",
+    "Cookies",
+    "Cookies-journal",
+)
+
 
 @tagged("post_install", "-at_install")
 class TestTours(MailchimpCommon, HttpCase):
@@ -48,6 +59,11 @@ class TestTours(MailchimpCommon, HttpCase):
             port_file = os.path.join(profile, "DevToolsActivePort")
             if os.path.exists(port_file):
                 os.remove(port_file)
+            # only the caches are shared: the pages' storage (where the tour service keeps
+            # the running tour) starts empty, else a tour that ended while the machine was
+            # busy resumed in the next one's browser ("describeMe" of undefined)
+            for storage in STORAGE_DIRS:
+                shutil.rmtree(os.path.join(profile, "Default", storage), ignore_errors=True)
             return profile
 
         def rmtree(path, *args, **kwargs):
