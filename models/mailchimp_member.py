@@ -184,16 +184,20 @@ class MailchimpMember(models.Model):
                 binding.email,
                 contact.email,
             )
-            binding.write(
-                {
-                    "mailing_contact_id": False,
-                    "partner_id": False,
-                    "push_reason": self.env._(
-                        "Another member holds this address in Mailchimp and the contact's "
-                        "address changed in Odoo: unlinked"
-                    ),
-                }
-            )
+            binding._unlink_contact(binding._another_member_reason())
+
+    def _another_member_reason(self):
+        return self.env._(
+            "Another member holds this address in Mailchimp and the contact's "
+            "address changed in Odoo: unlinked"
+        )
+
+    def _unlink_contact(self, reason, **vals):
+        """Drop these bindings' contact and partner links (the member is not their person
+        any more), saying why on the binding."""
+        self.write(
+            {"mailing_contact_id": False, "partner_id": False, "push_reason": reason, **vals}
+        )
 
     @api.depends("list_id.account_id", "list_id.company_id")
     def _compute_account_company(self):

@@ -29,11 +29,11 @@ from ..services.push_rules import (
     resubscribe_request,
 )
 from ..services.sync_rules import (
+    another_member,
     clean_merge_fields,
     normalize_email,
     opted_in_at,
     parse_mc_datetime,
-    stale_contact_link,
     status_decided_at,
 )
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
@@ -730,24 +730,14 @@ class MailchimpMemberExport(models.Model):
         address changed in Odoo: whether Mailchimp's member at ``old`` is another one now (it
         changed its address or was deleted, and someone signed up with it). Then nothing is
         sent (it would reach the newcomer), the contact is unlinked and the next import links
-        the member by its address (``stale_contact_link``). One read, for address changes only."""
+        the member by its address (``another_member``). One read, for address changes only."""
         try:
             member = client.member(self.list_id.mc_id, old, fields=("web_id",))
         except mce.MailchimpNotFound:
             return False  # gone: the PATCH finds it gone too, and says so
-        if not stale_contact_link(member, self.mc_web_id, old, "moved"):
+        if not another_member(member, self.mc_web_id):
             return False
-        self.write(
-            {
-                "need_push": False,
-                "mailing_contact_id": False,
-                "partner_id": False,
-                "push_reason": self.env._(
-                    "Another member holds this address in Mailchimp and the contact's "
-                    "address changed in Odoo: unlinked"
-                ),
-            }
-        )
+        self._unlink_contact(self._another_member_reason(), need_push=False)
         return True
 
     def action_resubscribe_pending(self):

@@ -313,14 +313,8 @@ class MailchimpListMemberImport(models.Model):
                 binding.email,
             )
         if stale:
-            stale.write(
-                {
-                    "mailing_contact_id": False,
-                    "partner_id": False,
-                    "push_reason": self.env._(
-                        "The contact's new address is a member of this audience: unlinked"
-                    ),
-                }
+            stale._unlink_contact(
+                self.env._("The contact's new address is a member of this audience: unlinked")
             )
 
     def _odoo_consent(self, addresses, bindings, offset):
@@ -334,8 +328,6 @@ class MailchimpListMemberImport(models.Model):
         self.ensure_one()
         forms = set(odoo_email_forms(addresses))
         forms |= set(odoo_email_forms(c.email for c in bindings.mailing_contact_id if c.email))
-        self.env["mail.blacklist"].flush_model(["email"])
-        self.env["mailing.contact"].flush_model(["email_normalized"])
         forms |= stored_case_variants(self.env, forms)
         by_key = {}
 

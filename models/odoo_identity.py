@@ -38,6 +38,8 @@ def stored_case_variants(env, forms):
     keys = [key for key in keys if key]
     if not keys:
         return set()
+    env["mail.blacklist"].flush_model(["email"])
+    env["mailing.contact"].flush_model(["email_normalized"])
     found = set()
     for table, column in (("mail_blacklist", "email"), ("mailing_contact", "email_normalized")):
         env.cr.execute(

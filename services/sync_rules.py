@@ -281,6 +281,14 @@ def last_opt_in(remote):
     return opted_in
 
 
+def opted_in_unseen(remote, local):
+    """Whether the member's last opt-in (``timestamp_opt``) is newer than anything Odoo read
+    of it: it went through a subscription Odoo never saw."""
+    opted_in = last_opt_in(remote)
+    known = max(filter(None, (local.status_changed, local.last_changed)), default=None)
+    return bool(opted_in and known and opted_in > known)
+
+
 def left_again(remote, local):
     """Whether a member Odoo saw unsubscribed (or cleaned) and still sees so opted in and left
     again since: its opt-in time is newer than anything Odoo read of it. Its status looks
@@ -289,20 +297,26 @@ def left_again(remote, local):
     status = remote.get("status")
     if status not in (STATUS_UNSUBSCRIBED, STATUS_CLEANED) or local.status != status:
         return False
-    opted_in = last_opt_in(remote)
-    known = max(filter(None, (local.status_changed, local.last_changed)), default=None)
-    return bool(opted_in and known and opted_in > known)
+    return opted_in_unseen(remote, local)
+
+
+def another_member(remote, known_web_id):
+    """Whether ``remote`` is another member than the one Odoo read at its address (known by
+    its ``web_id``, one per member): the old one changed its address or was deleted, and
+    someone signed up with it. False when either ``web_id`` is unknown."""
+    web_id = remote.get("web_id")
+    if not known_web_id or web_id in (None, ""):
+        return False
+    return str(web_id) != str(known_web_id)
 
 
 def stale_contact_link(remote, known_web_id, binding_key, contact_key):
     """Whether the contact linked to a binding is no longer the person of the member Mailchimp
-    has at the binding's address: another member now holds that address (its ``web_id``
-    differs from the one Odoo read: the old one changed its address or was deleted, and
-    someone signed up with it), and the contact's address was changed in Odoo meanwhile. Its
+    has at the binding's address: another member now holds that address
+    (:func:`another_member`), and the contact's address was changed in Odoo meanwhile. Its
     decisions must not reach the newcomer, nor the newcomer's reach it: the link is dropped
     and the member is linked by its address, as a new one would be."""
-    web_id = remote.get("web_id")
-    if not known_web_id or web_id in (None, "") or str(web_id) == str(known_web_id):
+    if not another_member(remote, known_web_id):
         return False
     return bool(contact_key) and contact_key != binding_key
 
@@ -465,12 +479,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         if full:
             _consent(decision, status, local, last_changed, opts, full)
         return decision
-    if back_from_tombstone(remote, local):
-        opted_in = last_opt_in(remote)
-        known = max(filter(None, (local.status_changed, local.last_changed)), default=None)
-        moved_back = not (opted_in and known and opted_in > known)
-    else:
-        moved_back = False
+    moved_back = back_from_tombstone(remote, local) and not opted_in_unseen(remote, local)
     decision = PullDecision(
         ACTION_UPDATE,
         "changed in Mailchimp",
