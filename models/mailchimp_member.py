@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..services.identity import member_key
-from ..services.sync_rules import stale_contact_link
+from ..services.sync_rules import MemberElsewhere, stale_contact_link
 from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
@@ -60,6 +60,13 @@ class MailchimpMember(models.Model):
     mc_contact_id = fields.Char(string="Mailchimp Contact ID", copy=False)
     mc_unique_email_id = fields.Char(string="Unique Email ID", copy=False)
     status = fields.Selection(STATUSES, copy=False)
+    status_before_deleted = fields.Selection(
+        STATUSES,
+        copy=False,
+        readonly=True,
+        help="Technical: the status Odoo last read of the member before it was taken for "
+        "permanently deleted (it may have moved to another address and come back).",
+    )
     last_changed = fields.Datetime(
         string="Last Changed (Mailchimp)", copy=False, help="Mailchimp's last_changed of the member"
     )
@@ -162,6 +169,49 @@ class MailchimpMember(models.Model):
         with self.env.protecting(computed, records):
             records.modified(names, create=True)
         return records
+
+    def _mark_deleted(self, vals):
+        """Mark these bindings permanently deleted in Mailchimp (``vals``: the rest to write),
+        keeping the status each had (``status_before_deleted``) and when it was decided
+        (``status_changed``, left alone): a member taken for deleted may have moved, and its
+        status when it comes back is only new if it differs."""
+        vals = dict(vals, status="deleted")
+        live = self.filtered(lambda b: b.status and b.status != "deleted")
+        for status in set(live.mapped("status")):
+            live.filtered(lambda b, s=status: b.status == s).write(
+                dict(vals, status_before_deleted=status)
+            )
+        (self - live).write(vals)
+
+    @api.model
+    def _members_elsewhere(self, audience, remotes):
+        """What Odoo last read of the members of ``remotes`` (member key -> Mailchimp member)
+        at another address of ``audience``, where each was before it moved to its address
+        now (same ``web_id``): member key -> :class:`MemberElsewhere`. One query."""
+        web_ids = {str(r["web_id"]): key for key, r in remotes.items() if r.get("web_id")}
+        if not web_ids:
+            return {}
+        others = self.search(
+            [
+                ("list_id", "=", audience.id),
+                ("mc_web_id", "in", list(web_ids)),
+                ("status", "!=", False),
+                ("email_normalized", "not in", list(remotes)),
+            ],
+            order="last_changed desc, id desc",
+        )
+        found = {}
+        # a binding Odoo still holds first; else the status one taken for deleted had then
+        for other in others.filtered(lambda b: b.status != "deleted"):
+            key = web_ids[other.mc_web_id]
+            found.setdefault(key, MemberElsewhere(other.status, other.status_changed))
+        for other in others.filtered(lambda b: b.status == "deleted"):
+            if other.status_before_deleted:
+                found.setdefault(
+                    web_ids[other.mc_web_id],
+                    MemberElsewhere(other.status_before_deleted, other.status_changed),
+                )
+        return found
 
     def _drop_moved_contacts(self, remotes):
         """Bindings (one audience) whose member at their address is another person now, while

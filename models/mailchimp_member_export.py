@@ -369,6 +369,7 @@ class MailchimpMemberExport(models.Model):
             values=values,
             opted_out=bool(when),
             opted_out_at=when,
+            own_opted_out_at=consent.own_opted_out_at if consent else None,
             binding_status=self.status or None,
             binding_email=self.email or "",
             status_changed=self.status_changed,
@@ -658,7 +659,7 @@ class MailchimpMemberExport(models.Model):
                 limit=1,
             )
             taken = self.env._("%s is already a member of this audience", email)
-            if clash and decision.action == PUSH_UNSUBSCRIBE:
+            if clash and decision.action == PUSH_UNSUBSCRIBE and decision.opt_out_stays:
                 # the address stays, the opt-out (the person's decision) goes all the same
                 moving = False
                 note = "; ".join(filter(None, [note, taken]))
@@ -666,6 +667,12 @@ class MailchimpMemberExport(models.Model):
                 self.write({"need_push": False, "push_reason": taken, "last_push_date": now})
                 return "skipped"
         if old != email and self.mc_web_id and self._another_member_at(client, old):
+            return "skipped"
+        if not moving and old != email and not decision.opt_out_stays:
+            # the opt-out is the new address's (another contact's there, its blacklisting),
+            # and the member does not move to it: not this member's to receive
+            reason = self.env._("the opt-out is of %s, where this member does not move", email)
+            self.write({"need_push": False, "push_reason": reason, "last_push_date": now})
             return "skipped"
         body = {}
         if moving:
@@ -695,10 +702,9 @@ class MailchimpMemberExport(models.Model):
                 self.list_id.mc_id,
                 old,
             )
-            self.write(
+            self._mark_deleted(
                 {
                     "need_push": False,
-                    "status": "deleted",
                     "push_reason": self.env._("Permanently deleted in Mailchimp: not sent"),
                     "last_push_date": now,
                 }
@@ -706,7 +712,11 @@ class MailchimpMemberExport(models.Model):
             return "skipped"
         except mce.MailchimpError as exc:
             refusal = exc.detail or exc.title or str(exc)
-            if decision.action != PUSH_UNSUBSCRIBE or set(body) == {"status"}:
+            if (
+                decision.action != PUSH_UNSUBSCRIBE
+                or set(body) == {"status"}
+                or (old != email and not decision.opt_out_stays)
+            ):
                 self._record_refusal(refusal, now)
                 return "errors"
             # the address or a field refused: the opt-out is the person's decision and goes
@@ -730,12 +740,18 @@ class MailchimpMemberExport(models.Model):
         address changed in Odoo: whether Mailchimp's member at ``old`` is another one now (it
         changed its address or was deleted, and someone signed up with it). Then nothing is
         sent (it would reach the newcomer), the contact is unlinked and the next import links
-        the member by its address (``another_member``). One read, for address changes only."""
+        the member by its address (``another_member``). One read, for address changes only.
+
+        The same member with a status Odoo has not read (unsubscribed since, say) is applied
+        first, as an import would: its ``last_changed`` still dates that decision, which the
+        answer to the PATCH (moved by the change itself) no longer does (seed 347742514)."""
         try:
-            member = client.member(self.list_id.mc_id, old, fields=("web_id",))
+            member = client.member(self.list_id.mc_id, old, fields=MEMBER_FIELDS)
         except mce.MailchimpNotFound:
             return False  # gone: the PATCH finds it gone too, and says so
         if not another_member(member, self.mc_web_id):
+            if self.status and member.get("status") and member["status"] != self.status:
+                self.list_id._apply_member_page([dict(member, email_address=self.email)])
             return False
         self._unlink_contact(self._another_member_reason(), need_push=False)
         return True

@@ -194,6 +194,7 @@ class MailchimpListMemberImport(models.Model):
         consent = audience._odoo_consent(
             [remote["email_address"] for remote in remotes.values()], bindings, offset
         )
+        elsewhere = env["mailchimp.member"]._members_elsewhere(self, remotes)
         opts = audience._pull_options()
         decisions, locals_ = {}, {}
         for email, remote in remotes.items():
@@ -212,10 +213,18 @@ class MailchimpListMemberImport(models.Model):
                     status_changed=binding.status_changed,
                     merge_fields=binding.merge_values,
                     web_id=binding.mc_web_id,
+                    status_before_deleted=binding.status_before_deleted or None,
                     **vars(consent.get(binding.id) or OdooConsent()),
                 )
             locals_[email] = local
-            decisions[email] = decide_pull(remote, local, opts, full=full, odoo=consent.get(email))
+            decisions[email] = decide_pull(
+                remote,
+                local,
+                opts,
+                full=full,
+                odoo=consent.get(email),
+                elsewhere=elsewhere.get(email),
+            )
 
         contacts = audience._pull_contacts(remotes, decisions, by_email)
         partners = audience._pull_partners(remotes, decisions)
@@ -352,7 +361,7 @@ class MailchimpListMemberImport(models.Model):
                 note(key, "unblacklisted_at", entry.write_date)
             elif not bounce or entry.opt_out_reason_id != bounce:
                 note(key, "opted_out_at", entry.write_date)
-        contact_keys = {}
+        contact_keys, own_out = {}, {}
         if self.mailing_list_id and (forms or bindings.mailing_contact_id):
             domain = [("contact_id.email_normalized", "in", list(forms))]
             if bindings.mailing_contact_id:
@@ -374,6 +383,7 @@ class MailchimpListMemberImport(models.Model):
                         # an opt-out Odoo applied for Mailchimp is Mailchimp's decision on
                         # one member, not Odoo's to send (to another member of the address)
                         note(key, "opted_out_at", when)
+                        own_out[sub.contact_id.id] = when + offset
                 else:
                     note(key, "opted_in_at", sub.mailchimp_opt_in_date)
         result = dict(by_key)
@@ -395,6 +405,15 @@ class MailchimpListMemberImport(models.Model):
                     current = getattr(merged, attr)
                     if when and (not current or when > current):
                         setattr(merged, attr, when)
+            own = [
+                when
+                for when in (
+                    (by_key.get(binding.email_normalized) or OdooConsent()).opted_out_at,
+                    own_out.get(contact.id),
+                )
+                if when
+            ]
+            merged.own_opted_out_at = max(own, default=None)
             result[binding.id] = merged
         return result
 

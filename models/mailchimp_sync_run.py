@@ -411,10 +411,8 @@ class MailchimpSyncRun(models.Model):
                 try:
                     found.append(client.member(audience.mc_id, binding.email, fields=MEMBER_FIELDS))
                 except mce.MailchimpNotFound:
-                    binding.write(
+                    binding._mark_deleted(
                         {
-                            "status": "deleted",
-                            "status_changed": fields.Datetime.now(),
                             "last_changed": fields.Datetime.now(),
                             "need_push": False,
                             "seen_run_id": self.id,

@@ -580,10 +580,8 @@ class MailchimpListWebhook(models.Model):
                 )
             )
             now = fields.Datetime.now()
-            bindings.with_context(mailchimp_no_push=True).write(
+            bindings.with_context(mailchimp_no_push=True)._mark_deleted(
                 {
-                    "status": "deleted",
-                    "status_changed": now,
                     "last_changed": now,
                     "need_push": False,
                     "sync_error": self.env._("No longer in Mailchimp (deleted)."),

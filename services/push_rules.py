@@ -69,6 +69,10 @@ class LocalContact:
     #: is not a bounce (an address cleaned in Mailchimp is blacklisted, not unsubscribed)
     opted_out: bool = False
     opted_out_at: object = None  # when that opt-out was made (datetime), if known
+    #: when the newest opt-out that holds for the member where it is was made (the binding's
+    #: own address, or the linked contact's own opt-out; not only the address the contact
+    #: moved to in Odoo), if any
+    own_opted_out_at: object = None
     binding_status: str = None  # Mailchimp status Odoo last saw; None = not a member yet
     binding_email: str = ""  # the address the binding was made for (its hash)
     #: when Mailchimp's status last changed, as Odoo saw it (datetime)
@@ -92,6 +96,10 @@ class PushDecision:
     merge_fields: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # (WARNING_* code, args) pairs
     old_email: str = ""  # set when the address changed: update under the old hash
+    #: an unsubscribe under the old address: whether the opt-out holds for the member there
+    #: (its own), so that it goes even when the address does not move along; else it is the
+    #: new address's, for whoever has that address (seed 91137574)
+    opt_out_stays: bool = True
 
 
 RESUBSCRIBE_NOT_NEEDED = "already_subscribed"
@@ -262,6 +270,13 @@ def decide_push(local, opts, mapping):
             old = normalize_email(local.binding_email)
             if old and old != email:
                 decision.old_email = old
+                decision.opt_out_stays = bool(
+                    local.own_opted_out_at
+                    and not (
+                        local.status_changed
+                        and not newer_consent_in_odoo(local.own_opted_out_at, local.status_changed)
+                    )
+                )
                 if opts.push_fields:
                     decision.reason = REASON_ADDRESS_CHANGED
             return decision

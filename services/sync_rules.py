@@ -121,10 +121,27 @@ class LocalMember:
     opted_in_at: datetime = None
     #: when a person or user in Odoo last removed the address from the blacklist
     unblacklisted_at: datetime = None
+    #: for a binding: the newest of those opt-outs that hold for its member where it is in
+    #: Mailchimp (a person's blacklisting of the binding's own address, an opt-out of a
+    #: contact at it, the linked contact's own opt-out of the list), not only for the
+    #: address the linked contact moved to in Odoo
+    own_opted_out_at: datetime = None
     #: the merge fields Odoo stored when it last read (or wrote) the member; None: not known
     merge_fields: dict = None
     #: Mailchimp's ``web_id`` of the member Odoo last read at this address (one per member)
     web_id: str = None
+    #: for a binding marked deleted: the status Odoo had read of the member before
+    status_before_deleted: str = None
+
+
+@dataclass(frozen=True)
+class MemberElsewhere:
+    """What Odoo last read of a member (its ``web_id``) at another address of the audience,
+    where it was before it moved to the address it has now."""
+
+    status: str = None
+    #: when that status was decided, as Odoo saw it (Mailchimp's time)
+    status_changed: datetime = None
 
 
 @dataclass
@@ -137,6 +154,7 @@ class OdooConsent:
     mirrored_opted_out_at: datetime = None
     opted_in_at: datetime = None
     unblacklisted_at: datetime = None
+    own_opted_out_at: datetime = None
 
 
 @dataclass
@@ -321,13 +339,34 @@ def stale_contact_link(remote, known_web_id, binding_key, contact_key):
     return bool(contact_key) and contact_key != binding_key
 
 
-def back_from_tombstone(remote, local):
+def back_from_tombstone(remote, local, elsewhere=None):
     """Whether a member Odoo marked permanently deleted is in fact the same member again (its
-    ``web_id`` is the one Odoo read: it had moved to another address, say, and came back):
-    then its status is no new decision unless it opted in since Odoo last read it."""
+    ``web_id`` is the one Odoo read: it had moved to another address, say, and came back)
+    with the status Odoo last read of it (``elsewhere``: at the address it had moved to, when
+    Odoo read it there; else the status the binding had before it was marked deleted): then
+    its status is no new decision unless it opted in since Odoo
+    last read it. A status other than that one was decided while it was away (cleaned at its
+    old address again, seed 37543093): a new decision."""
     if local.status != STATUS_DELETED or not local.web_id:
         return False
-    return str(remote.get("web_id") or "") == str(local.web_id)
+    if str(remote.get("web_id") or "") != str(local.web_id):
+        return False
+    known = elsewhere.status if elsewhere else local.status_before_deleted
+    return not known or known == remote.get("status")
+
+
+def decided_elsewhere(remote, elsewhere):
+    """When the status of a member that moved to this address was decided, when Odoo read
+    that same status at its former address (``elsewhere``) and it has not opted in since:
+    then, not at its ``last_changed`` (moved by the address change). An unsubscribe made
+    before a person's opt-in of the contact now at the address does not undo that opt-in
+    (seed 347742514). None when Odoo cannot tell."""
+    if not elsewhere or elsewhere.status != remote.get("status") or not elsewhere.status_changed:
+        return None
+    opted_in = last_opt_in(remote)
+    if opted_in and opted_in > elsewhere.status_changed:
+        return None
+    return elsewhere.status_changed
 
 
 def lifted_in_odoo(lifted_at, mailchimp_decided):
@@ -403,14 +442,15 @@ def _consent(decision, status, local, last_changed, opts, full):
         decision.clear_opt_out = True
 
 
-def decide_pull(remote, local, opts, full=False, odoo=None):
+def decide_pull(remote, local, opts, full=False, odoo=None, elsewhere=None):
     """Decide what importing ``remote`` (a Mailchimp member dict) does.
 
     ``local`` is a :class:`LocalMember` or None when Odoo has no binding yet. ``full``: a
     Full Resync, which also re-asserts the consent state of unchanged members (restores an
     opt-out or blacklist entry Odoo lost) without writing anything else. ``odoo``: for a
     member Odoo has no binding of, Odoo's consent decisions on the address
-    (:class:`OdooConsent`, in Mailchimp's time).
+    (:class:`OdooConsent`, in Mailchimp's time). ``elsewhere``: what Odoo last read of
+    the same member at another address (:class:`MemberElsewhere`), when it moved here.
     """
     status = remote.get("status")
     last_changed = parse_mc_datetime(remote.get("last_changed"))
@@ -422,7 +462,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
                 status_changed=True,
                 decided_at=last_changed,
             )
-        decided = status_decided_at(remote)
+        decided = decided_elsewhere(remote, elsewhere) or status_decided_at(remote)
         decision = PullDecision(
             ACTION_CREATE, "new member", status_changed=True, decided_at=decided
         )
@@ -479,17 +519,24 @@ def decide_pull(remote, local, opts, full=False, odoo=None):
         if full:
             _consent(decision, status, local, last_changed, opts, full)
         return decision
-    moved_back = back_from_tombstone(remote, local) and not opted_in_unseen(remote, local)
+    moved_back = back_from_tombstone(remote, local, elsewhere) and not opted_in_unseen(
+        remote, local
+    )
     decision = PullDecision(
         ACTION_UPDATE,
         "changed in Mailchimp",
         status_changed=(local.status != status and not moved_back)
+        # another member at the address (the one Odoo read moved away): its status is a
+        # decision Odoo never saw, even when it reads like the old one's (seed 536160895)
+        or another_member(remote, local.web_id)
         or resubscribed(remote, local)
         or left_again(remote, local)
         or added_again(remote, local),
     )
     if decision.status_changed:
-        decision.decided_at = status_decided_at(remote, local)
+        decision.decided_at = decided_elsewhere(remote, elsewhere) or status_decided_at(
+            remote, local
+        )
     if status == STATUS_ARCHIVED:
         decision.reason = "archived in Mailchimp"
         return decision

@@ -449,12 +449,16 @@ class InvariantRun:
             step["skipped"] = True
         trace = os.environ.get("MC_INVARIANT_TRACE")
         if trace:
-            self.trace(step, mc_key(trace))
+            lines = [f"after {json.dumps(step, ensure_ascii=False)[:200]}"]
+            for address in trace.split(","):
+                lines += self.trace(mc_key(address.strip()))
+            _logger.info("\n".join(lines))
         return applied
 
-    def trace(self, step, key):
-        """MC_INVARIANT_TRACE=<address>: after each step, both sides of that address."""
-        lines = [f"after {json.dumps(step, ensure_ascii=False)[:200]}"]
+    def trace(self, key):
+        """MC_INVARIANT_TRACE=<address>[,<address>...]: after each step, both sides of each
+        address (also the web id of every binding and member, to follow a member that moved)."""
+        lines = []
         for aud in range(len(self.audiences)):
             member = self.member(aud, key)
             if member:
@@ -478,7 +482,7 @@ class InvariantRun:
         entries = self.env["mail.blacklist"].with_context(active_test=False).search([])
         for entry in entries.filtered(lambda b: mc_key(b.email) == key):
             lines.append(f"  blacklist {entry.email} active={entry.active}")
-        _logger.info("\n".join(lines))
+        return lines
 
     # ------------------------------------------------------------------ value draws
     def _draw_value(self, table):
@@ -1247,11 +1251,17 @@ class InvariantRun:
                 # an unsubscribe or bounce Odoo had not read when the person opted in, hidden
                 # since by a later change of the member (its last_changed after the opt-in):
                 # which came first cannot be told from Mailchimp's data, and the connector
-                # keeps the opt-out, the safe side (seed 302764538)
+                # keeps the opt-out, the safe side (seed 302764538). Mailchimp's last decision
+                # tells whether it was an unsubscribe or bounce, not its status now: an archive
+                # after it (no consent decision) does not make the order known (seed 772873237:
+                # a bounce Odoo learned from the answer to its own field update, which moved
+                # last_changed past the opt-in, then an archive)
                 changed = datetime.fromisoformat(member["last_changed"]).replace(tzinfo=None)
                 unknowable = (
                     sub.opt_out
-                    and status in ("unsubscribed", "cleaned")
+                    and mc_last
+                    and mc_last.kind in (OUT, CLEAN)
+                    and status in ("unsubscribed", "cleaned", "archived")
                     and self.unread_at_decision.get((aud, contact.id))
                     and changed > sub_last.t
                 )

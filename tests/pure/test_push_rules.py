@@ -239,3 +239,24 @@ def test_mapping_problems_name_unknown_tags_and_unmapped_required_fields():
         ("required_missing", ["BIRTHDAY"]),
     ]
     assert mapping_problems(["ANYTHING"], {}) == [], "merge fields not read yet: nothing known"
+
+
+def test_an_opt_out_of_the_new_address_only_goes_with_the_member_moving_there():
+    """Issue 23, seed 91137574: another contact at the address the linked contact moved to
+    opted out; the member could not move there (another member has it) and was unsubscribed
+    at its old address all the same."""
+    local = LocalContact(
+        email="new@example.com",
+        opted_out=True,
+        opted_out_at=datetime(2026, 1, 2),
+        binding_status="subscribed",
+        binding_email="old@example.com",
+        status_changed=datetime(2026, 1, 1),
+    )
+    decision = decide_push(local, ALL_ON, MAPPING)
+    assert decision.action == PUSH_UNSUBSCRIBE and not decision.opt_out_stays
+    local.own_opted_out_at = datetime(2026, 1, 2)
+    assert decide_push(local, ALL_ON, MAPPING).opt_out_stays
+    # an own opt-out older than Mailchimp's last status is no decision to send
+    local.own_opted_out_at = datetime(2025, 12, 1)
+    assert not decide_push(local, ALL_ON, MAPPING).opt_out_stays

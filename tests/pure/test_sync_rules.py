@@ -7,6 +7,7 @@ from services.sync_rules import (
     ACTION_SKIP,
     ACTION_UPDATE,
     LocalMember,
+    MemberElsewhere,
     OdooConsent,
     PullOptions,
     clean_merge_fields,
@@ -451,3 +452,50 @@ def test_a_member_odoo_created_is_not_taken_as_resubscribed_by_a_profile_edit():
     member = dict(remote("subscribed", fname="Edited", last_changed=T2), timestamp_opt=T0)
     decision = decide_pull(member, local, PullOptions())
     assert not decision.status_changed and decision.push_opt_out
+
+
+def _moved(status, web_id="7", **extra):
+    return {**remote(status, last_changed=T1), "web_id": web_id, **extra}
+
+
+def test_a_member_back_from_a_wrong_tombstone_with_another_status_decided_it_meanwhile():
+    """Issue 23, seed 37543093: moved away (the binding taken for deleted) and back, then
+    cleaned at its old address: the bounce was taken for the old status coming back."""
+    tomb = known(status="deleted")
+    tomb.web_id = "7"
+    tomb.status_before_deleted = "subscribed"
+    cleaned = decide_pull(_moved("cleaned"), tomb, PullOptions())
+    assert cleaned.status_changed and cleaned.opt_out and cleaned.blacklist
+    # what Odoo read of it at the address it had moved to counts first
+    seen_there = decide_pull(
+        _moved("cleaned"), tomb, PullOptions(), elsewhere=MemberElsewhere("cleaned", at(T0))
+    )
+    assert not seen_there.status_changed and not seen_there.blacklist
+    tomb.status_before_deleted = "cleaned"
+    same = decide_pull(_moved("cleaned"), tomb, PullOptions())
+    assert not same.status_changed and not same.opt_out
+
+
+def test_another_member_at_the_address_brings_a_decision_odoo_never_saw():
+    """Issue 23, seed 536160895: the member Odoo read moved away, another one signed up at
+    its address and unsubscribed: the same status as the old one's read as no change."""
+    local = known(status="unsubscribed")
+    local.web_id = "7"
+    local.opted_in_at = at(T0)  # a person's opt-in in Odoo, after the old one's unsubscribe
+    decision = decide_pull(_moved("unsubscribed", web_id="8"), local, PullOptions())
+    assert decision.status_changed and decision.opt_out
+
+
+def test_a_moved_members_status_is_dated_where_odoo_read_it_first():
+    """Issue 23, seed 347742514: a member unsubscribed at its old address, then moved to an
+    address whose contact a person had opted in since: the address change (last_changed) is
+    no new unsubscribe."""
+    odoo = OdooConsent(opted_in_at=at(T0) + HOUR / 2)
+    elsewhere = MemberElsewhere("unsubscribed", at(T0))
+    moved = _moved("unsubscribed", last_changed=T1, timestamp_opt="2025-12-01T00:00:00+00:00")
+    decision = decide_pull(moved, None, PullOptions(), odoo=odoo, elsewhere=elsewhere)
+    assert decision.decided_at == at(T0) and not decision.opt_out
+    # opted in since Odoo read it there: Odoo cannot date its status
+    again = dict(moved, timestamp_opt="2026-01-01T10:30:00+00:00")
+    decision = decide_pull(again, None, PullOptions(), odoo=odoo, elsewhere=elsewhere)
+    assert decision.decided_at == at(T1) and decision.opt_out
