@@ -405,9 +405,11 @@ def mirrored_for_another(odoo):
     )
 
 
-def _consent(decision, status, local, last_changed, opts, full):
+def _consent(decision, status, local, last_changed, opts, full, newcomer=False):
     """Opt-out / blacklist / re-subscription effects of Mailchimp's status on Odoo, and an
     Odoo opt-out newer than Mailchimp's subscribed status sent back to Mailchimp.
+    ``newcomer``: another member than the one Odoo read at the address (an opt-out Odoo
+    applied for Mailchimp there was that one's status, not this one's).
 
     Mailchimp's unsubscribe or bounce is applied when Odoo sees the status change (and
     re-asserted by a Full Resync, for what Odoo lost), never by a mere profile edit: an opt-in
@@ -435,7 +437,12 @@ def _consent(decision, status, local, last_changed, opts, full):
     elif (
         status in (STATUS_SUBSCRIBED, STATUS_PENDING)
         and decision.status_changed
-        and list_opt_out_older(local, mailchimp_decided)
+        and (
+            list_opt_out_older(local, mailchimp_decided)
+            # as for a new member: the newest list opt-out is another member's status
+            # (seed 119123557: the bounce of the contact's member before it moved here)
+            or (newcomer and mirrored_for_another(local))
+        )
     ):
         # re-subscribed in Mailchimp after the opt-out made in Odoo: the person's newer
         # decision wins, Odoo's opt-out of this audience's list is lifted
@@ -542,7 +549,15 @@ def decide_pull(remote, local, opts, full=False, odoo=None, elsewhere=None):
         return decision
     if opts.pull_fields and local.has_contact:
         decision.contact_values = _name_updates(remote, local, opts)
-    _consent(decision, status, local, last_changed, opts, full)
+    _consent(
+        decision,
+        status,
+        local,
+        last_changed,
+        opts,
+        full,
+        newcomer=another_member(remote, local.web_id),
+    )
     if (
         not decision.opt_out
         and not local.has_contact

@@ -763,6 +763,15 @@ class InvariantRun:
         for binding in self.bindings(aud).filtered(lambda b: b.mailing_contact_id == record):
             member = self.member(aud, binding.email_normalized)
             unread = unread or bool(member and member["status"] != binding.status)
+            # the same status, but reached through an opt-in Odoo never read (re-subscribed
+            # and unsubscribed again since Odoo read it): that unsubscribe is unread too, and
+            # when it came, before or after this decision, Mailchimp's data cannot tell once
+            # a profile edit moved last_changed (seed 145326667)
+            known = max(filter(None, (binding.status_changed, binding.last_changed)), default=None)
+            opted_in = member and member.get("timestamp_opt")
+            if opted_in and known:
+                opted_in = datetime.fromisoformat(opted_in).replace(tzinfo=None)
+                unread = unread or opted_in > known
         self.unread_at_decision[(aud, record.id)] = unread
         return True
 

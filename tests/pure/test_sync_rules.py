@@ -499,3 +499,19 @@ def test_a_moved_members_status_is_dated_where_odoo_read_it_first():
     again = dict(moved, timestamp_opt="2026-01-01T10:30:00+00:00")
     decision = decide_pull(again, None, PullOptions(), odoo=odoo, elsewhere=elsewhere)
     assert decision.decided_at == at(T1) and decision.opt_out
+
+
+def test_another_members_status_mirrored_on_the_contact_does_not_hold_against_a_newcomer():
+    """Issue 23, seed 119123557: the opt-out Odoo applied for the bounce of the contact's
+    member before it moved was kept against another member, subscribed, that moved in."""
+    local = known(status="deleted", changed=T0)
+    local.web_id = "7"
+    local.list_opted_out_at = local.mirrored_opted_out_at = at(T0) + HOUR / 2
+    elsewhere = MemberElsewhere("subscribed", at(T0))
+    newcomer = _moved("subscribed", web_id="8")
+    decision = decide_pull(newcomer, local, PullOptions(), elsewhere=elsewhere)
+    assert decision.status_changed and decision.clear_opt_out
+    # a person's own opt-out of the list, newer than the subscription, stays
+    local.mirrored_opted_out_at = None
+    decision = decide_pull(newcomer, local, PullOptions(), elsewhere=elsewhere)
+    assert not decision.clear_opt_out
