@@ -30,6 +30,11 @@ CONCURRENCY_ERRORS = (
 CONCURRENCY_RETRY_SECONDS = (2, 12)
 #: context key of the job entry points: the API client then keeps its retries short
 JOB_CONTEXT_KEY = "mailchimp_job"
+#: seconds a job spends on Mailchimp calls made one by one (an export's field updates, one
+#: PATCH each) before it leaves the rest to its next job: Mailchimp answers in about 0.2 s,
+#: and a job must end well within Odoo's limit_time_real (120 s by default), or the worker
+#: is killed before the job commits anything, every time it is tried again
+CALLS_BUDGET_SECONDS = 40
 #: attempts of a job before it fails; with the retry pattern of data/queue_job_data.xml
 #: (10 s, then 1, 5, 15, 30 minutes, then hourly) that is about 11 hours of outage
 JOB_MAX_RETRIES = 24
