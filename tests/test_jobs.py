@@ -543,3 +543,52 @@ class TestFallbackRunsQueueJobsOwnPath(MailchimpCase):
             self.run_jobs()
         self.assertEqual(record.state, "failed")
         self.assertEqual(record.exc_name, "odoo.addons.queue_job.exception.FailedJobError")
+
+
+@tagged("post_install", "-at_install")
+class TestAudienceRefreshBesideSyncJobs(MailchimpCase):
+    def test_the_hourly_refresh_meets_no_member_sync_job_of_its_audiences(self):
+        """Issue 24, found by the multi-process suite with Mailchimp's latency: the hourly
+        audience refresh (an account job, 11 s there) rewrote every audience's row, counts
+        included, on its snapshot; every member-sync job of an audience writes that row
+        (``lock_audience_sync``), so the refresh met a serialization failure and started over,
+        three times in a row, each retry counted. It writes only what changed, and leaves
+        the counts to the member imports it starts. Real connections: the account and its
+        audience committed, a sync job of the audience commits during the refresh."""
+        cursor = sql_db.db_connect(self.env.cr.dbname).cursor
+        state = self.emulator.state
+        list_mc_id = state.add_list(name="Refreshed")
+        state.seed_members(list_mc_id, 5)
+        with closing(cursor()) as setup:
+            env = api.Environment(setup, SUPERUSER_ID, {})
+            account = env["mailchimp.account"].create(
+                {
+                    "name": "Refresh probe",
+                    "api_key": self.emulator.api_key,
+                    "api_base_url": self.emulator.base_url,
+                    "state": "connected",
+                }
+            )
+            audience = env["mailchimp.list"]._import_from_account(account)
+            ids = (account.id, audience.id, audience.mailing_list_id.id)
+            setup.commit()
+        try:
+            state.seed_members(list_mc_id, 3, prefix="later")  # the counts change meanwhile
+            with closing(cursor()) as job, closing(cursor()) as sync:
+                job.execute("SELECT 1")  # the refresh job's snapshot
+                lock_audience_sync(
+                    api.Environment(sync, SUPERUSER_ID, {})["mailchimp.list"].browse(ids[1]),
+                    "busy",
+                )
+                sync.commit()  # a member-sync job of the audience ends
+                env = api.Environment(job, SUPERUSER_ID, {})
+                with mute_logger("odoo.sql_db"):
+                    result = env["mailchimp.account"].browse(ids[0])._job_fetch_audiences()
+                self.assertEqual(result, "audiences refreshed: 1, member imports queued: 1")
+                job.rollback()  # its run and job with it: nothing of it is kept
+        finally:
+            with closing(cursor()) as cleanup:
+                cleanup.execute("DELETE FROM mailchimp_list WHERE id = %s", (ids[1],))
+                cleanup.execute("DELETE FROM mailing_list WHERE id = %s", (ids[2],))
+                cleanup.execute("DELETE FROM mailchimp_account WHERE id = %s", (ids[0],))
+                cleanup.commit()
