@@ -182,7 +182,7 @@ class Run:
             self.server2.wait_ready()
             self.phase("servers up")
             self.setup()
-            self.phase("audiences imported, webhooks registered")
+            self.phase("the three audiences imported at once")
             self.storm()
             self.settle()
             self.phase("a sync cycle, then a sync that must change nothing")
@@ -256,6 +256,7 @@ class Run:
             {"push_new": True, "sync_from": False},
         )
         rpc("mailchimp.account", "action_generate_webhook_urls", [account])
+        self.phase("account connected, audiences and campaign read, webhooks registered")
         rpc("mailchimp.list", "action_full_resync", list(self.audiences.values()))
         waited = wait_idle(self.conn, IDLE_TIMEOUT)
         if waited is None:
@@ -541,10 +542,18 @@ class Run:
                 "WHERE channel = 'root.mailchimp'"
             )
             total, retries = cr.fetchone()
+        # the conflicts the jobs met (retried), by statement
+        conflicts = Counter()
+        for server in (self.server1, self.server2):
+            for _t, _pid, _lvl, logger, message in server.log_records():
+                if logger == JOB_TOOLS and message.startswith("statement met a concurrent"):
+                    statement = message.split(" [", 1)[-1].lstrip("b'\"")
+                    conflicts[" ".join(statement.split()[:4])] += 1
         self.checks.add(
             "every job done (none failed, none left waiting or started)",
             total and set(states) == {"done"} and self.storm_idle is not None,
-            f"{total} jobs {states}, {retries} retries counted; not done: {not_done}",
+            f"{total} jobs {states}, {retries} retries counted, conflicts met "
+            f"{dict(conflicts)}; not done: {not_done}",
         )
 
     def lock_spans(self):
