@@ -1,6 +1,7 @@
 """Command line: python -m mailchimp_emulator --port 8765 --seed-members 1000."""
 
 import argparse
+import os
 import signal
 import sys
 
@@ -37,6 +38,13 @@ def parse_args(argv=None):
         default=0,
         help="GET /batches/{id} answers 'started' this many times before 'finished'",
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=float(os.environ.get("MAILCHIMP_EMULATOR_LATENCY") or 0),
+        help="seconds every API call waits before its answer, as Mailchimp's take about 0.2 s "
+        "(default: $MAILCHIMP_EMULATOR_LATENCY, else 0)",
+    )
     return parser.parse_args(argv)
 
 
@@ -49,6 +57,7 @@ def make_emulator(args):
         host=args.host,
         validate_webhooks=args.validate_webhooks,
         batch_pending_polls=args.batch_pending_polls,
+        latency=args.latency,
     )
 
 
@@ -62,7 +71,11 @@ def main(argv=None):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
-    print(f"Mailchimp emulator on {emu.base_url} (dc={emu.dc}, key={emu.api_key})", flush=True)
+    latency = f", latency {emu.latency:g} s" if emu.latency else ""
+    print(
+        f"Mailchimp emulator on {emu.base_url} (dc={emu.dc}, key={emu.api_key}{latency})",
+        flush=True,
+    )
     try:
         emu.serve_forever()
     except KeyboardInterrupt:

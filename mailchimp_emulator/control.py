@@ -23,6 +23,7 @@ def health(emu, data):
         "requests": len(emu.requests),
         "now": st.now_str(),
         "faults": emu.faults.snapshot(),
+        "latency": emu.latency,
     }
 
 

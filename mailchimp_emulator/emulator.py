@@ -18,7 +18,9 @@ class Emulator:
     ``validate_webhooks`` (on by default): ``POST …/webhooks`` GETs the URL first, as
     Mailchimp does, and refuses it unless it answers 2xx; turn it off for tests that
     register URLs nothing listens on. ``batch_pending_polls``: ``GET /batches/{id}`` answers
-    "started" that many times before "finished".
+    "started" that many times before "finished". ``latency``: seconds every API call
+    waits before it is answered (Mailchimp answers in about 0.2 s; control calls and webhook
+    deliveries do not wait), whatever the fault plan says (``faults.delay`` comes on top).
     """
 
     def __init__(
@@ -29,6 +31,7 @@ class Emulator:
         host="127.0.0.1",
         validate_webhooks=True,
         batch_pending_polls=0,
+        latency=0.0,
     ):
         if isinstance(api_keys, str):
             api_keys = (api_keys,)
@@ -38,6 +41,7 @@ class Emulator:
         self.host = host
         self.validate_webhooks = validate_webhooks
         self.batch_pending_polls = batch_pending_polls
+        self.latency = max(0.0, float(latency or 0.0))
         self.state = State(seed=seed, dc=dc)
         self.faults = Faults(seed)
         self.requests = []

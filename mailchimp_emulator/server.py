@@ -134,6 +134,7 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, emu, path, query, body):
         method = self.command
         delay, fault = emu.faults.decide(path)
+        delay += emu.latency
         if delay:
             time.sleep(delay)
         if fault is not None and fault.kind == "drop":

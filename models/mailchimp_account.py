@@ -488,7 +488,8 @@ class MailchimpAccount(models.Model):
         if self.state != "connected":
             return "skipped: account not connected"
         try:
-            audiences = self.env["mailchimp.list"]._import_from_account(self)
+            # the counts: read by the member imports started below, under each audience's lock
+            audiences = self.env["mailchimp.list"]._import_from_account(self, statistics=False)
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         except mce.MailchimpError as exc:

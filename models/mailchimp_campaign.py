@@ -260,7 +260,7 @@ class MailchimpCampaign(models.Model):
             )
         }
         if list_ids - set(audiences):
-            for audience in Audience._import_from_account(account):
+            for audience in Audience._import_from_account(account, statistics=False):
                 audiences[audience.mc_id] = audience
         templates = self.env["mailchimp.template"]._ensure_templates(
             account,

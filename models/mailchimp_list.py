@@ -12,6 +12,9 @@ from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
+#: an audience's subscriber counts, as Mailchimp gives them (``_values_from_remote``)
+STATISTICS = ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
+
 
 class MailchimpList(models.Model):
     _name = "mailchimp.list"
@@ -202,8 +205,12 @@ class MailchimpList(models.Model):
     # Audiences import
     # ------------------------------------------------------------------
     @api.model
-    def _import_from_account(self, account):
-        """Create or update the audiences of ``account`` and their merge fields."""
+    def _import_from_account(self, account, statistics=True):
+        """Create or update the audiences of ``account`` and their merge fields; an audience
+        Odoo has gets only what changed. ``statistics``: its subscriber counts too (the
+        hourly refresh leaves them to the member import it starts, which reads them under
+        the audience's lock: every member-sync job of an audience writes its row, and a
+        long job writing it on an older snapshot meets a serialization failure)."""
         client = account._get_client()
         existing = {
             rec.mc_id: rec
@@ -216,7 +223,12 @@ class MailchimpList(models.Model):
             vals = self._values_from_remote(remote)
             audience = existing.get(remote["id"])
             if audience:
-                audience.write(vals)
+                if not statistics:
+                    for key in STATISTICS:
+                        vals.pop(key)
+                changed = {key: value for key, value in vals.items() if audience[key] != value}
+                if changed:
+                    audience.write(changed)
             else:
                 vals.update(account_id=account.id, mc_id=remote["id"])
                 audience = self.create(vals)

@@ -10,6 +10,7 @@ and address changes), then record Mailchimp's answer on each binding.
 
 import itertools
 import logging
+import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -36,6 +37,7 @@ from ..services.sync_rules import (
     parse_mc_datetime,
     status_decided_at,
 )
+from . import job_tools
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .ui_text import count_text
@@ -497,7 +499,10 @@ class MailchimpMemberExport(models.Model):
                 binding._record_refusal(message, now)
             for binding, _decision, _note in by_email.values():  # neither done nor refused
                 binding.write({"need_push": False, "push_reason": "no answer for this address"})
-        for binding, email, decision, note in singles:
+        deadline = time.monotonic() + job_tools.CALLS_BUDGET_SECONDS
+        for sent, (binding, email, decision, note) in enumerate(singles):
+            if sent and time.monotonic() > deadline:
+                break  # one call each: the rest keep need_push, for the next export job
             counts[binding._push_single(client, email, decision, note, now)] += 1
         return counts, skipped_lines
 

@@ -480,6 +480,12 @@ class MailchimpListWebhook(models.Model):
         )
         if not events:
             return "no event waiting"
+        _logger.debug(
+            "job %s takes the webhook events %s of audience %s",
+            self.env.context.get("job_uuid"),
+            ",".join(map(str, events.ids)),
+            self.id,
+        )
         account = self.account_id
         if account.state != "connected":
             return "skipped: account not connected"

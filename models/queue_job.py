@@ -3,22 +3,33 @@
 """Run pending Mailchimp jobs in-process when no queue_job runner serves them.
 
 The cron "Process Queue Jobs (MailChimp)" calls it, so a server started without the
-queue_job runner (``--load=web,queue_job``) still makes progress. It runs a job exactly as
-queue_job's ``/queue_job/runjob`` controller does (started -> perform -> done, retryable
-errors postponed, others failed), locking each job row so it never races the real runner.
+queue_job runner (``--load=web,queue_job``) still makes progress. Each job goes through
+queue_job's own code of ``/queue_job/runjob`` (``RunJobController``): its
+``_try_perform_job`` (started, committed, performed, done, committed), the concurrency errors
+it retries (PostgreSQL's serialization failure, deadlock, lock not available: postponed
+``PG_RETRY`` seconds), its ``RetryableJobError`` postponement, its failure values and its
+dependent jobs. Only what ties ``runjob`` to an HTTP request is not reused: the job row is
+claimed here (``FOR UPDATE SKIP LOCKED`` on a pending job, so it never races the runner), and
+a job's outcome is written on the same cursor after the rollback instead of a second one.
 """
 
 import logging
 import threading
 import time
 import traceback
+from contextlib import closing
 from datetime import timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import api, fields, models
+from odoo.addons.queue_job.controllers.main import PG_RETRY, RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import PENDING, Job
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.sql_db import TestCursor
 
-from .job_tools import CONCURRENCY_ERRORS, JOB_CHANNEL, concurrency_retry
+from .job_tools import JOB_CHANNEL
 
 _logger = logging.getLogger(__name__)
 
@@ -46,8 +57,30 @@ class QueueJob(models.Model):
     @api.model
     def _mailchimp_run_pending(self, max_jobs=None, time_budget=None, min_age_seconds=0):
         """Perform pending Mailchimp jobs, including the ones they enqueue, until none is
-        left, ``max_jobs`` ran or ``time_budget`` seconds passed. Returns the count run."""
-        testing = getattr(threading.current_thread(), "testing", False)
+        left, ``max_jobs`` ran or ``time_budget`` seconds passed. Returns the count run.
+
+        queue_job's code commits (after a job's start, after its end): in a test, the jobs
+        run on a test cursor over the test's transaction, whose commits are savepoints."""
+        if not getattr(threading.current_thread(), "testing", False):
+            return self._mailchimp_run_loop(max_jobs, time_budget, min_age_seconds)
+        self.env.flush_all()
+        registry = self.env.registry
+        if registry.in_test_mode():  # an HttpCase: its server's requests share the lock
+            cursor = registry.cursor()
+        else:
+            cursor = TestCursor(self.env.cr, threading.RLock(), False)
+        with closing(cursor) as cr:
+            ran = self.with_env(self.env(cr=cr))._mailchimp_run_loop(
+                max_jobs, time_budget, min_age_seconds
+            )
+            # a test cursor: its commit is a savepoint of the test's transaction
+            cr.commit()  # pylint: disable=invalid-commit
+        # the jobs wrote through another environment: the caller's cache is stale
+        self.env.invalidate_all()
+        return ran
+
+    @api.model
+    def _mailchimp_run_loop(self, max_jobs, time_budget, min_age_seconds):
         deadline = time.monotonic() + time_budget if time_budget else None
         ran = 0
         while max_jobs is None or ran < max_jobs:
@@ -56,7 +89,7 @@ class QueueJob(models.Model):
             uuid = self._mailchimp_lock_next(min_age_seconds)
             if not uuid:
                 break
-            self._mailchimp_perform(uuid, commit=not testing)
+            self._mailchimp_perform(uuid)
             ran += 1
         return ran
 
@@ -77,45 +110,43 @@ class QueueJob(models.Model):
         return row and row[0]
 
     @api.model
-    def _mailchimp_perform(self, uuid, commit=True):
+    def _mailchimp_perform(self, uuid):
+        """Run the job ``uuid`` (its row locked by this transaction) as queue_job's
+        ``/queue_job/runjob`` does, through ``RunJobController``'s own methods; commits."""
         env = self.env(su=True)
+        controller = RunJobController()
         job = Job.load(env, uuid)
-        job.set_started()
-        job.store()
-        if commit:
-            env.cr.commit()
         try:
-            with env.cr.savepoint():
-                job.perform()
-                env.flush_all()
-        except CONCURRENCY_ERRORS as exc:  # met in the final flush: tried again
-            env.invalidate_all(flush=False)
-            retry = concurrency_retry(exc)
-            job.postpone(result=str(retry), seconds=retry.seconds)
+            try:
+                controller._try_perform_job(env, job)
+            except OperationalError as err:
+                # runjob: PostgreSQL's concurrency errors are tried again a moment later
+                if err.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                raise RetryableJobError(err.pgerror, seconds=PG_RETRY) from err
+        except RetryableJobError as err:
+            # runjob's retry_postpone: the job's work is rolled back, the job waits
+            env.cr.rollback()
+            job.postpone(result=str(err), seconds=err.seconds)
             job.set_pending(reset_retry=False)
             job.store()
-        except RetryableJobError as exc:
-            env.invalidate_all()
-            job.postpone(result=str(exc), seconds=exc.seconds)
-            job.set_pending(reset_retry=False)
-            job.store()
-            _logger.info("Mailchimp job %s postponed: %s", uuid, exc)
-        except Exception as exc:  # pylint: disable=broad-except
-            env.invalidate_all()
-            job.set_failed(
-                exc_info=traceback.format_exc(),
-                exc_name=type(exc).__name__,
-                exc_message=str(exc),
-            )
-            job.store()
-            _logger.warning("Mailchimp job %s failed: %s", uuid, exc)
-        else:
-            job.set_done()
-            job.store()
-            job.enqueue_waiting()
-        env.flush_all()
-        if commit:
+            env.flush_all()
             env.cr.commit()
+            _logger.debug("%s postponed", job)
+            return
+        except Exception as exc:  # pylint: disable=broad-except
+            # runjob: the traceback logged, the job failed with queue_job's failure values
+            traceback_txt = traceback.format_exc()
+            _logger.error(traceback_txt)
+            env.cr.rollback()
+            job.set_failed(**controller._get_failure_values(job, traceback_txt, exc))
+            job.store()
+            env.flush_all()
+            env.cr.commit()
+            return
+        controller._enqueue_dependent_jobs(env, job)
+        env.flush_all()
+        env.cr.commit()
 
     @api.model
     def _mailchimp_runner_serves(self):

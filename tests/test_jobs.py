@@ -12,6 +12,7 @@ from unittest import mock
 import psycopg2
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo.addons.queue_job.controllers.main import PG_RETRY, RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
@@ -448,3 +449,146 @@ class TestAudienceCron(MailchimpCase):
         self.assertEqual(audience.mc_id, self.list_mc_id)
         self.assertEqual(result, "audiences refreshed: 1, member imports queued: 1")
         self.assertEqual(len(self.mailchimp_jobs()), 1, "its member import is queued")
+
+
+@tagged("post_install", "-at_install")
+class TestFallbackRunsQueueJobsOwnPath(MailchimpCase):
+    """Issue 24: the fallback cron re-implemented ``/queue_job/runjob`` and dropped what
+    queue_job does there. It now runs each job through ``RunJobController``'s own methods,
+    with runjob's outcomes. (queue_job 18.0 has no ``NothingToDoJob`` any more: its runjob
+    handles RetryableJobError, PostgreSQL's concurrency errors and failures, as tested here.)"""
+
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.list_mc_id = self.emulator.state.add_list(name="Newsletter")
+        self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
+        self.Audience = type(self.env["mailchimp.list"])
+
+    def queue_job(self, body, **options):
+        """A queued Mailchimp job of the audience whose work is ``body(records)``."""
+        job = self.audience.with_delay(channel="root.mailchimp", **options)._job_push()
+        body.__name__ = "_job_push"  # queue_job loads a job by its method's name
+        patcher = mock.patch.object(self.Audience, "_job_push", body)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return job.db_record()
+
+    def test_jobs_run_through_queue_jobs_controller(self):
+        record = self.queue_job(lambda records: "pushed")
+        with mock.patch.object(
+            RunJobController,
+            "_try_perform_job",
+            autospec=True,
+            side_effect=RunJobController._try_perform_job,
+        ) as performed:
+            self.assertEqual(self.run_jobs(), 1)
+        self.assertEqual(performed.call_count, 1)
+        self.assertEqual((record.state, record.result), ("done", "pushed"))
+        self.assertTrue(record.date_started and record.date_done)
+
+    def test_a_concurrency_error_outside_the_jobs_guard_is_tried_again_not_failed(self):
+        """A serialization failure that escapes the job's own handling (queue_job's flush of
+        the job's end, say) is retried by runjob PG_RETRY seconds later, counted: the
+        fallback did the same only for the errors it listed, and failed the job on others."""
+
+        def conflict(records):
+            records.env.cr.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'probe' USING ERRCODE = 'serialization_failure'; "
+                "END $$"
+            )
+
+        record = self.queue_job(conflict)
+        with mute_logger("odoo.sql_db"):
+            self.run_jobs()
+        self.assertEqual((record.state, record.retry, record.exc_name), ("pending", 1, False))
+        wait = (record.eta - fields.Datetime.now()).total_seconds()
+        self.assertAlmostEqual(wait, PG_RETRY, delta=2)
+
+    def test_a_retryable_error_postpones_and_an_uncounted_one_keeps_the_retries(self):
+        errors = [
+            RetryableJobError("busy", seconds=10, ignore_retry=True),
+            RetryableJobError("Mailchimp down", seconds=60),
+        ]
+
+        def retry(records):
+            raise errors.pop(0)
+
+        record = self.queue_job(retry)
+        self.run_jobs()
+        self.assertEqual((record.state, record.retry, record.result), ("pending", 0, "busy"))
+        record.eta = False
+        self.run_jobs()
+        self.assertEqual((record.state, record.retry), ("pending", 1))
+        wait = (record.eta - fields.Datetime.now()).total_seconds()
+        self.assertAlmostEqual(wait, 60, delta=5)
+
+    def test_a_failing_job_fails_with_queue_jobs_failure_values(self):
+        def boom(records):
+            raise ValueError("boom")
+
+        record = self.queue_job(boom)
+        with self.assertLogs("odoo.addons.mailchimp_connector.models.queue_job", "ERROR"):
+            self.run_jobs()
+        self.assertEqual(record.state, "failed")
+        self.assertEqual((record.exc_name, record.exc_message), ("ValueError", "boom"))
+        self.assertIn("Traceback", record.exc_info)
+
+    def test_retries_exhausted_fail_the_job(self):
+        def down(records):
+            raise RetryableJobError("Mailchimp down")
+
+        record = self.queue_job(down, max_retries=1)
+        with self.assertLogs("odoo.addons.mailchimp_connector.models.queue_job", "ERROR"):
+            self.run_jobs()
+        self.assertEqual(record.state, "failed")
+        self.assertEqual(record.exc_name, "odoo.addons.queue_job.exception.FailedJobError")
+
+
+@tagged("post_install", "-at_install")
+class TestAudienceRefreshBesideSyncJobs(MailchimpCase):
+    def test_the_hourly_refresh_meets_no_member_sync_job_of_its_audiences(self):
+        """Issue 24, found by the multi-process suite with Mailchimp's latency: the hourly
+        audience refresh (an account job, 11 s there) rewrote every audience's row, counts
+        included, on its snapshot; every member-sync job of an audience writes that row
+        (``lock_audience_sync``), so the refresh met a serialization failure and started over,
+        three times in a row, each retry counted. It writes only what changed, and leaves
+        the counts to the member imports it starts. Real connections: the account and its
+        audience committed, a sync job of the audience commits during the refresh."""
+        cursor = sql_db.db_connect(self.env.cr.dbname).cursor
+        state = self.emulator.state
+        list_mc_id = state.add_list(name="Refreshed")
+        state.seed_members(list_mc_id, 5)
+        with closing(cursor()) as setup:
+            env = api.Environment(setup, SUPERUSER_ID, {})
+            account = env["mailchimp.account"].create(
+                {
+                    "name": "Refresh probe",
+                    "api_key": self.emulator.api_key,
+                    "api_base_url": self.emulator.base_url,
+                    "state": "connected",
+                }
+            )
+            audience = env["mailchimp.list"]._import_from_account(account)
+            ids = (account.id, audience.id, audience.mailing_list_id.id)
+            setup.commit()
+        try:
+            state.seed_members(list_mc_id, 3, prefix="later")  # the counts change meanwhile
+            with closing(cursor()) as job, closing(cursor()) as sync:
+                job.execute("SELECT 1")  # the refresh job's snapshot
+                lock_audience_sync(
+                    api.Environment(sync, SUPERUSER_ID, {})["mailchimp.list"].browse(ids[1]),
+                    "busy",
+                )
+                sync.commit()  # a member-sync job of the audience ends
+                env = api.Environment(job, SUPERUSER_ID, {})
+                with mute_logger("odoo.sql_db"):
+                    result = env["mailchimp.account"].browse(ids[0])._job_fetch_audiences()
+                self.assertEqual(result, "audiences refreshed: 1, member imports queued: 1")
+                job.rollback()  # its run and job with it: nothing of it is kept
+        finally:
+            with closing(cursor()) as cleanup:
+                cleanup.execute("DELETE FROM mailchimp_list WHERE id = %s", (ids[1],))
+                cleanup.execute("DELETE FROM mailing_list WHERE id = %s", (ids[2],))
+                cleanup.execute("DELETE FROM mailchimp_account WHERE id = %s", (ids[0],))
+                cleanup.commit()

@@ -86,6 +86,26 @@ def test_delay(mc, emulator):
     assert time.monotonic() - start >= 0.3
 
 
+def test_latency_delays_every_api_call_not_the_control_api():
+    from mailchimp_emulator import Emulator
+    from mailchimp_emulator.__main__ import make_emulator, parse_args
+
+    assert make_emulator(parse_args(["--latency", "0.2"])).latency == 0.2
+    with Emulator(latency=0.3) as emu:
+        client = requests.Session()
+        client.auth = ("x", emu.api_key)
+        start = time.monotonic()
+        assert client.get(emu.base_url + "/ping", timeout=5).status_code == 200
+        assert time.monotonic() - start >= 0.3
+        emu.faults.clear()  # the latency is no fault: clearing them keeps it
+        start = time.monotonic()
+        health = requests.get(emu.root_url + "/_emulator/health", timeout=5).json()
+        assert time.monotonic() - start < 0.3 and health["latency"] == 0.3
+        start = time.monotonic()
+        assert client.get(emu.base_url + "/ping", timeout=5).status_code == 200
+        assert time.monotonic() - start >= 0.3
+
+
 def test_random_faults_are_seeded(emulator, mc):
     def run():
         emulator.faults.configure(rate_429=0.3, rate_5xx=0.3, seed=99)
