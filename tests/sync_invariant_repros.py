@@ -2663,3 +2663,66 @@ REPRODUCTIONS += [
         ],
     },
 ]
+
+
+# issue 23, fifth round: found by a second 1,000-seed run
+REPRODUCTIONS += [
+    {
+        "name": (
+            "an unknowable bounce learned from an export's answer, after an un-blacklisting "
+            "(oracle)"
+        ),
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 154367619 (oracle): a bounce Odoo had not read when a "
+            "person un-blacklisted the address; the export's field update then moved "
+            "last_changed and its answer showed the bounce: which came first cannot be told "
+            "from Mailchimp's data and the connector keeps the blacklisting, the safe side "
+            "the harness already accepted for a list opt-out (seed 302764538), now for the "
+            "blacklist too"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 4,
+            "pool": [
+                "eve_1@example.net",
+                "mona@example.it",
+                "nils@example.no",
+                "ivan@example.nl",
+                "gina@example.io",
+                "kim.lee@example.org",
+            ],
+        },
+        "steps": [
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "nils@example.no"},
+            {"op": "sync_push", "dt": 1, "aud": 0, "cron": False},
+            {
+                "op": "mc_change_email",
+                "dt": 120,
+                "aud": 0,
+                "email": "nils@example.no",
+                "new_email": "kai@xn--bcher-kva.de",
+            },
+            {"op": "odoo_blacklist_add", "dt": 400, "email": "kai@xn--bcher-kva.de"},
+            {"op": "sync_paged_import", "dt": 400, "aud": 0, "full": True, "between": []},
+            {
+                "op": "sync_killed_resync",
+                "dt": 120,
+                "aud": 1,
+                "pages": 1,
+                "between": [
+                    {"op": "mc_clean", "dt": 400, "aud": 0, "email": "kai@xn--bcher-kva.de"}
+                ],
+            },
+            {"op": "odoo_blacklist_remove", "dt": 1, "email": "kai@xn--bcher-kva.de"},
+            {"op": "sync_push", "dt": 3600, "aud": None, "cron": False},
+            {"op": "sync_cycle", "dt": 30},
+        ],
+    },
+]
