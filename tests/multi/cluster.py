@@ -261,12 +261,26 @@ class OdooServer:
         return records
 
     def error_lines(self):
+        """The ERROR and CRITICAL lines of the log, but for the "bad query" line Odoo's SQL
+        layer writes for a concurrency error that Odoo's own request loop then retries (its
+        next line in that process says "... tries left, try again"): a user's request that
+        lost a conflict to a job and went through on its second try, nothing broken."""
+        errors, pending = [], {}  # pid -> index in errors of its last "bad query" line
         with open(self.log_path, errors="replace") as handle:
-            return [
-                line.rstrip()
-                for line in handle
-                if (m := LOG_LINE.match(line)) and m.group(3) in ("ERROR", "CRITICAL")
-            ]
+            for line in handle:
+                m = LOG_LINE.match(line)
+                if not m:
+                    continue
+                pid, level, logger, message = m.group(2), m.group(3), m.group(5), m.group(6)
+                waiting = pending.pop(pid, None)
+                retried = logger == "odoo.service.model" and "tries left" in message
+                if waiting is not None and retried:
+                    errors[waiting] = None
+                if level in ("ERROR", "CRITICAL"):
+                    errors.append(line.rstrip())
+                    if logger == "odoo.sql_db" and message.startswith("bad query"):
+                        pending[pid] = len(errors) - 1
+        return [line for line in errors if line is not None]
 
 
 class Rpc:
