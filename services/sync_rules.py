@@ -526,6 +526,11 @@ def decide_pull(remote, local, opts, full=False, odoo=None, elsewhere=None):
         if full:
             _consent(decision, status, local, last_changed, opts, full)
         return decision
+    if local.status != STATUS_DELETED and not another_member(remote, local.web_id):
+        # the member Odoo reads at this address: what it read of it elsewhere, before it moved
+        # here, is older than this binding (seed 267388751: a re-subscription request and an
+        # unsubscribe read here, dated at the old address's unsubscribe)
+        elsewhere = None
     moved_back = back_from_tombstone(remote, local, elsewhere) and not opted_in_unseen(
         remote, local
     )

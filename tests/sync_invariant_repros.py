@@ -2726,3 +2726,65 @@ REPRODUCTIONS += [
         ],
     },
 ]
+
+
+# issue 23, fifth round (continued)
+REPRODUCTIONS += [
+    {
+        "name": (
+            "an unsubscribe after a re-subscription request, dated where the member was "
+            "before it moved"
+        ),
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, fresh seed 267388751 (after the rules of the third round): a member "
+            "that moved was read at its new address, asked to re-subscribe (pending) and "
+            "unsubscribed again; its status was dated where Odoo had read it at its old "
+            "address (decided_elsewhere), before a person's opt-in, which then stood. What "
+            "Odoo read of a member at another address only counts when this binding is not "
+            "that member's"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 4,
+            "pool": [
+                "lars@example.se",
+                "jana@example.at",
+                "mona@example.it",
+                "nils@example.no",
+                "gina@example.io",
+                "hugo@example.de",
+                "kim.lee@example.org",
+                "ivan@example.nl",
+                "dora@sub.example.co.uk",
+            ],
+        },
+        "steps": [
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "dora@sub.example.co.uk"},
+            {"op": "sync_cycle", "dt": 30},
+            {"op": "mc_unsubscribe", "dt": 5, "aud": 0, "email": "dora@sub.example.co.uk"},
+            {"op": "sync_cycle", "dt": 400},
+            {
+                "op": "both_change_email",
+                "dt": 400,
+                "aud": 0,
+                "email": "dora@sub.example.co.uk",
+                "mc_new": "gina@example.io",
+                "contact": ["dora@sub.example.co.uk", 0],
+                "odoo_new": "ivan@example.nl",
+                "gap": 1800,
+            },
+            {"op": "sync_paged_import", "dt": 120, "aud": 0, "full": True, "between": []},
+            {"op": "odoo_resubscribe_pending", "dt": 1, "aud": 0, "email": "gina@example.io"},
+            {"op": "odoo_opt_in", "dt": 30, "aud": 0, "contact": ["gina@example.io", 0]},
+            {"op": "mc_unsubscribe_webhook", "dt": 1, "aud": 0, "email": "gina@example.io"},
+            {"op": "sync_cycle", "dt": 3600},
+        ],
+    },
+]

@@ -515,3 +515,15 @@ def test_another_members_status_mirrored_on_the_contact_does_not_hold_against_a_
     local.mirrored_opted_out_at = None
     decision = decide_pull(newcomer, local, PullOptions(), elsewhere=elsewhere)
     assert not decision.clear_opt_out
+
+
+def test_what_odoo_read_of_a_member_elsewhere_does_not_date_the_member_read_here():
+    """Issue 23, seed 267388751: a member read at its new address (pending after a
+    re-subscription request) unsubscribed again; its status was dated where Odoo had read it
+    at its old address, before a person's opt-in in Odoo."""
+    local = known(status="pending", changed=T0)
+    local.web_id = "7"
+    local.opted_in_at = at(T0) + HOUR / 2
+    elsewhere = MemberElsewhere("unsubscribed", at(T0) - HOUR)
+    decision = decide_pull(_moved("unsubscribed"), local, PullOptions(), elsewhere=elsewhere)
+    assert decision.decided_at == at(T1) and decision.opt_out
