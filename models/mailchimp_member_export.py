@@ -30,8 +30,10 @@ from ..services.push_rules import (
     resubscribe_request,
 )
 from ..services.sync_rules import (
+    LocalMember,
     another_member,
     clean_merge_fields,
+    left_again,
     normalize_email,
     opted_in_at,
     parse_mc_datetime,
@@ -599,7 +601,7 @@ class MailchimpMemberExport(models.Model):
         status = member.get("status") or decision.status or self.status
         last_changed = parse_mc_datetime(member.get("last_changed")) or self.last_changed
         first_answer = not self.status and not self.status_changed
-        learn = self._learned_from_answer(status, decision)
+        learn = self._learned_from_answer(status, decision, member)
         vals = {
             "need_push": False,
             "sync_error": False,
@@ -631,16 +633,25 @@ class MailchimpMemberExport(models.Model):
                 [dict(member, email_address=self.email)], full=learn == "resync"
             )
 
-    def _learned_from_answer(self, status, decision):
+    def _learned_from_answer(self, status, decision, member=None):
         """Whether Mailchimp's answer to this export shows a status that Mailchimp decided
-        and Odoo had not read: "import" (the binding showed another status: the import
-        applies the change, consent included), "resync" (Odoo had no status, or did not
+        and Odoo had not read: "import" (the binding showed another status, or the same one
+        reached again through an opt-in Odoo never read: the import applies the change,
+        consent included), "resync" (Odoo had no status, or did not
         know of an unsubscribe or bounce that this export asked for again: recorded, then
         re-asserted as a Full Resync does), or False (the status is Odoo's own request, or
         one Odoo knew). An unsubscribe that Mailchimp had before an export asked for it
         again is found before the call (:meth:`_unsubscribed_since`)."""
         known = self.status
         if known and status != known and decision.status != status:
+            return "import"
+        seen = LocalMember(
+            status=known, last_changed=self.last_changed, status_changed=self.status_changed
+        )
+        if member and decision.status != status and left_again(member, seen):
+            # the same status, reached again through an opt-in Odoo never read (re-subscribed
+            # and unsubscribed since): a new decision, applied as an import applies it
+            # (seed 325153731), not recorded with this answer's last_changed as if known
             return "import"
         if status not in ("unsubscribed", "cleaned"):
             return False

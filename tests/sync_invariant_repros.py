@@ -2788,3 +2788,65 @@ REPRODUCTIONS += [
         ],
     },
 ]
+
+
+# issue 23, fifth round (continued)
+REPRODUCTIONS += [
+    {
+        "name": (
+            "a re-subscription and an unsubscribe Odoo never read, learned from an export's answer"
+        ),
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, fresh seed 325153731: after a person's opt-in in Odoo the member "
+            "re-subscribed and unsubscribed again in Mailchimp, unread; an export's field "
+            "update got it back unsubscribed, the status Odoo knew, and recorded it with the "
+            "answer's last_changed as known: the new unsubscribe never reached the contact. "
+            "The same status reached through an unread opt-in (left_again) is now applied as "
+            "an import applies it"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 2,
+            "pool": [
+                "lars@example.se",
+                "gina@example.io",
+                "mona@example.it",
+                "kim.lee@example.org",
+                "frank@example.org",
+                "hugo@example.de",
+                "nils@example.no",
+                "eve_1@example.net",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 120, "aud": 0, "email": "gina@example.io"},
+            {"op": "mc_unsubscribe_webhook", "dt": 400, "aud": 0, "email": "gina@example.io"},
+            {"op": "odoo_opt_in", "dt": 400, "aud": 0, "contact": ["gina@example.io", 0]},
+            {
+                "op": "sync_paged_import",
+                "dt": 5,
+                "aud": 1,
+                "full": False,
+                "between": [
+                    [1, {"op": "mc_resubscribe", "dt": 30, "aud": 0, "email": "gina@example.io"}]
+                ],
+            },
+            {"op": "mc_unsubscribe", "dt": 120, "aud": 0, "email": "gina@example.io"},
+            {
+                "op": "odoo_rename",
+                "dt": 5,
+                "contact": ["gina@example.io", 0],
+                "vals": {"last_name": "Anna", "first_name": "Zoë"},
+            },
+            {"op": "sync_push", "dt": 5, "aud": None, "cron": False},
+            {"op": "sync_cycle", "dt": 2},
+        ],
+    },
+]
