@@ -18,7 +18,6 @@ import threading
 import time
 from datetime import datetime
 
-import psycopg2
 import requests
 
 ADMIN_PASSWORD = "admin"  # a database made by -i without demo data
@@ -47,6 +46,10 @@ def db_options(db_args):
 
 
 def connect(db_args, dbname, autocommit=True):
+    # imported here: the log reading of this module is tested by the pure suite, which runs
+    # without Odoo (and its psycopg2) on a fresh machine
+    import psycopg2  # pylint: disable=import-outside-toplevel
+
     opts = db_options(db_args)
     conn = psycopg2.connect(
         dbname=dbname,
