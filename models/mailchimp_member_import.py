@@ -361,7 +361,7 @@ class MailchimpListMemberImport(models.Model):
                 note(key, "unblacklisted_at", entry.write_date)
             elif not bounce or entry.opt_out_reason_id != bounce:
                 note(key, "opted_out_at", entry.write_date)
-        contact_keys, own_out = {}, {}
+        contact_keys, own_out, own_in = {}, {}, {}
         if self.mailing_list_id and (forms or bindings.mailing_contact_id):
             domain = [("contact_id.email_normalized", "in", list(forms))]
             if bindings.mailing_contact_id:
@@ -386,6 +386,8 @@ class MailchimpListMemberImport(models.Model):
                         own_out[sub.contact_id.id] = when + offset
                 else:
                     note(key, "opted_in_at", sub.mailchimp_opt_in_date)
+                    if sub.mailchimp_opt_in_date:
+                        own_in[sub.contact_id.id] = sub.mailchimp_opt_in_date + offset
         result = dict(by_key)
         for binding in bindings:
             keys = {binding.email_normalized}
@@ -402,6 +404,11 @@ class MailchimpListMemberImport(models.Model):
                         # an un-blacklisting is about one address: that of the contact's
                         # other address does not lift a bounce of the member's (seed 12204278)
                         continue
+                    if attr == "opted_in_at" and key != binding.email_normalized:
+                        # at the address the contact moved to in Odoo, only its own opt-in
+                        # lifts the member's opt-out, not another contact's there (the member
+                        # is not at that address in Mailchimp; seed 130520859)
+                        when = own_in.get(contact.id)
                     current = getattr(merged, attr)
                     if when and (not current or when > current):
                         setattr(merged, attr, when)

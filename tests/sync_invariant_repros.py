@@ -2850,3 +2850,56 @@ REPRODUCTIONS += [
         ],
     },
 ]
+
+
+# issue 23, fifth round (continued)
+REPRODUCTIONS += [
+    {
+        "name": (
+            "another contact's opt-in at the address a contact moved to lifts the member's "
+            "unsubscribe"
+        ),
+        "kind": "mc-unsubscribe-not-in-odoo",
+        "bug": (
+            "issue 23, fresh seed 130520859: a contact moved in Odoo to an address where "
+            "another contact opted in after the member (which stays at its address: fields "
+            "are not pushed) unsubscribed in Mailchimp; that other contact's opt-in lifted "
+            "the unsubscribe. At the address the linked contact moved to, only its own opt-in"
+            " counts (as only its own opt-out goes, seed 91137574)"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": False,
+            "a_push_fields": False,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 3,
+            "pool": ["nils@example.no", "lars@example.se"],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "carl.o'neil@example.org"},
+            {"op": "sync_import", "dt": 2, "aud": None},
+            {
+                "op": "mc_change_email",
+                "dt": 30,
+                "aud": 0,
+                "email": "carl.o'neil@example.org",
+                "new_email": "kai@bücher.de",
+            },
+            {"op": "sync_cycle", "dt": 3600},
+            {
+                "op": "odoo_change_email",
+                "dt": 400,
+                "aud": 1,
+                "contact": ["kai@bücher.de", 0],
+                "new_email": "carl.o'neil@example.org",
+            },
+            {"op": "odoo_opt_out", "dt": 120, "aud": 0, "contact": ["carl.o'neil@example.org", 0]},
+            {"op": "mc_unsubscribe", "dt": 3600, "aud": 0, "email": "kai@bücher.de"},
+            {"op": "odoo_opt_in", "dt": 5, "aud": 0, "contact": ["carl.o'neil@example.org", 0]},
+            {"op": "sync_cycle", "dt": 400},
+        ],
+    },
+]
