@@ -226,6 +226,16 @@ def merge_fields(values, mapping):
     return result, warnings
 
 
+def _older_than_status(opted_out_at, local):
+    """Whether an Odoo opt-out (made at ``opted_out_at``) is older than the Mailchimp status
+    Odoo last saw (``local.status_changed``): then that status is the newer decision."""
+    return bool(
+        opted_out_at
+        and local.status_changed
+        and not newer_consent_in_odoo(opted_out_at, local.status_changed)
+    )
+
+
 def decide_push(local, opts, mapping):
     """What to send for one address. ``mapping`` is {merge tag: source}."""
     if not opts.push_contacts:
@@ -242,13 +252,7 @@ def decide_push(local, opts, mapping):
         opts = replace(opts, push_fields=False, push_new=False)
     fields, warnings = merge_fields(local.values, mapping)
     opted_out = local.opted_out
-    if (
-        opted_out
-        and status in UNSUBSCRIBABLE
-        and local.opted_out_at
-        and local.status_changed
-        and not newer_consent_in_odoo(local.opted_out_at, local.status_changed)
-    ):
+    if opted_out and status in UNSUBSCRIBABLE and _older_than_status(local.opted_out_at, local):
         # (re-)subscribed in Mailchimp after the Odoo opt-out: the newer decision stands
         opted_out = False
     if opted_out:
@@ -270,12 +274,8 @@ def decide_push(local, opts, mapping):
             old = normalize_email(local.binding_email)
             if old and old != email:
                 decision.old_email = old
-                decision.opt_out_stays = bool(
-                    local.own_opted_out_at
-                    and not (
-                        local.status_changed
-                        and not newer_consent_in_odoo(local.own_opted_out_at, local.status_changed)
-                    )
+                decision.opt_out_stays = bool(local.own_opted_out_at) and not (
+                    _older_than_status(local.own_opted_out_at, local)
                 )
                 if opts.push_fields:
                     decision.reason = REASON_ADDRESS_CHANGED

@@ -344,9 +344,9 @@ def back_from_tombstone(remote, local, elsewhere=None):
     ``web_id`` is the one Odoo read: it had moved to another address, say, and came back)
     with the status Odoo last read of it (``elsewhere``: at the address it had moved to, when
     Odoo read it there; else the status the binding had before it was marked deleted): then
-    its status is no new decision unless it opted in since Odoo
-    last read it. A status other than that one was decided while it was away (cleaned at its
-    old address again, seed 37543093): a new decision."""
+    its status is no new decision unless it opted in since Odoo last read it. A status other
+    than that one was decided while it was away (cleaned at its old address again, seed
+    37543093): a new decision."""
     if local.status != STATUS_DELETED or not local.web_id:
         return False
     if str(remote.get("web_id") or "") != str(local.web_id):
