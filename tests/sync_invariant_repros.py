@@ -2903,3 +2903,257 @@ REPRODUCTIONS += [
         ],
     },
 ]
+
+
+# issue 23, sixth round: three oracle faults (the connector was right)
+REPRODUCTIONS += [
+    {
+        "name": (
+            "a bounce learned from a field update's answer, the member deleted since: the "
+            "blacklisting kept"
+        ),
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 480852438 (an oracle fault): a person un-blacklisted an address"
+            " after a bounce Odoo had not read; the export's field update learned 'cleaned' from "
+            "its answer, its last_changed moved past the un-blacklisting, so the connector kept "
+            "the blacklisting (the safe side, accepted while the member exists); the member was "
+            "deleted afterwards and the oracle forgot what the connector had read. What it read "
+            "of a cleaned member before its archive or deletion now counts"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": True,
+            "page_size": 4,
+            "pool": [
+                "kim.lee@example.org",
+                "jana@example.at",
+                "eve_1@example.net",
+                "nils@example.no",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kai@bücher.de"},
+            {"op": "sync_full_resync", "dt": 400, "aud": 0},
+            {"op": "odoo_blacklist_add", "dt": 120, "email": "kai@bücher.de"},
+            {"op": "mc_clean", "dt": 5, "aud": 0, "email": "kai@bücher.de"},
+            {"op": "odoo_blacklist_remove", "dt": 2, "email": "kai@bücher.de"},
+            {"op": "sync_push", "dt": 2, "aud": 0, "cron": True},
+            {
+                "op": "sync_paged_import",
+                "dt": 120,
+                "aud": 0,
+                "full": False,
+                "between": [
+                    [1, {"op": "mc_delete", "dt": 120, "aud": 0, "email": "kai@bücher.de"}]
+                ],
+            },
+            {"op": "sync_cycle", "dt": 30},
+        ],
+    },
+    {
+        "name": (
+            "an opt-in, a Mailchimp unsubscribe, a move to an address where another contact opted"
+            " out later"
+        ),
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 451972231 (an oracle fault): a contact opted in, then "
+            "unsubscribed through its member's webhook, then moved in Odoo to an address where "
+            "another contact opted out later; the oracle read the first opt-in as the newest "
+            "decision. Another contact's opt-out of the same address, newer and still in force, "
+            "is the newest decision, as a blacklisting is"
+        ),
+        "config": {
+            "two_audiences": False,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 3,
+            "pool": [
+                "lars@example.se",
+                "kim.lee@example.org",
+                "jana@example.at",
+                "hugo@example.de",
+                "nils@example.no",
+                "ivan@example.nl",
+                "frank@example.org",
+                "mona@example.it",
+                "eve_1@example.net",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kim.lee@example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kai@xn--bcher-kva.de"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "lars@example.se"},
+            {"op": "sync_cycle", "dt": 400},
+            {"op": "mc_unsubscribe", "dt": 1, "aud": 0, "email": "kim.lee@example.org"},
+            {"op": "sync_cycle", "dt": 120},
+            {
+                "op": "odoo_new_contact",
+                "dt": 3600,
+                "aud": 0,
+                "email": "jana@example.at",
+                "first_name": "",
+            },
+            {
+                "op": "mc_change_email",
+                "dt": 3600,
+                "aud": 0,
+                "email": "kim.lee@example.org",
+                "new_email": "carl.o'neil@example.org",
+            },
+            {"op": "odoo_opt_in", "dt": 5, "aud": 0, "contact": ["kim.lee@example.org", 0]},
+            {"op": "mc_subscribe", "dt": 30, "aud": 0, "email": "kim.lee@example.org"},
+            {
+                "op": "sync_killed_resync",
+                "dt": 120,
+                "aud": 0,
+                "pages": 2,
+                "between": [
+                    {
+                        "op": "mc_change_email",
+                        "dt": 30,
+                        "aud": 0,
+                        "email": "kai@xn--bcher-kva.de",
+                        "new_email": "eve_1@example.net",
+                    }
+                ],
+            },
+            {"op": "mc_unsubscribe_webhook", "dt": 1, "aud": 0, "email": "kim.lee@example.org"},
+            {
+                "op": "both_change_email",
+                "dt": 30,
+                "aud": 0,
+                "email": "LARS@EXAMPLE.SE",
+                "mc_new": "mona@example.it",
+                "contact": ["lars@example.se", 0],
+                "odoo_new": "frank@example.org",
+                "gap": 1800,
+            },
+            {
+                "op": "both_change_email",
+                "dt": 1,
+                "aud": 0,
+                "email": "kim.lee@example.org",
+                "mc_new": "lars@example.se",
+                "contact": ["kim.lee@example.org", 0],
+                "odoo_new": "frank@example.org",
+                "gap": 60,
+            },
+            {
+                "op": "sync_killed_resync",
+                "dt": 400,
+                "aud": 0,
+                "pages": 1,
+                "between": [
+                    {
+                        "op": "mc_change_email",
+                        "dt": 120,
+                        "aud": 0,
+                        "email": "eve_1@example.net",
+                        "new_email": "frank@example.org",
+                    }
+                ],
+            },
+            {"op": "odoo_opt_out", "dt": 120, "aud": 0, "contact": ["frank@example.org", 1]},
+            {"op": "sync_cycle", "dt": 400},
+        ],
+    },
+    {
+        "name": (
+            "an opt-in before a member carrying another address's unsubscribe was renamed into "
+            "the address"
+        ),
+        "kind": "odoo-decision-undone",
+        "bug": (
+            "issue 23, fresh seed 397047373 (an oracle fault): a contact opted in; its old "
+            "member, renamed in Mailchimp, was unsubscribed for a blacklisting of its new "
+            "address, then renamed into the contact's address, where the import applied that "
+            "newer unsubscribe; another contact's opt-in there cleared the address's ambiguity "
+            "and the oracle read the first contact's older opt-in as the newest decision. A "
+            "person's decision older than the address's last ambiguity is not checked"
+        ),
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": True,
+            "a_push_fields": True,
+            "b_push_unsubscribes": True,
+            "b_push_fields": True,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [
+                "lars@example.se",
+                "jana@example.at",
+                "nils@example.no",
+                "mona@example.it",
+                "ivan@example.nl",
+                "kim.lee@example.org",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "bob+news@example.net"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kai@xn--bcher-kva.de"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "jana@example.at"},
+            {"op": "sync_full_resync", "dt": 5, "aud": None},
+            {
+                "op": "odoo_change_email",
+                "dt": 2,
+                "aud": 1,
+                "contact": ["bob+news@example.net", 0],
+                "new_email": "carl.o'neil@example.org",
+            },
+            {"op": "odoo_opt_out", "dt": 2, "aud": 0, "contact": ["jana@example.at", 0]},
+            {
+                "op": "odoo_change_email",
+                "dt": 120,
+                "aud": 0,
+                "contact": ["carl.o'neil@example.org", 0],
+                "new_email": "Bob+News@Example.net",
+            },
+            {
+                "op": "both_change_email",
+                "dt": 400,
+                "aud": 0,
+                "email": "JANA@EXAMPLE.AT",
+                "mc_new": "élodie@exämple.fr",
+                "contact": ["jana@example.at", 0],
+                "odoo_new": "lars@example.se",
+                "gap": 1,
+            },
+            {"op": "odoo_opt_out", "dt": 3600, "aud": 0, "contact": ["Bob+News@Example.net", 0]},
+            {"op": "odoo_opt_in", "dt": 2, "aud": 0, "contact": ["lars@example.se", 0]},
+            {"op": "odoo_blacklist_add", "dt": 2, "email": "ÉLODIE@exämple.fr"},
+            {
+                "op": "both_change_email",
+                "dt": 3600,
+                "aud": 0,
+                "email": "bob+news@example.net",
+                "mc_new": "kai@bücher.de",
+                "contact": ["Bob+News@Example.net", 0],
+                "odoo_new": "lars@example.se",
+                "gap": 1800,
+            },
+            {"op": "sync_cycle", "dt": 120},
+            {
+                "op": "mc_change_email",
+                "dt": 2,
+                "aud": 0,
+                "email": "élodie@exämple.fr",
+                "new_email": "lars@example.se",
+            },
+            {"op": "sync_cycle", "dt": 5},
+            {"op": "odoo_opt_in", "dt": 120, "aud": 0, "contact": ["lars@example.se", 0]},
+            {"op": "sync_cycle", "dt": 30},
+        ],
+    },
+]

@@ -276,6 +276,9 @@ class InvariantRun:
         self.sub_events = defaultdict(list)  # (aud, contact id) -> [Event] (out/in/...)
         self.bl_events = defaultdict(list)  # odoo key -> [Event] (add/remove), by a person
         self.ambiguous = set()  # (aud, mc key): consent unclear after an address change
+        #: (aud, mc key) -> when its consent last became unclear (an address change into or
+        #: out of it), even when a decision made it clear again since
+        self.ambiguous_at = {}
         #: mc key -> newest cleaned, any audience. By Mailchimp's identity, not Odoo's: Odoo
         #: keeps the case of a non-ASCII local part, so "ÉLODIE@…" bouncing is a bounce of
         #: "élodie@…" too (seed 204819: the oracle missed it and called the bounce's blacklist
@@ -285,6 +288,9 @@ class InvariantRun:
         #: (aud, contact id) -> whether, at the person's last decision on that contact, its
         #: member had a status Odoo had not read yet
         self.unread_at_decision = {}
+        #: (aud, mc key) -> the last_changed of a cleaned member when it was archived or
+        #: deleted: what the connector may have read of it before it went
+        self.cleaned_gone = {}
 
     # ------------------------------------------------------------------ world
     @property
@@ -573,6 +579,7 @@ class InvariantRun:
         member = self.member(aud, email)
         if member is None or member["status"] == "archived":
             return False
+        self._remember_cleaned(aud, member)
         self.state.archive_member(self.list_ids[aud], email)
         self._mc_event(aud, email, "archive")
         return True
@@ -582,9 +589,16 @@ class InvariantRun:
         member = self._pick_member(aud, ("subscribed", "unsubscribed", "cleaned", "archived"))
         return member and {"aud": aud, "email": member["email_address"]}
 
+    def _remember_cleaned(self, aud, member):
+        if member["status"] == "cleaned":
+            changed = datetime.fromisoformat(member["last_changed"]).replace(tzinfo=None)
+            self.cleaned_gone[(aud, mc_key(member["email_address"]))] = changed
+
     def do_mc_delete(self, aud, email):
-        if self.member(aud, email) is None:
+        member = self.member(aud, email)
+        if member is None:
             return False
+        self._remember_cleaned(aud, member)
         self.state.delete_permanent(self.list_ids[aud], email)
         self._mc_event(aud, email, "delete")
         return True
@@ -622,7 +636,7 @@ class InvariantRun:
             # than it is not "the newest" once the member moved away (seed 232284695 read an
             # opt-out superseded by that member's subscription as undone)
             self.mc_events[(aud, old_key)] = [*history, Event(self.now, "renamed_away")]
-            self.ambiguous.add((aud, new_key))
+            self._make_ambiguous(aud, new_key)
         return True
 
     def gen_mc_edit_fields(self):
@@ -871,9 +885,13 @@ class InvariantRun:
         record.write({"email": new_email})
         # which consent the new address carries is unclear until someone decides again
         for index in range(len(self.audiences)):
-            self.ambiguous.add((index, mc_key(new_email)))
-            self.ambiguous.add((index, mc_key(old)))
+            self._make_ambiguous(index, mc_key(new_email))
+            self._make_ambiguous(index, mc_key(old))
         return True
+
+    def _make_ambiguous(self, aud, key):
+        self.ambiguous.add((aud, key))
+        self.ambiguous_at[(aud, key)] = self.now
 
     def gen_both_change_email(self):
         """One member's address changed in Mailchimp and its contact's in Odoo, the same hour."""
@@ -1266,6 +1284,19 @@ class InvariantRun:
                 # the newest decision, an opt-out: a subscription showing opt-out agrees with it
                 # (seed 67529199: an opt-in, then a blacklisting, read as undone)
                 blacklisted_since = self._newer_odoo_decision(aud, key, sub_last.t, lists=False)
+                # the same for an opt-out still in force of another contact of the address made
+                # after that opt-in: the address is one person, whose newest decision is that
+                # opt-out (seed 451972231: an opt-in, then a Mailchimp unsubscribe, then the
+                # contact moved to an address where another contact opted out later)
+                opted_out_since = any(
+                    other != contact
+                    and (other_events := self.sub_events.get((aud, other.id)))
+                    and other_events[-1].kind == OUT
+                    and other_events[-1].t > sub_last.t
+                    for other in self.list_contacts(aud).filtered(
+                        lambda c, k=key: mc_key(c.email) == k
+                    )
+                )
                 # an unsubscribe or bounce Odoo had not read when the person opted in, hidden
                 # since by a later change of the member (its last_changed after the opt-in):
                 # which came first cannot be told from Mailchimp's data, and the connector
@@ -1283,9 +1314,17 @@ class InvariantRun:
                     and self.unread_at_decision.get((aud, contact.id))
                     and changed > sub_last.t
                 )
+                # the person decided on this contact before the address's consent became
+                # unclear (a member carrying another address's status renamed into it, or a
+                # contact moved into it), and only someone else decided since: which decision
+                # this contact follows is unclear (seed 397047373: an opt-in, then the member
+                # unsubscribed for a blacklisting of its old address renamed into this one,
+                # then another contact opted in here)
+                stale = sub_last.t < self.ambiguous_at.get((aud, key), MIN_TIME)
                 if (
                     bool(sub.opt_out) != wanted
-                    and not (sub.opt_out and blacklisted_since)
+                    and not stale
+                    and not (sub.opt_out and (blacklisted_since or opted_out_since))
                     and not unknowable
                 ):
                     raise Violation(
@@ -1371,6 +1410,11 @@ class InvariantRun:
                 changed = datetime.fromisoformat(member["last_changed"]).replace(tzinfo=None)
                 if changed > lifted_at:
                     return True
+            # archived or deleted since: what the connector read of the cleaned member before
+            # it went is all it can know, and its going decides nothing (seed 480852438)
+            gone = self.cleaned_gone.get((aud, mc_key(okey)))
+            if gone and gone > lifted_at:
+                return True
         return False
 
     def check_blacklist_consent(self):
