@@ -275,15 +275,6 @@ class MailchimpList(models.Model):
     # ------------------------------------------------------------------
     # Members import
     # ------------------------------------------------------------------
-    def _notification(self, message, kind=None, close=False):
-        """The toast a Mailchimp button answers with (``close``: and the dialog it came from)."""
-        params = {"title": self.env._("Mailchimp"), "message": message}
-        if kind:
-            params["type"] = kind
-        if close:
-            params["next"] = {"type": "ir.actions.act_window_close"}
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
-
     @api.model
     def _cron_fetch_audiences(self):
         """Hourly: one job per account that has 'Auto Sync Member?', which refreshes its

@@ -42,7 +42,7 @@ from ..services.sync_rules import (
 from . import job_tools
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
 from .mailchimp_sync_run import MEMBER_FIELDS
-from .ui_text import count_text
+from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
 
@@ -265,7 +265,8 @@ class MailchimpListMemberExport(models.Model):
     def _notify_queued_push(self, queued):
         """Says how many contacts wait for the export just queued, and reloads the view."""
         if not queued:
-            return self._notification(
+            return notification(
+                self.env._("Mailchimp"),
                 self.env._("Nothing to export (check the account and audience options)."),
                 close=True,
             )
@@ -273,7 +274,8 @@ class MailchimpListMemberExport(models.Model):
             [("list_id", "in", queued.ids), ("need_push", "=", True)]
         )
         names = ", ".join(queued.mapped("name"))
-        return self._notification(
+        return notification(
+            self.env._("Mailchimp"),
             self.env._("Nothing to export in %s: Odoo and Mailchimp agree.", names)
             if not waiting
             else self.env._("Export queued for %s: 1 contact waiting to be sent.", names)

@@ -32,7 +32,7 @@ from ..services.sync_rules import (
 )
 from .job_tools import CONCURRENCY_ERRORS
 from .odoo_identity import odoo_email_forms, stored_case_variants
-from .ui_text import count_text
+from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ class MailchimpListMemberImport(models.Model):
                 "%s member imports queued; contacts appear as the pages are processed.",
                 count_text(self.env, len(runs)),
             )
-        return self._notification(
+        return notification(
+            self.env._("Mailchimp"),
             message,
             kind="info",
             close=True,

@@ -44,6 +44,7 @@ from .mailchimp_campaign import CAMPAIGN_FIELDS
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .smart_buttons import related_action
+from .ui_text import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -214,7 +215,8 @@ class MailchimpListWebhook(models.Model):
             results = registered._register_webhooks(rotate=self)
             return registered._notify_webhook_results(results)
         self._in_own_transaction(lambda audiences: audiences._set_webhook_secret())
-        return self._notification(
+        return notification(
+            self.env._("Mailchimp"),
             self.env._("New webhook secret: register it with Generate Webhook URL."),
             kind="info",
         )
@@ -373,16 +375,12 @@ class MailchimpListWebhook(models.Model):
         if warning:
             lines.insert(0, warning)
         failed = any(not ok for _a, ok, _m in results)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp webhooks"),
-                "message": "\n".join(lines) or self.env._("No audience to register."),
-                "type": "danger" if failed else ("warning" if warning else "success"),
-                "sticky": failed or bool(warning),
-            },
-        }
+        return notification(
+            self.env._("Mailchimp webhooks"),
+            "\n".join(lines) or self.env._("No audience to register."),
+            kind="danger" if failed else ("warning" if warning else "success"),
+            sticky=failed or bool(warning),
+        )
 
     # ------------------------------------------------------------------
     # Reception (the controller's request: validate, store, queue; nothing else)
