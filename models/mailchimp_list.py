@@ -5,15 +5,13 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..services.mailchimp_data import STATISTICS, audience_values
 from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 from .smart_buttons import related_action, set_counts
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
-
-#: an audience's subscriber counts, as Mailchimp gives them (``_values_from_remote``)
-STATISTICS = ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
 
 
 class MailchimpList(models.Model):
@@ -242,15 +240,7 @@ class MailchimpList(models.Model):
 
     @api.model
     def _values_from_remote(self, remote):
-        stats = remote.get("stats") or {}
-        return {
-            "name": remote.get("name") or remote["id"],
-            "web_id": str(remote.get("web_id") or ""),
-            "double_optin": bool(remote.get("double_optin")),
-            "mc_member_count": stats.get("member_count", 0),
-            "mc_unsubscribe_count": stats.get("unsubscribe_count", 0),
-            "mc_cleaned_count": stats.get("cleaned_count", 0),
-        }
+        return audience_values(remote)
 
     def _import_merge_fields(self, client):
         self.ensure_one()

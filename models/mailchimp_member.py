@@ -6,21 +6,15 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..services.identity import member_key
+from ..services.statuses import STATUS_SELECTION, tombstone
 from ..services.sync_rules import MemberElsewhere, stale_contact_link
 from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
 
 
-STATUSES = [
-    ("subscribed", "Subscribed"),
-    ("unsubscribed", "Unsubscribed"),
-    ("cleaned", "Cleaned"),
-    ("pending", "Pending"),
-    ("transactional", "Transactional"),
-    ("archived", "Archived"),
-    ("deleted", "Permanently Deleted"),
-]
+#: the statuses' one vocabulary (services/statuses.py)
+STATUSES = STATUS_SELECTION
 
 
 class MailchimpMember(models.Model):
@@ -175,13 +169,8 @@ class MailchimpMember(models.Model):
         keeping the status each had (``status_before_deleted``) and when it was decided
         (``status_changed``, left alone): a member taken for deleted may have moved, and its
         status when it comes back is only new if it differs."""
-        vals = dict(vals, status="deleted")
-        live = self.filtered(lambda b: b.status and b.status != "deleted")
-        for status in set(live.mapped("status")):
-            live.filtered(lambda b, s=status: b.status == s).write(
-                dict(vals, status_before_deleted=status)
-            )
-        (self - live).write(vals)
+        for status in set(self.mapped("status")):
+            self.filtered(lambda b, s=status: b.status == s).write(dict(vals, **tombstone(status)))
 
     @api.model
     def _members_elsewhere(self, audience, remotes):

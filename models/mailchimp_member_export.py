@@ -17,7 +17,23 @@ from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services import push_rules as pr
+from ..services.identity import member_key
+from ..services.mailchimp_data import (
+    ADDRESS_FIELDS,
+    MEMBER_FIELDS,
+    STATISTICS,
+    address_key,
+    answer_values,
+    at_address,
+    audience_values,
+    batch_answer,
+    patch_body,
+    status_only,
+    subscribe_item,
+)
 from ..services.push_rules import (
+    LEARN_IMPORT,
+    LEARN_RESYNC,
     PUSH_CREATE,
     PUSH_SKIP,
     PUSH_UNSUBSCRIBE,
@@ -27,21 +43,19 @@ from ..services.push_rules import (
     PushOptions,
     contact_email,
     decide_push,
+    learned_from_answer,
     resubscribe_request,
+    resubscribed_after,
+    unsubscribed_after,
 )
 from ..services.sync_rules import (
     LocalMember,
     another_member,
-    clean_merge_fields,
-    left_again,
-    normalize_email,
-    opted_in_at,
     parse_mc_datetime,
     status_decided_at,
 )
 from . import job_tools
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
-from .mailchimp_sync_run import MEMBER_FIELDS
 from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
@@ -116,14 +130,14 @@ class MailchimpListMemberExport(models.Model):
         Member = self.env["mailchimp.member"].sudo()
         subjects, skipped = {}, []
         for contact in contacts or []:
-            email = normalize_email(contact.email)
+            email = member_key(contact.email)
             if not email:
                 skipped.append((contact, self.env._("no valid email address")))
                 continue
             subjects.setdefault(email, {"mailing_contact_id": contact.id, "email": contact.email})
         for partner in partners or []:
             raw = contact_email(partner.email, partner.parent_id.email)
-            email = normalize_email(raw)
+            email = member_key(raw)
             if not email:
                 skipped.append((partner, self.env._("no valid email address")))
                 continue
@@ -240,13 +254,8 @@ class MailchimpListMemberExport(models.Model):
         except mce.MailchimpError as exc:
             _logger.warning("Mailchimp audience %s: statistics not refreshed: %s", self.mc_id, exc)
             return
-        vals = self._values_from_remote(remote)
-        self.sudo().write(
-            {
-                key: vals[key]
-                for key in ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
-            }
-        )
+        vals = audience_values(remote)
+        self.sudo().write({key: vals[key] for key in STATISTICS})
 
     @api.model
     def _cron_push(self):
@@ -412,27 +421,27 @@ class MailchimpMemberExport(models.Model):
                 skipped_lines.append(f"{binding.email}: {reason}")
                 binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
                 continue
-            email = normalize_email(local.email)
+            email = member_key(local.email)
             if decision.action == PUSH_UNSUBSCRIBE:
                 unsubscribes[decision.old_email or email] = (binding, local.opted_out_at)
             if decision.old_email or decision.action == PUSH_UPDATE:
                 singles.append((binding, email, decision, note))
                 continue
-            item = {"email_address": email}
-            if decision.status:
-                item["status"] = decision.status
-            if decision.status_if_new:
-                item["status_if_new"] = decision.status_if_new
-            if decision.merge_fields:
-                item["merge_fields"] = decision.merge_fields
-            batch.append(item)
+            batch.append(
+                subscribe_item(
+                    email,
+                    status=decision.status,
+                    status_if_new=decision.status_if_new,
+                    merge_fields=decision.merge_fields,
+                )
+            )
             by_email[email] = (binding, decision, note)
 
         def learn_instead(found, reason):
             """Members whose unsubscribe is not sent: Mailchimp's newer state is applied as an
             import would apply it."""
             nonlocal batch, singles
-            batch = [item for item in batch if item["email_address"] not in found]
+            batch = [item for item in batch if address_key(item) not in found]
             for target, member in found.items():
                 binding = unsubscribes.pop(target)[0]
                 by_email.pop(target, None)
@@ -440,7 +449,7 @@ class MailchimpMemberExport(models.Model):
                 counts["skipped"] += 1
                 skipped_lines.append(f"{binding.email}: {reason}")
                 binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
-                audience._apply_member_page([dict(member, email_address=binding.email)])
+                audience._apply_member_page([at_address(member, binding.email)])
 
         # opted in again in Mailchimp after the Odoo opt-out (not imported yet): the person's
         # newer decision stands
@@ -466,7 +475,7 @@ class MailchimpMemberExport(models.Model):
         if archived:
             # batch subscribe re-adds an archived address as a new subscriber: an address
             # archived in Mailchimp (before Odoo read it) is never sent as a new member
-            batch = [item for item in batch if item["email_address"] not in archived]
+            batch = [item for item in batch if address_key(item) not in archived]
             reason = self.env._("archived in Mailchimp: not added again")
             for email in archived:
                 binding, _decision, _note = by_email.pop(email)
@@ -482,9 +491,9 @@ class MailchimpMemberExport(models.Model):
                 )
         if batch:
             result = client.batch_subscribe(audience.mc_id, batch, update_existing=True)
-            done = result.get("new_members", []) + result.get("updated_members", [])
+            done, refused = batch_answer(result)
             for member in done:
-                email = normalize_email(member.get("email_address"))
+                email = address_key(member)
                 if email not in by_email:
                     continue
                 binding, decision, note = by_email.pop(email)
@@ -493,12 +502,10 @@ class MailchimpMemberExport(models.Model):
                     decision.action, "unsubscribed"
                 )
                 counts[key] += 1
-            for error in result.get("errors", []):
-                email = normalize_email(error.get("email_address"))
+            for email, message in refused:
                 if email not in by_email:
                     continue
                 binding, decision, note = by_email.pop(email)
-                message = error.get("error") or error.get("field_message") or "refused"
                 counts["errors"] += 1
                 binding._record_refusal(message, now)
             for binding, _decision, _note in by_email.values():  # neither done nor refused
@@ -516,7 +523,12 @@ class MailchimpMemberExport(models.Model):
         Odoo opted it out, in Mailchimp's time) that opted in again in Mailchimp after that
         time (usually one call)."""
         return self._members_since(
-            client, audience, since_by_email, "subscribed", "since_timestamp_opt", opted_in_at
+            client,
+            audience,
+            since_by_email,
+            "subscribed",
+            "since_timestamp_opt",
+            resubscribed_after,
         )
 
     @api.model
@@ -530,14 +542,15 @@ class MailchimpMemberExport(models.Model):
             since_by_email,
             "unsubscribed",
             "since_last_changed",
-            lambda member: parse_mc_datetime(member.get("last_changed")),
+            unsubscribed_after,
         )
 
     @api.model
-    def _members_since(self, client, audience, since_by_email, status, since_filter, moment):
-        """The members of ``status`` whose ``moment`` (a function of the member) is after the
-        time ``since_by_email`` gives their address: the members of that status are listed
-        from the oldest of those times on (``since_filter``, Mailchimp's own filter)."""
+    def _members_since(self, client, audience, since_by_email, status, since_filter, after):
+        """The members of ``status`` that changed after the time ``since_by_email`` gives
+        their address (``after(member, time)``, a rule of push_rules): the members of that
+        status are listed from the oldest of those times on (``since_filter``, Mailchimp's own
+        filter)."""
         if not since_by_email:
             return {}
         found = {}
@@ -549,9 +562,8 @@ class MailchimpMemberExport(models.Model):
         )
         for page in pages:
             for member in page.get("members") or []:
-                email = normalize_email(member.get("email_address"))
-                when = moment(member)
-                if email in since_by_email and when and when > since_by_email[email]:
+                email = address_key(member)
+                if email in since_by_email and after(member, since_by_email[email]):
                     found[email] = member
         return found
 
@@ -562,7 +574,7 @@ class MailchimpMemberExport(models.Model):
         are addresses to check, each address is read on its own."""
         emails = set(emails)
         pages = client.members_pages(
-            audience.mc_id, status="archived", fields=("email_address",), count=MAX_ARCHIVED_PAGE
+            audience.mc_id, status="archived", fields=ADDRESS_FIELDS, count=MAX_ARCHIVED_PAGE
         )
         first = next(pages)
         total = int(first.get("total_items") or 0)
@@ -579,7 +591,7 @@ class MailchimpMemberExport(models.Model):
             return found
         for page in itertools.chain([first], pages):
             members = page.get("members") or []
-            found |= {normalize_email(m.get("email_address")) for m in members} & emails
+            found |= {address_key(m) for m in members} & emails
         return found
 
     def _record_refusal(self, message, now):
@@ -600,25 +612,32 @@ class MailchimpMemberExport(models.Model):
         # status_changed dates consent decisions made in Mailchimp: set once, from the first
         # answer about a member Odoo did not know; a status this export sets later is Odoo's
         # own decision and leaves it alone
-        status = member.get("status") or decision.status or self.status
-        last_changed = parse_mc_datetime(member.get("last_changed")) or self.last_changed
+        answer = answer_values(
+            member,
+            {
+                "subscriber_hash": self.subscriber_hash,
+                "merge_values": self.merge_values,
+                "mc_web_id": self.mc_web_id,
+                "mc_contact_id": self.mc_contact_id,
+                "mc_unique_email_id": self.mc_unique_email_id,
+                "status": decision.status or self.status,
+                "last_changed": self.last_changed,
+            },
+        )
+        status, last_changed = answer.pop("status"), answer.pop("last_changed")
         first_answer = not self.status and not self.status_changed
-        learn = self._learned_from_answer(status, decision, member)
+        seen = LocalMember(
+            status=self.status, last_changed=self.last_changed, status_changed=self.status_changed
+        )
+        learn = learned_from_answer(seen, status, decision.status, member)
         vals = {
             "need_push": False,
             "sync_error": False,
             "push_reason": note or push_reason_text(self.env, decision),
             "last_push_date": now,
-            "subscriber_hash": member.get("id") or self.subscriber_hash,
-            # as the import stores them: Mailchimp's values may hold what PostgreSQL cannot (NUL)
-            "merge_values": clean_merge_fields(member["merge_fields"])
-            if member.get("merge_fields")
-            else self.merge_values,
-            "mc_web_id": str(member.get("web_id") or self.mc_web_id or ""),
-            "mc_contact_id": member.get("contact_id") or self.mc_contact_id,
-            "mc_unique_email_id": member.get("unique_email_id") or self.mc_unique_email_id,
+            **answer,
         }
-        if learn != "import":
+        if learn != LEARN_IMPORT:
             vals.update(status=status, last_changed=last_changed)
         if first_answer:
             # the member as Mailchimp first shows it to Odoo: when its status was decided
@@ -632,34 +651,8 @@ class MailchimpMemberExport(models.Model):
             # import would (the binding's status is only ever one whose consent effects Odoo
             # applied), so that Odoo's own mailings respect it too
             self.list_id._apply_member_page(
-                [dict(member, email_address=self.email)], full=learn == "resync"
+                [at_address(member, self.email)], full=learn == LEARN_RESYNC
             )
-
-    def _learned_from_answer(self, status, decision, member=None):
-        """Whether Mailchimp's answer to this export shows a status that Mailchimp decided
-        and Odoo had not read: "import" (the binding showed another status, or the same one
-        reached again through an opt-in Odoo never read: the import applies the change,
-        consent included), "resync" (Odoo had no status, or did not
-        know of an unsubscribe or bounce that this export asked for again: recorded, then
-        re-asserted as a Full Resync does), or False (the status is Odoo's own request, or
-        one Odoo knew). An unsubscribe that Mailchimp had before an export asked for it
-        again is found before the call (:meth:`_unsubscribed_since`)."""
-        known = self.status
-        if known and status != known and decision.status != status:
-            return "import"
-        seen = LocalMember(
-            status=known, last_changed=self.last_changed, status_changed=self.status_changed
-        )
-        if member and decision.status != status and left_again(member, seen):
-            # the same status, reached again through an opt-in Odoo never read (re-subscribed
-            # and unsubscribed since): a new decision, applied as an import applies it
-            # (seed 325153731), not recorded with this answer's last_changed as if known
-            return "import"
-        if status not in ("unsubscribed", "cleaned"):
-            return False
-        if decision.status != status:
-            return "resync"
-        return False
 
     def _push_single(self, client, email, decision, note, now):
         """A field update, or an address change (under the old hash): one PATCH without any
@@ -692,13 +685,12 @@ class MailchimpMemberExport(models.Model):
             reason = self.env._("the opt-out is of %s, where this member does not move", email)
             self.write({"need_push": False, "push_reason": reason, "last_push_date": now})
             return "skipped"
-        body = {}
-        if moving:
-            body["email_address"] = email
-        if decision.status == "unsubscribed":
-            body["status"] = "unsubscribed"  # never any other: a PATCH re-subscribes nobody
-        if decision.merge_fields:
-            body["merge_fields"] = decision.merge_fields
+        body = patch_body(
+            email=email if moving else None,
+            # never any other status: a PATCH re-subscribes nobody
+            status="unsubscribed" if decision.status == "unsubscribed" else None,
+            merge_fields=decision.merge_fields,
+        )
         if not body:
             self.write(
                 {
@@ -732,7 +724,7 @@ class MailchimpMemberExport(models.Model):
             refusal = exc.detail or exc.title or str(exc)
             if (
                 decision.action != PUSH_UNSUBSCRIBE
-                or set(body) == {"status"}
+                or status_only(body)
                 or (old != email and not decision.opt_out_stays)
             ):
                 self._record_refusal(refusal, now)
@@ -740,7 +732,9 @@ class MailchimpMemberExport(models.Model):
             # the address or a field refused: the opt-out is the person's decision and goes
             # alone; what Mailchimp refused is reported on the binding
             try:
-                member = client.patch_member(self.list_id.mc_id, old, {"status": "unsubscribed"})
+                member = client.patch_member(
+                    self.list_id.mc_id, old, patch_body(status="unsubscribed")
+                )
             except mce.RETRYABLE_ERRORS:
                 raise
             except mce.MailchimpError as again:
@@ -769,7 +763,7 @@ class MailchimpMemberExport(models.Model):
             return False  # gone: the PATCH finds it gone too, and says so
         if not another_member(member, self.mc_web_id):
             if self.status and member.get("status") and member["status"] != self.status:
-                self.list_id._apply_member_page([dict(member, email_address=self.email)])
+                self.list_id._apply_member_page([at_address(member, self.email)])
             return False
         self._unlink_contact(self._another_member_reason(), need_push=False)
         return True
@@ -796,7 +790,7 @@ class MailchimpMemberExport(models.Model):
             client = account._get_client()
             try:
                 member = client.patch_member(
-                    binding.list_id.mc_id, binding.email, {"status": "pending"}
+                    binding.list_id.mc_id, binding.email, patch_body(status="pending")
                 )
             except mce.MailchimpError as exc:
                 raise UserError(account._error_message(exc)) from None

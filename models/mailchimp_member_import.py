@@ -15,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..services.identity import member_key
+from ..services.mailchimp_data import binding_values, read_members
 from ..services.push_rules import join_name
 from ..services.sync_rules import (
     ACTION_CREATE,
@@ -23,10 +24,8 @@ from ..services.sync_rules import (
     LocalMember,
     OdooConsent,
     PullOptions,
-    clean_merge_fields,
-    clean_text,
+    blacklist_consent,
     decide_pull,
-    parse_mc_datetime,
     status_decided_at,
     synced_names,
 )
@@ -114,20 +113,9 @@ class MailchimpListMemberImport(models.Model):
         Returns (counts, problems): problems are (address, reason) pairs."""
         self.ensure_one()
         counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
-        problems = []
-        remotes = {}
-        for item in items:
-            raw = item.get("email_address")
-            email = member_key(raw) if isinstance(raw, str) else ""
-            if not email:
-                problems.append((clean_text(raw) or "-", self.env._("not one valid address")))
-                counts["skipped"] += 1
-                continue
-            remotes[email] = dict(
-                item,
-                email_address=clean_text(raw),
-                merge_fields=clean_merge_fields(item.get("merge_fields")),
-            )
+        remotes, invalid = read_members(items)
+        problems = [(value, self.env._("not one valid address")) for value in invalid]
+        counts["skipped"] += len(invalid)
         if not remotes:
             return counts, problems
         attempt = dict.fromkeys(counts, 0)
@@ -152,11 +140,11 @@ class MailchimpListMemberImport(models.Model):
                     self.env.invalidate_all()
                     one = {"failed": 1}
                     reason = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-                    problems.append((remote["email_address"], reason))
+                    problems.append((remote.email, reason))
                     _logger.warning(
                         "Mailchimp audience %s: member %s not imported: %s",
                         self.mc_id,
-                        remote["email_address"],
+                        remote.email,
                         reason,
                     )
                 for key, value in one.items():
@@ -193,7 +181,7 @@ class MailchimpListMemberImport(models.Model):
         audience._drop_links_to_moved_contacts(remotes)
         offset = self.account_id._clock_offset()  # Odoo's dates compared in Mailchimp's time
         consent = audience._odoo_consent(
-            [remote["email_address"] for remote in remotes.values()], bindings, offset
+            [remote.email for remote in remotes.values()], bindings, offset
         )
         elsewhere = env["mailchimp.member"]._members_elsewhere(self, remotes)
         opts = audience._pull_options()
@@ -293,7 +281,7 @@ class MailchimpListMemberImport(models.Model):
         contact would carry two members' decisions, and a re-subscription of the old address
         would lift an opt-out made for the new one. One query."""
         self.ensure_one()
-        forms = odoo_email_forms(remote["email_address"] for remote in remotes.values())
+        forms = odoo_email_forms(remote.email for remote in remotes.values())
         if not forms:
             return
         self.env["mailchimp.member"].flush_model(["list_id", "mailing_contact_id"])
@@ -357,11 +345,11 @@ class MailchimpListMemberImport(models.Model):
         )
         Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
         for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
-            key = member_key(entry.email)
-            if not entry.active:
-                note(key, "unblacklisted_at", entry.write_date)
-            elif not bounce or entry.opt_out_reason_id != bounce:
-                note(key, "opted_out_at", entry.write_date)
+            said = blacklist_consent(
+                entry.active, bool(bounce) and entry.opt_out_reason_id == bounce
+            )
+            if said:
+                note(member_key(entry.email), said, entry.write_date)
         contact_keys, own_out, own_in = {}, {}, {}
         if self.mailing_list_id and (forms or bindings.mailing_contact_id):
             domain = [("contact_id.email_normalized", "in", list(forms))]
@@ -427,23 +415,8 @@ class MailchimpListMemberImport(models.Model):
 
     @api.model
     def _binding_values(self, remote, decision=None):
-        tags = remote.get("tags") or []
-        last_changed = parse_mc_datetime(remote.get("last_changed"))
-        vals = {
-            "email": (remote.get("email_address") or "").strip(),
-            "subscriber_hash": remote.get("id"),
-            "status": remote.get("status"),
-            "last_changed": last_changed,
-            "merge_values": remote.get("merge_fields") or {},
-            "tags": ", ".join(clean_text(t.get("name")) for t in tags if isinstance(t, dict))
-            or False,
-            "mc_web_id": str(remote.get("web_id") or ""),
-            "mc_contact_id": remote.get("contact_id"),
-            "mc_unique_email_id": remote.get("unique_email_id"),
-            "unsubscribe_reason": clean_text(remote.get("unsubscribe_reason")) or False,
-            "last_sync_date": fields.Datetime.now(),
-            "sync_error": False,
-        }
+        vals = dict(binding_values(remote), last_sync_date=fields.Datetime.now(), sync_error=False)
+        last_changed = vals["last_changed"]
         if decision is None:
             vals["status_changed"] = status_decided_at(remote)
         elif decision.status_changed:
@@ -466,7 +439,7 @@ class MailchimpListMemberImport(models.Model):
             if decision.create_contact and email not in contacts
         ]
         if wanted:
-            forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+            forms = odoo_email_forms(remotes[email].email for email in wanted)
             found = Contact.search([("email_normalized", "in", list(forms))], order="id")
             on_list = set()
             if self.mailing_list_id and len(found) > len(wanted):
@@ -491,7 +464,7 @@ class MailchimpListMemberImport(models.Model):
                         sub["opt_out_datetime"] = self._opt_out_date(decision)
                     contact.write({"subscription_ids": [(0, 0, sub)]})
                 continue
-            vals = dict(decision.contact_values, email=remotes[email]["email_address"].strip())
+            vals = dict(decision.contact_values, email=remotes[email].email.strip())
             # the values Odoo would compute (the name from first and last name, the
             # opt-out date) given at once: no recompute for every created contact
             name = join_name(vals.get("first_name"), vals.get("last_name"))
@@ -532,7 +505,7 @@ class MailchimpListMemberImport(models.Model):
             return {}
         Partner = self.env["res.partner"]
         partners = {}
-        forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+        forms = odoo_email_forms(remotes[email].email for email in wanted)
         for partner in Partner.search([("email_normalized", "in", list(forms))], order="id"):
             partners.setdefault(member_key(partner.email_normalized), partner)
         missing = [email for email in wanted if email not in partners]
@@ -541,7 +514,7 @@ class MailchimpListMemberImport(models.Model):
             for email in missing:
                 values = decisions[email].contact_values
                 name = join_name(values.get("first_name"), values.get("last_name"))
-                vals_list.append({"name": name or email, "email": remotes[email]["email_address"]})
+                vals_list.append({"name": name or email, "email": remotes[email].email})
             for email, partner in zip(missing, Partner.create(vals_list), strict=True):
                 partners[email] = partner
         return partners
@@ -613,9 +586,7 @@ class MailchimpListMemberImport(models.Model):
                 )
                 .mapped("email_normalized")
             )
-            forms = odoo_email_forms(
-                remotes[e]["email_address"] for e in lift if e not in still_cleaned
-            )
+            forms = odoo_email_forms(remotes[e].email for e in lift if e not in still_cleaned)
             Blacklist.search(
                 [
                     ("email", "in", list(forms)),
@@ -625,7 +596,7 @@ class MailchimpListMemberImport(models.Model):
             ).write({"active": False})
         blacklist = [e for e, d in decisions.items() if d.blacklist]
         if blacklist:
-            forms = odoo_email_forms(remotes[e]["email_address"] for e in blacklist)
+            forms = odoo_email_forms(remotes[e].email for e in blacklist)
             known = Blacklist.search([("email", "in", list(forms))])
             known_keys = {member_key(entry.email) for entry in known}
             # an entry lifted before is active again, now for this bounce
@@ -637,7 +608,7 @@ class MailchimpListMemberImport(models.Model):
                 Blacklist.create(
                     [
                         {
-                            "email": remotes[email]["email_address"],
+                            "email": remotes[email].email,
                             "opt_out_reason_id": bounce.id if bounce else False,
                         }
                         for email in missing

@@ -20,7 +20,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
-from ..services.identity import member_key
+from ..services.mailchimp_data import (
+    EMAIL_ACTIVITY_FIELDS,
+    MEMBER_FIELDS,
+    UNSUBSCRIBE_FIELDS,
+    address_key,
+    page_members,
+)
 from .job_tools import delay, lock_audience_sync, lock_for_job, mailchimp_job, retry_later
 from .ui_text import count_text
 
@@ -40,22 +46,6 @@ MAX_PROBLEMS = 200
 def page_size():
     """Members per page (a function so that tests can make pages small)."""
     return PAGE_SIZE
-
-
-MEMBER_FIELDS = (
-    "id",
-    "email_address",
-    "status",
-    "last_changed",
-    "timestamp_opt",
-    "timestamp_signup",
-    "merge_fields",
-    "web_id",
-    "contact_id",
-    "unique_email_id",
-    "unsubscribe_reason",
-    "tags",
-)
 
 
 def sync_summary(env, processed, created, updated, in_sync):
@@ -241,8 +231,7 @@ class MailchimpSyncRun(models.Model):
             _logger.warning("Mailchimp member import %s failed: %s", self.id, exc)
             return f"failed: {exc}"
 
-        items = page.get("members") or []
-        total = page.get("total_items") or 0
+        items, total = page_members(page)
         counts, problems = audience._apply_member_page(items, full=self.full)
         if self.known_until_id:
             self._mark_seen(items)
@@ -298,7 +287,7 @@ class MailchimpSyncRun(models.Model):
                 sort_field="last_changed",
                 sort_dir="ASC",
             )
-            total = page.get("total_items") or 0
+            total = page_members(page)[1]
             left = (expected - total) if expected is not None else 0
             if left <= back or start == 0:
                 return start, page
@@ -309,7 +298,7 @@ class MailchimpSyncRun(models.Model):
 
     def _mark_seen(self, items):
         """Full Resync: remember which bindings Mailchimp still has (one statement a page)."""
-        keys = [member_key(item.get("email_address")) for item in items]
+        keys = [address_key(item) for item in items]
         keys = [key for key in keys if key]
         if not keys:
             return
@@ -441,7 +430,7 @@ class MailchimpSyncRun(models.Model):
                 self.campaign_id.mc_id,
                 offset=offset,
                 count=ACTIVITY_PAGE_SIZE,
-                fields=("email_address", "activity"),
+                fields=EMAIL_ACTIVITY_FIELDS,
                 since=self.since or None,
             )
             return page.get("emails") or [], page.get("total_items") or 0
@@ -449,7 +438,7 @@ class MailchimpSyncRun(models.Model):
             self.campaign_id.mc_id,
             offset=offset,
             count=ACTIVITY_PAGE_SIZE,
-            fields=("email_address", "timestamp", "reason"),
+            fields=UNSUBSCRIBE_FIELDS,
         )
         return page.get("unsubscribes") or [], page.get("total_items") or 0
 

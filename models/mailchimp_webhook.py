@@ -28,6 +28,7 @@ from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key, subscriber_hash
+from ..services.mailchimp_data import CAMPAIGN_FIELDS, MEMBER_FIELDS
 from ..services.webhook_rules import (
     EVENT_TYPES,
     MAX_BODY_BYTES,
@@ -40,9 +41,7 @@ from ..services.webhook_rules import (
     url_problem,
 )
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
-from .mailchimp_campaign import CAMPAIGN_FIELDS
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
-from .mailchimp_sync_run import MEMBER_FIELDS
 from .smart_buttons import related_action
 from .ui_text import notification
 
