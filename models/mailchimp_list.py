@@ -1,6 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -9,9 +10,12 @@ from ..services.mailchimp_data import STATISTICS, audience_values
 from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 from .smart_buttons import related_action, set_counts
-from .ui_text import count_text
+from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
+
+#: how far back an incremental pull re-reads before the previous watermark
+WATERMARK_OVERLAP = timedelta(minutes=5)
 
 
 class MailchimpList(models.Model):
@@ -265,6 +269,63 @@ class MailchimpList(models.Model):
     # ------------------------------------------------------------------
     # Members import
     # ------------------------------------------------------------------
+    def action_import_members(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
+        runs = self._start_member_import(full=False)
+        return self._notify_queued(runs)
+
+    def action_full_resync(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
+        runs = self._start_member_import(full=True)
+        return self._notify_queued(runs)
+
+    def _notify_queued(self, runs):
+        if len(runs) == 1:
+            message = self.env._(
+                "Member import queued; contacts appear as the pages are processed."
+            )
+        else:
+            message = self.env._(
+                "%s member imports queued; contacts appear as the pages are processed.",
+                count_text(self.env, len(runs)),
+            )
+        return notification(
+            self.env._("Mailchimp"),
+            message,
+            kind="info",
+            close=True,
+        )
+
+    def _start_member_import(self, full=False):
+        """Start (or resume) one member import per audience; return the runs."""
+        Run = self.env["mailchimp.sync.run"].sudo()
+        runs = Run.browse()
+        for audience in self:
+            if not audience.account_id.active:
+                raise UserError(
+                    self.env._("The account of audience '%s' is disconnected.", audience.name)
+                )
+            running = audience.sudo()._running_member_imports()[:1]
+            if running:
+                running._ensure_job()
+                runs |= running
+                continue
+            since = False
+            if not full and audience.members_watermark:
+                since = audience.members_watermark - WATERMARK_OVERLAP
+            run = Run.create({"list_id": audience.id, "full": full or not since, "since": since})
+            run._ensure_job()
+            runs |= run
+        return runs
+
+    def _record_sync_error(self, exc):
+        message = self.account_id._error_message(exc)
+        self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})
+        self.sudo().message_post(body=self.env._("Member import failed: %s", message))
+        return message
+
     @api.model
     def _cron_fetch_audiences(self):
         """Hourly: one job per account that has 'Auto Sync Member?', which refreshes its

@@ -335,7 +335,8 @@ class MailchimpMemberExport(models.Model):
 
     def _local_contact(self, consent=None):
         """The push rules' view of this binding: address, values and opt-out (``consent``:
-        its OdooConsent, from ``mailchimp.list._odoo_consent``, the import's reading too)."""
+        its OdooConsent, from ``mailchimp.member.import._odoo_consent``, the import's
+        reading too)."""
         self.ensure_one()
         contact, partner = self.mailing_contact_id, self.partner_id
         if not contact and not partner:
@@ -404,8 +405,8 @@ class MailchimpMemberExport(models.Model):
         skipped_lines = []
         # Odoo's opt-outs read as the import reads them (every contact of the address on the
         # list, a person's blacklisting, not a bounce), dated in Mailchimp's time
-        consent = audience._odoo_consent(
-            self.mapped("email"), self, audience.account_id._clock_offset()
+        consent = self.env["mailchimp.member.import"]._odoo_consent(
+            audience, self.mapped("email"), self, audience.account_id._clock_offset()
         )
         batch, by_email, singles = [], {}, []
         # the unsubscribes, by the address of the member Mailchimp has: (binding, opted out at)
@@ -449,7 +450,9 @@ class MailchimpMemberExport(models.Model):
                 counts["skipped"] += 1
                 skipped_lines.append(f"{binding.email}: {reason}")
                 binding.write({"need_push": False, "push_reason": reason, "last_push_date": now})
-                audience._apply_member_page([at_address(member, binding.email)])
+                self.env["mailchimp.member.import"]._apply_member_page(
+                    audience, [at_address(member, binding.email)]
+                )
 
         # opted in again in Mailchimp after the Odoo opt-out (not imported yet): the person's
         # newer decision stands
@@ -650,8 +653,8 @@ class MailchimpMemberExport(models.Model):
             # Mailchimp's own decision, which Odoo had not read: Odoo learns it at once, as an
             # import would (the binding's status is only ever one whose consent effects Odoo
             # applied), so that Odoo's own mailings respect it too
-            self.list_id._apply_member_page(
-                [at_address(member, self.email)], full=learn == LEARN_RESYNC
+            self.env["mailchimp.member.import"]._apply_member_page(
+                self.list_id, [at_address(member, self.email)], full=learn == LEARN_RESYNC
             )
 
     def _push_single(self, client, email, decision, note, now):
@@ -763,7 +766,9 @@ class MailchimpMemberExport(models.Model):
             return False  # gone: the PATCH finds it gone too, and says so
         if not another_member(member, self.mc_web_id):
             if self.status and member.get("status") and member["status"] != self.status:
-                self.list_id._apply_member_page([at_address(member, self.email)])
+                self.env["mailchimp.member.import"]._apply_member_page(
+                    self.list_id, [at_address(member, self.email)]
+                )
             return False
         self._unlink_contact(self._another_member_reason(), need_push=False)
         return True

@@ -232,7 +232,9 @@ class MailchimpSyncRun(models.Model):
             return f"failed: {exc}"
 
         items, total = page_members(page)
-        counts, problems = audience._apply_member_page(items, full=self.full)
+        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(
+            audience, items, full=self.full
+        )
         if self.known_until_id:
             self._mark_seen(items)
         next_offset = start + len(items)
@@ -412,7 +414,7 @@ class MailchimpSyncRun(models.Model):
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         if found:
-            audience._apply_member_page(found, full=True)
+            self.env["mailchimp.member.import"]._apply_member_page(audience, found, full=True)
             self._mark_seen(found)
         if len(bindings) == RECONCILE_BATCH:
             self._queue_reconcile()

@@ -568,7 +568,7 @@ class MailchimpListWebhook(models.Model):
                 found.append(client.member(self.mc_id, email, fields=MEMBER_FIELDS))
             except mce.MailchimpNotFound:
                 gone.append(email)
-        counts, problems = self._apply_member_page(found)
+        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(self, found)
         failed = {member_key(address): reason for address, reason in problems}
         if gone:
             bindings = (
