@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: the account record: its connection (API key, client, clock offset, the translated
+# Mailchimp errors), its access checks and its buttons; no sync flow lives here.
 import hashlib
 import logging
 import threading

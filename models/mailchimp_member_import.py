@@ -1,5 +1,8 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: one page applied in batches, a bulk step per kind of record (bindings, contacts,
+# partners, opt-outs, blacklist) and the consent reading they all decide with; the rules
+# are in services/sync_rules.py.
 """Mailchimp -> Odoo: the member import flow.
 
 An import run (``mailchimp.sync.run``) reads pages of members; each page is applied here:
@@ -10,7 +13,6 @@ write the answers in batches (bindings, mailing contacts, partners, opt-outs, bl
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ..services.identity import member_key
 from ..services.mailchimp_data import binding_values, read_members
@@ -232,18 +234,12 @@ class MailchimpMemberImport(models.AbstractModel):
         forms = odoo_email_forms(remote.email for remote in remotes.values())
         if not forms:
             return
-        self.env["mailchimp.member"].flush_model(["list_id", "mailing_contact_id"])
-        self.env["mailing.contact"].flush_model(["email_normalized"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT b.id FROM mailchimp_member b
-                     JOIN mailing_contact c ON c.id = b.mailing_contact_id
-                    WHERE b.list_id = %s AND c.email_normalized = ANY(%s)""",
-                audience.id,
-                list(forms),
-            )
+        bindings = self.env["mailchimp.member"].search(
+            [
+                ("list_id", "=", audience.id),
+                ("mailing_contact_id.email_normalized", "in", list(forms)),
+            ]
         )
-        bindings = self.env["mailchimp.member"].browse(row[0] for row in self.env.cr.fetchall())
         stale = bindings.filtered(
             lambda b: (
                 member_key(b.mailing_contact_id.email) in remotes

@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: both kinds of resumable paged read (member import, campaign activity) share the
+# checkpoint, the job of each page and the run's end; split, each would copy them.
 """A sync run: the checkpoint that makes a long paged read of Mailchimp resumable.
 
 Each page is one queue job; the job commits the page and the next offset together, so a
@@ -18,6 +20,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_data import (
@@ -41,6 +44,8 @@ MAX_REFETCH = 5
 RECONCILE_BATCH = 200
 #: addresses a run names as not imported
 MAX_PROBLEMS = 200
+#: how far back an incremental pull re-reads before the previous watermark
+WATERMARK_OVERLAP = timedelta(minutes=5)
 
 
 def page_size():
@@ -173,6 +178,41 @@ class MailchimpSyncRun(models.Model):
                     "%(list)s import #%(id)s", list=run.list_id.name, id=run.id
                 )
 
+    @api.model
+    def _running_imports(self, audiences):
+        """The running member imports of ``audiences``, newest first."""
+        return self.search(
+            [
+                ("list_id", "in", audiences.ids),
+                ("kind", "=", "member_import"),
+                ("state", "=", "running"),
+            ],
+            order="id desc",
+        )
+
+    @api.model
+    def _start_imports(self, audiences, full=False):
+        """Start (or resume) one member import per audience; return the runs."""
+        Run = self.sudo()
+        runs = Run.browse()
+        for audience in audiences:
+            if not audience.account_id.active:
+                raise UserError(
+                    self.env._("The account of audience '%s' is disconnected.", audience.name)
+                )
+            running = Run._running_imports(audience)[:1]
+            if running:
+                running._ensure_job()
+                runs |= running
+                continue
+            since = False
+            if not full and audience.members_watermark:
+                since = audience.members_watermark - WATERMARK_OVERLAP
+            run = Run.create({"list_id": audience.id, "full": full or not since, "since": since})
+            run._ensure_job()
+            runs |= run
+        return runs
+
     def _ensure_job(self):
         """Enqueue the job of the run's next page unless one is already waiting."""
         for run in self.filtered(lambda r: r.state == "running"):
@@ -301,15 +341,7 @@ class MailchimpSyncRun(models.Model):
     def _mark_seen(self, items):
         """Full Resync: remember which bindings Mailchimp still has (one statement a page)."""
         keys = [address_key(item) for item in items]
-        keys = [key for key in keys if key]
-        if not keys:
-            return
-        self.env.cr.execute(
-            "UPDATE mailchimp_member SET seen_run_id = %s "
-            "WHERE list_id = %s AND email_normalized = ANY(%s)",
-            (self.id, self.list_id.id, keys),
-        )
-        self.env["mailchimp.member"].invalidate_model(["seen_run_id"])
+        self.env["mailchimp.member"]._mark_seen(self.list_id, self.id, [key for key in keys if key])
 
     def _start(self, client):
         """First call of a run: read the audience (its statistics and Mailchimp's clock).
@@ -365,16 +397,11 @@ class MailchimpSyncRun(models.Model):
     def _unseen_bindings(self, limit=None):
         """Bindings of the audience known to Mailchimp (a status) when this Full Resync
         started that it did not read: permanently deleted since, or changed during the run."""
-        self.env["mailchimp.member"].flush_model(["list_id", "status", "seen_run_id"])
-        self.env.cr.execute(
-            """SELECT id FROM mailchimp_member
-                WHERE list_id = %s AND status IS NOT NULL AND status != 'deleted'
-                  AND COALESCE(seen_run_id, 0) != %s AND id <= %s
-             ORDER BY id LIMIT %s""",
-            (self.list_id.id, self.id, self.known_until_id or 0, limit),
+        return (
+            self.env["mailchimp.member"]
+            .sudo()
+            ._unseen_by(self.list_id, self.id, self.known_until_id or 0, limit=limit)
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        return self.env["mailchimp.member"].sudo().browse(ids)
 
     def _queue_reconcile(self):
         if self.kind == "member_import" and self._unseen_bindings(limit=1):

@@ -1,3 +1,5 @@
+# size: the import's consent and identity rules compose one another (decide_pull and the
+# helpers it calls); split, each part would import the others.
 """Sync decisions, free of HTTP and of the ORM.
 
 Given what Mailchimp says of a member and what Odoo last saw of it, decide what a pull

@@ -355,7 +355,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
             }
         )
         full._queue_reconcile()
-        audience._queue_webhook_job()
+        self.env["mailchimp.webhook.event"]._queue_jobs(audience)
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs

@@ -691,7 +691,7 @@ class InvariantRun:
         delivery = importlib.import_module("mailchimp_emulator.delivery")
         body = delivery.webhook_body(event_type, self.state.now(), data)
         audience = self.audiences[aud]
-        status, text = self.env["mailchimp.list"]._webhook_receive(
+        status, text = self.env["mailchimp.webhook.event"]._receive(
             audience.sudo().webhook_secret,
             "POST",
             "application/x-www-form-urlencoded",
