@@ -369,6 +369,20 @@ class MailchimpList(models.Model):
         owns the import: ``mailchimp.sync.run._start_imports``)."""
         return self.env["mailchimp.sync.run"]._start_imports(self, full=full)
 
+    def _record_remote(self, remote):
+        """A member import's first read of the audience (``remote``: Mailchimp's list): its
+        statistics and settings, not its name (the run asks; only the audience writes its
+        fields)."""
+        vals = self._values_from_remote(remote)
+        vals.pop("name", None)
+        self.write(vals)
+
+    def _record_import_done(self, watermark, when, summary):
+        """A complete member import: the next incremental one starts at ``watermark``."""
+        self.write(
+            {"members_watermark": watermark, "last_sync_date": when, "last_sync_result": summary}
+        )
+
     def _record_sync_error(self, exc):
         message = self.account_id._error_message(exc)
         self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})

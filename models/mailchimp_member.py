@@ -176,6 +176,18 @@ class MailchimpMember(models.Model):
         for status in set(self.mapped("status")):
             self.filtered(lambda b, s=status: b.status == s).write(dict(vals, **tombstone(status)))
 
+    def _mark_gone(self, **extra):
+        """These bindings' members are gone from Mailchimp (a read answered 404: permanently
+        deleted): the tombstone (:meth:`_mark_deleted`), dated now, nothing left to export."""
+        self._mark_deleted(
+            {
+                "last_changed": fields.Datetime.now(),
+                "need_push": False,
+                "sync_error": self.env._("No longer in Mailchimp (deleted)."),
+                **extra,
+            }
+        )
+
     @api.model
     def _mark_seen(self, audience, run_id, keys):
         """Full Resync: the bindings of ``audience`` at ``keys`` (member keys) were read by

@@ -349,10 +349,7 @@ class MailchimpSyncRun(models.Model):
         from now on is after it, whether Mailchimp's ``before_last_changed`` includes its bound
         or not, so nobody enters the window during the run."""
         audience = self.list_id
-        remote = client.get_list(audience.mc_id)
-        vals = audience._values_from_remote(remote)
-        vals.pop("name", None)
-        audience.write(vals)
+        audience._record_remote(client.get_list(audience.mc_id))
         self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
         # a Full Resync of an audience Odoo already knows looks for members gone since:
         # those of the bindings that exist now (ids up to the last one) that it does not read
@@ -382,9 +379,7 @@ class MailchimpSyncRun(models.Model):
             summary += "\n" + self.env._(
                 "%(n)s not imported:\n%(lines)s", n=not_imported, lines=self.problems
             )
-        audience.write(
-            {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
-        )
+        audience._record_import_done(self.until, now, summary)
         # activity stored by a report job running at the same time as a member page (neither
         # transaction saw the other's rows) is linked here, or at the next run's end
         self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(audience)
@@ -429,14 +424,7 @@ class MailchimpSyncRun(models.Model):
                 try:
                     found.append(client.member(audience.mc_id, binding.email, fields=MEMBER_FIELDS))
                 except mce.MailchimpNotFound:
-                    binding._mark_deleted(
-                        {
-                            "last_changed": fields.Datetime.now(),
-                            "need_push": False,
-                            "seen_run_id": self.id,
-                            "sync_error": self.env._("No longer in Mailchimp (deleted)."),
-                        }
-                    )
+                    binding._mark_gone(seen_run_id=self.id)
                     gone += 1
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None

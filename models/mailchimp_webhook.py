@@ -25,7 +25,7 @@ import re
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL
 
@@ -302,14 +302,7 @@ class MailchimpWebhookEventFlow(models.Model):
                     ]
                 )
             )
-            now = fields.Datetime.now()
-            bindings.with_context(mailchimp_no_push=True)._mark_deleted(
-                {
-                    "last_changed": now,
-                    "need_push": False,
-                    "sync_error": self.env._("No longer in Mailchimp (deleted)."),
-                }
-            )
+            bindings.with_context(mailchimp_no_push=True)._mark_gone()
         gone_set = set(gone)
         for event in events:
             if event.email in failed:
