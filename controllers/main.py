@@ -3,7 +3,7 @@
 """Mailchimp webhooks: ``/mailchimp/webhook/<token>``, one URL per audience.
 
 Thin on purpose: the token is checked, the delivery validated and stored, the audience's job
-queued, and the answer goes back in milliseconds (``mailchimp.list._webhook_receive``).
+queued, and the answer goes back in milliseconds (``mailchimp.webhook.event._receive``).
 A wrong token is a plain 404 and a refused delivery a 4xx with a short reason: nothing
 else is revealed, nothing is written. The database is the one Odoo serves for the request's
 host (``dbfilter``, see readme/CONFIGURE.md).
@@ -42,9 +42,9 @@ class MailchimpWebhookController(http.Controller):
 
         try:
             status, text = (
-                request.env(user=SUPERUSER_ID)["mailchimp.list"]
+                request.env(user=SUPERUSER_ID)["mailchimp.webhook.event"]
                 .sudo()
-                ._webhook_receive(token, httprequest.method, httprequest.mimetype, length, pairs)
+                ._receive(token, httprequest.method, httprequest.mimetype, length, pairs)
             )
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # the same delivery received twice at once is handled where it is stored;

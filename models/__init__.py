@@ -1,3 +1,5 @@
+# the webhook event model first: mailchimp_webhook extends it
+from . import mailchimp_webhook_event  # isort: skip
 from . import (
     mail_blacklist,
     mailchimp_account,
@@ -14,7 +16,6 @@ from . import (
     mailchimp_sync_run,
     mailchimp_template,
     mailchimp_webhook,
-    mailchimp_webhook_event,
     mailing_contact,
     mailing_subscription,
     queue_job,

@@ -3,7 +3,8 @@
 from odoo import api, models
 
 from ..services.identity import member_key
-from ..services.push_rules import UNSUBSCRIBABLE
+from ..services.statuses import UNSUBSCRIBABLE
+from ..services.sync_rules import BLACKLIST_OPT_OUT, blacklist_consent
 
 
 class MailBlacklist(models.Model):
@@ -47,7 +48,9 @@ class MailBlacklist(models.Model):
         emails = [
             member_key(entry.email)
             for entry in self
-            if entry.active and entry.email and entry.opt_out_reason_id != bounce
+            if entry.email
+            and blacklist_consent(entry.active, bool(bounce) and entry.opt_out_reason_id == bounce)
+            == BLACKLIST_OPT_OUT
         ]
         emails = [email for email in emails if email]
         if not emails:

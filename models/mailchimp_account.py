@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: the account record: its connection (API key, client, clock offset, the translated
+# Mailchimp errors), its access checks and its buttons; no sync flow lives here.
 import hashlib
 import logging
 import threading
@@ -19,7 +21,7 @@ from .job_tools import (
 )
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
 from .smart_buttons import related_action, set_counts
-from .ui_text import count_text
+from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
 
@@ -406,18 +408,14 @@ class MailchimpAccount(models.Model):
                 body=message if ok else self.env._("Connection failed: %s", message)
             )
         failed = [message for _account, ok, message in results if not ok]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp connection"),
-                "message": "\n".join(failed) if failed else results[0][2],
-                "type": "danger" if failed else "success",
-                "sticky": bool(failed),
-                # reload the form either way: its status banner and check time changed
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        # reload the form either way: its status banner and check time changed
+        return notification(
+            self.env._("Mailchimp connection"),
+            "\n".join(failed) if failed else results[0][2],
+            kind="danger" if failed else "success",
+            sticky=bool(failed),
+            close=True,
+        )
 
     def action_refresh_status(self):
         """Same check as Test Connection, without the chatter message; says what it found
@@ -433,17 +431,13 @@ class MailchimpAccount(models.Model):
                 if audiences == 1
                 else self.env._("%s audiences in Odoo.", count_text(self.env, audiences))
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp status"),
-                "message": "\n".join(lines),
-                "type": "danger" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env._("Mailchimp status"),
+            "\n".join(lines),
+            kind="danger" if failed else "success",
+            sticky=bool(failed),
+            close=True,
+        )
 
     def action_disconnect(self):
         """Archive the account: nothing is synced any more, all synced data stays."""

@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
+from ..services.mailchimp_data import CAMPAIGN_FIELDS
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, mailchimp_job, retry_later
 from .smart_buttons import related_action, set_counts
@@ -33,25 +34,6 @@ STATUSES = [
 OPEN_STATUSES = ("save", "paused", "schedule", "sending", "canceling")
 #: only sent campaigns have a report worth polling
 REPORT_STATUSES = ("sent",)
-
-CAMPAIGN_FIELDS = (
-    "id",
-    "web_id",
-    "type",
-    "status",
-    "create_time",
-    "send_time",
-    "emails_sent",
-    "archive_url",
-    "recipients.list_id",
-    "settings.title",
-    "settings.subject_line",
-    "settings.preview_text",
-    "settings.from_name",
-    "settings.reply_to",
-    "settings.template_id",
-    "report_summary",
-)
 
 
 class MailchimpCampaign(models.Model):

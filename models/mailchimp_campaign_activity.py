@@ -7,7 +7,8 @@ from collections import Counter
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..services.sync_rules import normalize_email, parse_mc_datetime
+from ..services.mailchimp_data import address_key, address_of
+from ..services.sync_rules import parse_mc_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class MailchimpCampaignActivity(models.Model):
         """Store one ``/email-activity`` page (recipients with their events)."""
         rows = []
         for item in items:
-            email = normalize_email(item.get("email_address"))
+            email = address_key(item)
             if not email:
                 continue
             occurrences = Counter()
@@ -104,7 +105,7 @@ class MailchimpCampaignActivity(models.Model):
                 occurrences[identity] += 1
                 rows.append(
                     {
-                        "email": item["email_address"].strip(),
+                        "email": address_of(item),
                         "email_normalized": email,
                         "action": action,
                         "timestamp": timestamp,
@@ -121,13 +122,13 @@ class MailchimpCampaignActivity(models.Model):
         """Store one ``/unsubscribed`` page."""
         rows = []
         for item in items:
-            email = normalize_email(item.get("email_address"))
+            email = address_key(item)
             timestamp = parse_mc_datetime(item.get("timestamp"))
             if not email or not timestamp:
                 continue
             rows.append(
                 {
-                    "email": item["email_address"].strip(),
+                    "email": address_of(item),
                     "email_normalized": email,
                     "action": "unsubscribe",
                     "timestamp": timestamp,

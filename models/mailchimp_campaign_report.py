@@ -20,7 +20,7 @@ from ..services import mailchimp_errors as mce
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, mailchimp_job, retry_later
 from .mailchimp_campaign import REPORT_STATUSES
-from .ui_text import count_text
+from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
 
@@ -192,16 +192,12 @@ class MailchimpCampaignReport(models.Model):
                 "The reports of %s campaigns are being read again.",
                 count_text(self.env, len(queued)),
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp reports"),
-                "message": message,
-                "type": "success" if queued else "warning",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env._("Mailchimp reports"),
+            message,
+            kind="success" if queued else "warning",
+            close=True,
+        )
 
     def action_refresh_report(self):
         """Fetch the report now (inside or outside the window) and queue the activity."""
@@ -230,13 +226,4 @@ class MailchimpCampaignReport(models.Model):
                 "%s campaign reports refreshed. The recipients' activity is being read.",
                 count_text(self.env, len(self)),
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp report"),
-                "message": message,
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(self.env._("Mailchimp report"), message, kind="success", close=True)

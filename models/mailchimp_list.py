@@ -1,19 +1,41 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: the audience record with every flow's entry point on it (its options, the import
+# buttons, its export job, the registration of its webhook): the fields those need are the
+# audience's, and Odoo allows no _inherit of it elsewhere here (issue 25). The flows
+# themselves live in their own models: mailchimp.member.import / .export, mailchimp.sync.run,
+# mailchimp.webhook.event.
 import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services.push_rules import MAPPING_UNKNOWN_TAG, mapping_problems
+from ..services import mailchimp_errors as mce
+from ..services.identity import member_key
+from ..services.mailchimp_data import STATISTICS, audience_values
+from ..services.push_rules import (
+    MAPPING_UNKNOWN_TAG,
+    PushOptions,
+    contact_email,
+    mapping_problems,
+)
+from ..services.webhook_rules import (
+    EVENT_TYPES,
+    WEBHOOK_PATH,
+    new_token,
+    token_hash,
+    url_problem,
+)
+from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
 from .mailchimp_field_mapping import DEFAULT_MAPPING
+from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
 from .smart_buttons import related_action, set_counts
-from .ui_text import count_text
+from .ui_text import count_text, notification
 
 _logger = logging.getLogger(__name__)
 
-#: an audience's subscriber counts, as Mailchimp gives them (``_values_from_remote``)
-STATISTICS = ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
+#: bindings one export job sends (batch calls of 500)
+PUSH_JOB_SIZE = 5000
 
 
 class MailchimpList(models.Model):
@@ -128,6 +150,63 @@ class MailchimpList(models.Model):
     campaign_ids = fields.One2many("mailchimp.campaign", "list_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
 
+    # webhook (registration here; deliveries are mailchimp.webhook.event's)
+    webhook_secret = fields.Char(
+        groups=MAILCHIMP_MANAGER_GROUP,
+        copy=False,
+        readonly=True,
+        help="The secret part of the webhook URL (only Mailchimp and managers know it).",
+    )
+    webhook_token_hash = fields.Char(
+        groups=MAILCHIMP_MANAGER_GROUP, copy=False, readonly=True, index=True
+    )
+    webhook_url = fields.Char(
+        string="Webhook URL", compute="_compute_webhook_url", groups=MAILCHIMP_MANAGER_GROUP
+    )
+    webhook_mc_id = fields.Char(string="Mailchimp Webhook ID", readonly=True, copy=False)
+    webhook_state = fields.Selection(
+        [("none", "Not Registered"), ("registered", "Registered"), ("error", "Error")],
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    webhook_error = fields.Text(readonly=True, copy=False)
+    webhook_source_api = fields.Boolean(
+        string="Webhook: changes made through the API",
+        help="Also receive the changes made through Mailchimp's API (including this "
+        "connector's own exports, which then come back as events and change nothing). Off by "
+        "default. Takes effect at the next Generate Webhook URL.",
+    )
+    webhook_event_ids = fields.One2many("mailchimp.webhook.event", "list_id")
+    webhook_last_event = fields.Datetime(
+        string="Last Event Received", compute="_compute_webhook_stats"
+    )
+    webhook_received_count = fields.Integer(string="Waiting", compute="_compute_webhook_stats")
+    webhook_done_count = fields.Integer(string="Applied", compute="_compute_webhook_stats")
+    webhook_ignored_count = fields.Integer(string="Ignored", compute="_compute_webhook_stats")
+    webhook_failed_count = fields.Integer(string="Failed", compute="_compute_webhook_stats")
+    webhook_event_count = fields.Integer(string="Events", compute="_compute_webhook_stats")
+    webhook_rejected_count = fields.Integer(
+        string="Refused Deliveries",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+        help="Deliveries to this audience's URL that were refused (malformed, too large, not "
+        "a form): none is stored. A steady count means something other than Mailchimp "
+        "posts to the URL (regenerate the secret) or Mailchimp changed its format.",
+    )
+    webhook_last_rejected_reason = fields.Char(
+        string="Last Refusal",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+        help="The reason code the last refused delivery was answered with.",
+    )
+    webhook_last_rejected_date = fields.Datetime(
+        string="Last Refused On",
+        compute="_compute_webhook_rejections",
+        groups=MAILCHIMP_MANAGER_GROUP,
+    )
+
     _sql_constraints = [
         ("mc_id_account_uniq", "unique(account_id, mc_id)", "This audience is already imported."),
     ]
@@ -135,19 +214,8 @@ class MailchimpList(models.Model):
     def _compute_member_count(self):
         set_counts(self, "member_count", "mailchimp.member", "list_id")
 
-    def _running_member_imports(self):
-        """The running member imports of these audiences, newest first."""
-        return self.env["mailchimp.sync.run"].search(
-            [
-                ("list_id", "in", self.ids),
-                ("kind", "=", "member_import"),
-                ("state", "=", "running"),
-            ],
-            order="id desc",
-        )
-
     def _compute_import_progress(self):
-        runs = self._running_member_imports()
+        runs = self.env["mailchimp.sync.run"]._running_imports(self)
         latest = {}
         for run in runs:
             latest.setdefault(run.list_id.id, run)
@@ -242,15 +310,7 @@ class MailchimpList(models.Model):
 
     @api.model
     def _values_from_remote(self, remote):
-        stats = remote.get("stats") or {}
-        return {
-            "name": remote.get("name") or remote["id"],
-            "web_id": str(remote.get("web_id") or ""),
-            "double_optin": bool(remote.get("double_optin")),
-            "mc_member_count": stats.get("member_count", 0),
-            "mc_unsubscribe_count": stats.get("unsubscribe_count", 0),
-            "mc_cleaned_count": stats.get("cleaned_count", 0),
-        }
+        return audience_values(remote)
 
     def _import_merge_fields(self, client):
         self.ensure_one()
@@ -275,14 +335,59 @@ class MailchimpList(models.Model):
     # ------------------------------------------------------------------
     # Members import
     # ------------------------------------------------------------------
-    def _notification(self, message, kind=None, close=False):
-        """The toast a Mailchimp button answers with (``close``: and the dialog it came from)."""
-        params = {"title": self.env._("Mailchimp"), "message": message}
-        if kind:
-            params["type"] = kind
-        if close:
-            params["next"] = {"type": "ir.actions.act_window_close"}
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+    def action_import_members(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
+        runs = self._start_member_import(full=False)
+        return self._notify_queued(runs)
+
+    def action_full_resync(self):
+        self.env["mailchimp.account"]._check_mailchimp_group()
+        self.check_access("read")
+        runs = self._start_member_import(full=True)
+        return self._notify_queued(runs)
+
+    def _notify_queued(self, runs):
+        if len(runs) == 1:
+            message = self.env._(
+                "Member import queued; contacts appear as the pages are processed."
+            )
+        else:
+            message = self.env._(
+                "%s member imports queued; contacts appear as the pages are processed.",
+                count_text(self.env, len(runs)),
+            )
+        return notification(
+            self.env._("Mailchimp"),
+            message,
+            kind="info",
+            close=True,
+        )
+
+    def _start_member_import(self, full=False):
+        """Start (or resume) one member import per audience; return the runs (the sync run
+        owns the import: ``mailchimp.sync.run._start_imports``)."""
+        return self.env["mailchimp.sync.run"]._start_imports(self, full=full)
+
+    def _record_remote(self, remote):
+        """A member import's first read of the audience (``remote``: Mailchimp's list): its
+        statistics and settings, not its name (the run asks; only the audience writes its
+        fields)."""
+        vals = self._values_from_remote(remote)
+        vals.pop("name", None)
+        self.write(vals)
+
+    def _record_import_done(self, watermark, when, summary):
+        """A complete member import: the next incremental one starts at ``watermark``."""
+        self.write(
+            {"members_watermark": watermark, "last_sync_date": when, "last_sync_result": summary}
+        )
+
+    def _record_sync_error(self, exc):
+        message = self.account_id._error_message(exc)
+        self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})
+        self.sudo().message_post(body=self.env._("Member import failed: %s", message))
+        return message
 
     @api.model
     def _cron_fetch_audiences(self):
@@ -303,6 +408,233 @@ class MailchimpList(models.Model):
     # ------------------------------------------------------------------
     # Odoo -> Mailchimp export
     # ------------------------------------------------------------------
+    def _push_options(self):
+        self.ensure_one()
+        account = self.account_id
+        return PushOptions(
+            push_contacts=account.push_contacts,
+            push_new=self.push_new,
+            push_unsubscribes=self.push_unsubscribes,
+            push_fields=self.push_fields and account.auto_update_contact,
+            double_optin=self.double_optin,
+        )
+
+    def _pushes_anything(self):
+        self.ensure_one()
+        return self.account_id.push_contacts and (
+            self.push_new or self.push_unsubscribes or self.push_fields
+        )
+
+    def _bind_for_push(self, contacts=None, partners=None, only_new=False):
+        """Bindings (created when missing) of these mailing contacts / partners in this
+        audience, marked for export. Records without a valid address are returned as
+        (record, reason) in the second value."""
+        self.ensure_one()
+        Member = self.env["mailchimp.member"].sudo()
+        subjects, skipped = {}, []
+        for contact in contacts or []:
+            email = member_key(contact.email)
+            if not email:
+                skipped.append((contact, self.env._("no valid email address")))
+                continue
+            subjects.setdefault(email, {"mailing_contact_id": contact.id, "email": contact.email})
+        for partner in partners or []:
+            raw = contact_email(partner.email, partner.parent_id.email)
+            email = member_key(raw)
+            if not email:
+                skipped.append((partner, self.env._("no valid email address")))
+                continue
+            subjects.setdefault(email, {"email": raw.strip()})
+            subjects[email]["partner_id"] = partner.id
+        if skipped:
+            lines = [
+                f"{rec.email or '-'}: {reason} ({rec.display_name})" for rec, reason in skipped
+            ]
+            previous = (self.push_skipped or "").splitlines()
+            self.sudo().push_skipped = "\n".join((lines + previous)[:200])
+        if not subjects:
+            return Member.browse(), skipped
+        existing = Member.search(
+            [("list_id", "=", self.id), ("email_normalized", "in", list(subjects))]
+        )
+        for binding in existing:
+            vals = {} if only_new else {"need_push": True}
+            links = subjects.pop(binding.email_normalized)
+            for key in ("mailing_contact_id", "partner_id"):
+                if links.get(key) and not binding[key]:
+                    vals[key] = links[key]
+            if vals:
+                binding.write(vals)
+        new = Member.create(
+            [
+                dict(
+                    links,
+                    list_id=self.id,
+                    email_normalized=email,
+                    account_id=self.account_id.id,
+                    company_id=self.company_id.id,
+                    need_push=True,
+                )
+                for email, links in subjects.items()
+            ]
+        )
+        if new:
+            self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(
+                self, keys=new.mapped("email_normalized")
+            )
+        return existing | new, skipped
+
+    def _queue_push(self):
+        """Enqueue one export job per audience that has something to send."""
+        queued = self.browse()
+        for audience in self:
+            if not audience._pushes_anything() or audience.account_id.state != "connected":
+                continue
+            delay(
+                audience,
+                self.env._("Mailchimp: export contacts to %s", audience.name),
+                f"mailchimp-push-{audience.id}",
+            )._job_push()
+            queued |= audience
+        return queued
+
+    @mailchimp_job()
+    def _job_push(self):
+        """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
+        next job if more wait. Idempotent: a binding leaves the queue once answered."""
+        self.ensure_one()
+        lock_audience_sync(self, "Another job of this audience runs")
+        if not self.exists() or not self.account_id.active:
+            return "skipped: audience or account gone"
+        if not self._pushes_anything():
+            return "skipped: this audience pushes nothing"
+        Member = self.env["mailchimp.member"].sudo()
+        bindings = Member.search(
+            [("list_id", "=", self.id), ("need_push", "=", True)], limit=PUSH_JOB_SIZE, order="id"
+        )
+        if not bindings:
+            return "nothing to export"
+        try:
+            mapping = self._mapping_dict()
+        except UserError as exc:
+            self.sudo().write(
+                {"last_push_result": str(exc), "last_push_date": fields.Datetime.now()}
+            )
+            self.sudo().message_post(body=self.env._("Export stopped: %s", exc))
+            return f"failed: {exc}"
+        client = self.account_id._get_client()
+        try:
+            counts, skipped = (
+                self.env["mailchimp.member.export"]
+                .sudo()
+                ._push(bindings, client, self._push_options(), mapping)
+            )
+            self.account_id._clock_offset()  # keep the measured clock offset
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        except mce.MailchimpError as exc:
+            message = self.account_id._error_message(exc)
+            self.sudo().write(
+                {"last_push_result": message, "last_push_date": fields.Datetime.now()}
+            )
+            return f"failed: {exc}"
+        summary = self.env._(
+            "%(created)s added, %(updated)s updated, %(unsubscribed)s unsubscribed, "
+            "%(errors)s refused, %(skipped)s skipped.",
+            **counts,
+        )
+        if skipped:
+            summary += "\n" + "\n".join(skipped[:50])
+        self.sudo().write({"last_push_result": summary, "last_push_date": fields.Datetime.now()})
+        if counts.get("created") or counts.get("unsubscribed"):
+            self._refresh_statistics(client)
+        if Member.search_count([("list_id", "=", self.id), ("need_push", "=", True)], limit=1):
+            self._queue_push()
+        return summary
+
+    def _refresh_statistics(self, client):
+        """The audience's subscriber counts, read again after an export changed them (one
+        call); a failure only leaves them as they were until the next import."""
+        self.ensure_one()
+        try:
+            remote = client.get_list(self.mc_id)
+        except mce.MailchimpError as exc:
+            _logger.warning("Mailchimp audience %s: statistics not refreshed: %s", self.mc_id, exc)
+            return
+        vals = audience_values(remote)
+        self.sudo().write({key: vals[key] for key in STATISTICS})
+
+    @api.model
+    def _cron_push(self):
+        """Hourly: enqueue the export of every audience with bindings waiting (found through
+        the need-push flag's partial index, no scan of the contacts)."""
+        audiences = self.browse(self.env["mailchimp.member"]._audiences_waiting_push()).exists()
+        return len(audiences._queue_push())
+
+    def action_push_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        queued = self.sudo()._queue_push()
+        return self._notify_queued_push(queued)
+
+    def _notify_queued_push(self, queued):
+        """Says how many contacts wait for the export just queued, and reloads the view."""
+        if not queued:
+            return notification(
+                self.env._("Mailchimp"),
+                self.env._("Nothing to export (check the account and audience options)."),
+                close=True,
+            )
+        waiting = self.env["mailchimp.member"].search_count(
+            [("list_id", "in", queued.ids), ("need_push", "=", True)]
+        )
+        names = ", ".join(queued.mapped("name"))
+        return notification(
+            self.env._("Mailchimp"),
+            self.env._("Nothing to export in %s: Odoo and Mailchimp agree.", names)
+            if not waiting
+            else self.env._("Export queued for %s: 1 contact waiting to be sent.", names)
+            if waiting == 1
+            else self.env._(
+                "Export queued for %(audiences)s: %(count)s contacts waiting to be sent.",
+                audiences=names,
+                count=count_text(self.env, waiting),
+            ),
+            kind="success",
+            close=True,
+        )
+
+    def _existing_contacts_to_export(self):
+        """Contacts of the mailing list, not opted out, without a binding yet."""
+        self.ensure_one()
+        if not self.mailing_list_id:
+            return self.env["mailing.contact"]
+        subs = self.env["mailing.subscription"].search(
+            [("list_id", "=", self.mailing_list_id.id), ("opt_out", "=", False)]
+        )
+        contacts = subs.contact_id
+        bound = set(
+            self.env["mailchimp.member"]
+            .search([("list_id", "=", self.id), ("mailing_contact_id", "in", contacts.ids)])
+            .mapped("mailing_contact_id")
+            .ids
+        )
+        return contacts.filtered(lambda c: c.id not in bound and not c.is_blacklisted)
+
+    def action_export_existing(self):
+        """Open the confirmation that says how many contacts would be sent."""
+        self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailchimp.export.existing",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def _ensure_default_mappings(self):
         """FNAME/LNAME/EMAIL/PHONE/ADDRESS lines for an audience that has none yet (only the
         tags the audience has)."""
@@ -340,3 +672,250 @@ class MailchimpList(models.Model):
                 )
             )
         return mapping
+
+    # ------------------------------------------------------------------
+    # Webhooks: the registration of the audience's URL, and its job
+    # ------------------------------------------------------------------
+
+    @mailchimp_job()
+    def _job_apply_webhooks(self):
+        """Queue job of the audience's waiting webhook events (one waits at a time: its
+        identity key); the event model applies them."""
+        self.ensure_one()
+        return self.env["mailchimp.webhook.event"]._apply_waiting(self)
+
+    @api.depends("webhook_secret")
+    def _compute_webhook_url(self):
+        for audience in self:
+            audience.webhook_url = audience._webhook_url() if audience.webhook_secret else False
+
+    def _compute_webhook_stats(self):
+        Event = self.env["mailchimp.webhook.event"].sudo()
+        data = Event._read_group(
+            [("list_id", "in", self.ids)], ["list_id", "state"], ["__count", "create_date:max"]
+        )
+        stats = {}
+        for audience, state, count, last in data:
+            entry = stats.setdefault(audience.id, {"last": False})
+            entry[state] = count
+            if last and (not entry["last"] or last > entry["last"]):
+                entry["last"] = last
+        for audience in self:
+            entry = stats.get(audience.id, {"last": False})
+            audience.webhook_last_event = entry["last"]
+            audience.webhook_received_count = entry.get("received", 0)
+            audience.webhook_done_count = entry.get("done", 0)
+            audience.webhook_ignored_count = entry.get("ignored", 0)
+            audience.webhook_failed_count = entry.get("failed", 0)
+            audience.webhook_event_count = sum(
+                entry.get(state, 0) for state in ("received", "done", "ignored", "failed")
+            )
+
+    def _compute_webhook_rejections(self):
+        rows = self.env["mailchimp.webhook.rejection"].sudo().search([("list_id", "in", self.ids)])
+        by_list = {row.list_id.id: row for row in rows}
+        for audience in self:
+            row = by_list.get(audience.id)
+            audience.webhook_rejected_count = row.rejected_count if row else 0
+            audience.webhook_last_rejected_reason = row.last_reason if row else False
+            audience.webhook_last_rejected_date = row.last_date if row else False
+
+    def action_view_webhook_events(self):
+        return related_action(self, "action_mailchimp_webhook_event", "list_id")
+
+    # ------------------------------------------------------------------
+    # Secret and URL
+    # ------------------------------------------------------------------
+    def _webhook_url(self):
+        self.ensure_one()
+        base = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
+        return f"{base}{WEBHOOK_PATH}{self.sudo().webhook_secret}"
+
+    def _set_webhook_secret(self):
+        """A new secret per audience: the previous URL stops working at once."""
+        for audience in self:
+            token = new_token()
+            audience.sudo().write(
+                {"webhook_secret": token, "webhook_token_hash": token_hash(token)}
+            )
+        self.env.flush_all()
+
+    def action_regenerate_webhook_secret(self):
+        """Managers: a new secret; the webhook is registered again when it was."""
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        registered = self.filtered(lambda a: a.webhook_state == "registered")
+        for audience in self:
+            audience.message_post(
+                body=self.env._("The webhook secret was replaced; the previous URL is refused.")
+            )
+        if registered:
+            results = registered._register_webhooks(rotate=self)
+            return registered._notify_webhook_results(results)
+        self._in_own_transaction(lambda audiences: audiences._set_webhook_secret())
+        return notification(
+            self.env._("Mailchimp"),
+            self.env._("New webhook secret: register it with Generate Webhook URL."),
+            kind="info",
+        )
+
+    # ------------------------------------------------------------------
+    # Registration
+    # ------------------------------------------------------------------
+    def _webhook_body(self, url):
+        self.ensure_one()
+        return {
+            "url": url,
+            "events": dict.fromkeys(EVENT_TYPES, True),
+            "sources": {"user": True, "admin": True, "api": bool(self.webhook_source_api)},
+        }
+
+    def _in_own_transaction(self, work):
+        """Run ``work(audiences)`` in a transaction of its own, committed at its end (and
+        after each ``commit`` it makes); return its result with records of ``self``'s env.
+
+        Mailchimp checks a webhook URL (a GET from another connection to Odoo) while the
+        registration is in flight: the secret must be committed by then. This transaction
+        (repeatable read) would then conflict on the audience's row, so the registration is
+        done entirely in the other one. Audiences this transaction created (not visible to
+        another one yet: tests) are handled here."""
+        self.env.flush_all()
+        if not self or self.env.registry.in_test_mode():
+            # HTTP tests: Odoo's test server shares this transaction (and its lock)
+            return work(self)
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT id FROM mailchimp_list WHERE id IN %s", (tuple(self.ids),))
+            visible = {row[0] for row in cr.fetchall()}
+            if visible != set(self.ids):
+                return work(self)
+            result = work(
+                self.with_env(
+                    self.env(cr=cr, context=dict(self.env.context, mailchimp_own_cr=True))
+                )
+            )
+        self.invalidate_recordset()
+        if isinstance(result, list):
+            return [(self.browse(rec.id), *rest) for rec, *rest in result]
+        return result
+
+    def _register_webhooks(self, rotate=None):
+        """Register each audience's webhook (replacing the previous one), in a transaction
+        of its own (see :meth:`_in_own_transaction`); returns [(audience, ok, message)].
+        A Mailchimp error is kept on the audience. ``rotate``: audiences that get a new
+        secret first."""
+        rotate_ids = set(rotate.ids) if rotate else set()
+        return self._in_own_transaction(lambda audiences: audiences._do_register(rotate_ids))
+
+    def _do_register(self, rotate_ids):
+        results = []
+        self.filtered(
+            lambda a: a.id in rotate_ids or not a.sudo().webhook_secret
+        )._set_webhook_secret()
+        if self.env.context.get("mailchimp_own_cr"):
+            # the secret must be visible to Mailchimp's check of the URL
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        for audience in self:
+            sudo = audience.sudo()
+            url = audience._webhook_url()
+            client = audience.account_id._get_client()
+            try:
+                audience._delete_our_webhooks(client)
+                hook = client.create_webhook(audience.mc_id, **audience._webhook_body(url))
+            except mce.MailchimpError as exc:
+                details = "; ".join(
+                    str(err.get("message")) for err in exc.errors or () if isinstance(err, dict)
+                )
+                if isinstance(exc, mce.MailchimpInvalidResource):
+                    message = self.env._(
+                        "Mailchimp refused the webhook: %s", details or exc.detail or exc.title
+                    )
+                else:
+                    message = audience.account_id._error_message(exc)
+                _logger.warning(
+                    "Mailchimp audience %s: webhook registration failed: %s", audience.mc_id, exc
+                )
+                sudo.write(
+                    {"webhook_state": "error", "webhook_error": message, "webhook_mc_id": False}
+                )
+                results.append((audience, False, message))
+                continue
+            sudo.write(
+                {
+                    "webhook_state": "registered",
+                    "webhook_error": False,
+                    "webhook_mc_id": (hook or {}).get("id") or False,
+                }
+            )
+            results.append((audience, True, self.env._("registered")))
+        return results
+
+    def _delete_our_webhooks(self, client):
+        """Delete the audience's previous hook and any other hook calling this database's
+        webhook path (an earlier secret): one hook per audience, never a pile."""
+        self.ensure_one()
+        base = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
+        ours = {self.webhook_mc_id} if self.webhook_mc_id else set()
+        for hook in client.webhooks(self.mc_id):
+            if (hook.get("url") or "").startswith(f"{base}{WEBHOOK_PATH}"):
+                ours.add(hook.get("id"))
+        for hook_id in sorted(filter(None, ours)):
+            try:
+                client.delete_webhook(self.mc_id, hook_id)
+            except mce.MailchimpNotFound:
+                continue
+
+    def _unregister_webhooks(self):
+        """Delete the registered hooks (Disconnect); errors are logged, never raised."""
+        for audience in self.filtered("webhook_mc_id"):
+            try:
+                client = audience.account_id._get_client()
+                audience._delete_our_webhooks(client)
+            except mce.MailchimpError as exc:
+                _logger.warning(
+                    "Mailchimp audience %s: webhook not unregistered: %s", audience.mc_id, exc
+                )
+                audience.sudo().write(
+                    {
+                        "webhook_state": "error",
+                        "webhook_error": audience.account_id._error_message(exc),
+                    }
+                )
+                continue
+            audience.sudo().write(
+                {"webhook_state": "none", "webhook_mc_id": False, "webhook_error": False}
+            )
+
+    def _webhook_url_warning(self):
+        """A translated warning when Mailchimp cannot reach this database's URL, or ""."""
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
+        problem = url_problem(base)
+        if problem in ("localhost", "private"):
+            return self.env._(
+                "web.base.url is %s: a local or private address that Mailchimp cannot reach. "
+                "Expose Odoo on a public https address and set web.base.url to it.",
+                base,
+            )
+        if problem == "http":
+            return self.env._(
+                "web.base.url is %s (plain http): use a public https address in production.",
+                base,
+            )
+        if problem == "invalid":
+            return self.env._("web.base.url (%s) is not a valid URL.", base)
+        return ""
+
+    def _notify_webhook_results(self, results):
+        lines = [
+            f"{audience.name}: {message}" if ok else f"{audience.name}: ✗ {message}"
+            for audience, ok, message in results
+        ]
+        warning = self.env["mailchimp.list"]._webhook_url_warning()
+        if warning:
+            lines.insert(0, warning)
+        failed = any(not ok for _a, ok, _m in results)
+        return notification(
+            self.env._("Mailchimp webhooks"),
+            "\n".join(lines) or self.env._("No audience to register."),
+            kind="danger" if failed else ("warning" if warning else "success"),
+            sticky=failed or bool(warning),
+        )

@@ -3,24 +3,22 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from ..services.sync_rules import MemberElsewhere, stale_contact_link
+from ..services.mailchimp_data import patch_body
+from ..services.push_rules import RESUBSCRIBE_NOT_NEEDED, resubscribe_request
+from ..services.statuses import STATUS_SELECTION, tombstone
+from ..services.sync_rules import MemberElsewhere, parse_mc_datetime, stale_contact_link
 from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
 
 
-STATUSES = [
-    ("subscribed", "Subscribed"),
-    ("unsubscribed", "Unsubscribed"),
-    ("cleaned", "Cleaned"),
-    ("pending", "Pending"),
-    ("transactional", "Transactional"),
-    ("archived", "Archived"),
-    ("deleted", "Permanently Deleted"),
-]
+#: the statuses' one vocabulary (services/statuses.py)
+STATUSES = STATUS_SELECTION
 
 
 class MailchimpMember(models.Model):
@@ -175,13 +173,47 @@ class MailchimpMember(models.Model):
         keeping the status each had (``status_before_deleted``) and when it was decided
         (``status_changed``, left alone): a member taken for deleted may have moved, and its
         status when it comes back is only new if it differs."""
-        vals = dict(vals, status="deleted")
-        live = self.filtered(lambda b: b.status and b.status != "deleted")
-        for status in set(live.mapped("status")):
-            live.filtered(lambda b, s=status: b.status == s).write(
-                dict(vals, status_before_deleted=status)
-            )
-        (self - live).write(vals)
+        for status in set(self.mapped("status")):
+            self.filtered(lambda b, s=status: b.status == s).write(dict(vals, **tombstone(status)))
+
+    def _mark_gone(self, **extra):
+        """These bindings' members are gone from Mailchimp (a read answered 404: permanently
+        deleted): the tombstone (:meth:`_mark_deleted`), dated now, nothing left to export."""
+        self._mark_deleted(
+            {
+                "last_changed": fields.Datetime.now(),
+                "need_push": False,
+                "sync_error": self.env._("No longer in Mailchimp (deleted)."),
+                **extra,
+            }
+        )
+
+    @api.model
+    def _mark_seen(self, audience, run_id, keys):
+        """Full Resync: the bindings of ``audience`` at ``keys`` (member keys) were read by
+        the run ``run_id``, Mailchimp still has them (one statement a page)."""
+        if not keys:
+            return
+        self.env.cr.execute(
+            "UPDATE mailchimp_member SET seen_run_id = %s "
+            "WHERE list_id = %s AND email_normalized = ANY(%s)",
+            (run_id, audience.id, keys),
+        )
+        self.invalidate_model(["seen_run_id"])
+
+    @api.model
+    def _unseen_by(self, audience, run_id, known_until_id, limit=None):
+        """The bindings of ``audience`` known to Mailchimp (a status) when the Full Resync
+        ``run_id`` started (ids up to ``known_until_id``) that it did not read."""
+        self.flush_model(["list_id", "status", "seen_run_id"])
+        self.env.cr.execute(
+            """SELECT id FROM mailchimp_member
+                WHERE list_id = %s AND status IS NOT NULL AND status != 'deleted'
+                  AND COALESCE(seen_run_id, 0) != %s AND id <= %s
+             ORDER BY id LIMIT %s""",
+            (audience.id, run_id, known_until_id, limit),
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _members_elsewhere(self, audience, remotes):
@@ -248,6 +280,54 @@ class MailchimpMember(models.Model):
         self.write(
             {"mailing_contact_id": False, "partner_id": False, "push_reason": reason, **vals}
         )
+
+    def action_resubscribe_pending(self):
+        """Explicit user action: ask Mailchimp to send an opt-in confirmation (status
+        pending) to an unsubscribed member. Cleaned, archived or erased members cannot."""
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("read")
+        self.list_id.check_access("write")
+        for binding in self:
+            refusal = resubscribe_request(binding.status)
+            if refusal == RESUBSCRIBE_NOT_NEEDED:
+                continue
+            if refusal:
+                raise UserError(
+                    self.env._(
+                        "%(email)s is %(status)s in Mailchimp and cannot be re-subscribed.",
+                        email=binding.email,
+                        status=binding.status or self.env._("not a member"),
+                    )
+                )
+            account = binding.list_id.account_id
+            client = account._get_client()
+            try:
+                member = client.patch_member(
+                    binding.list_id.mc_id, binding.email, patch_body(status="pending")
+                )
+            except mce.MailchimpError as exc:
+                raise UserError(account._error_message(exc)) from None
+            last_changed = parse_mc_datetime(member.get("last_changed"))
+            binding.sudo().write(
+                {
+                    "status": member.get("status") or "pending",
+                    "last_changed": last_changed,
+                    # a user's request, newer than the opt-out Odoo holds for this member:
+                    # no export may unsubscribe the pending member because of that opt-out
+                    # (the opt-out itself is lifted when the person confirms)
+                    "status_changed": last_changed or fields.Datetime.now(),
+                    "sync_error": False,
+                    "push_reason": self.env._("Re-subscription requested (pending)"),
+                }
+            )
+        return True
+
+    @api.model
+    def _audiences_waiting_push(self):
+        """The ids of the audiences with bindings waiting for export (found through the
+        need-push flag's partial index, no scan of the contacts)."""
+        self.env.cr.execute("SELECT DISTINCT list_id FROM mailchimp_member WHERE need_push")
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.depends("list_id.account_id", "list_id.company_id")
     def _compute_account_company(self):

@@ -1,5 +1,8 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: one page applied in batches, a bulk step per kind of record (bindings, contacts,
+# partners, opt-outs, blacklist) and the consent reading they all decide with; the rules
+# are in services/sync_rules.py.
 """Mailchimp -> Odoo: the member import flow.
 
 An import run (``mailchimp.sync.run``) reads pages of members; each page is applied here:
@@ -8,13 +11,11 @@ write the answers in batches (bindings, mailing contacts, partners, opt-outs, bl
 """
 
 import logging
-from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..services.identity import member_key
+from ..services.mailchimp_data import binding_values, read_members
 from ..services.push_rules import join_name
 from ..services.sync_rules import (
     ACTION_CREATE,
@@ -23,116 +24,54 @@ from ..services.sync_rules import (
     LocalMember,
     OdooConsent,
     PullOptions,
-    clean_merge_fields,
-    clean_text,
+    blacklist_consent,
     decide_pull,
-    parse_mc_datetime,
     status_decided_at,
     synced_names,
 )
 from .job_tools import CONCURRENCY_ERRORS
 from .odoo_identity import odoo_email_forms, stored_case_variants
-from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
 
-#: how far back an incremental pull re-reads before the previous watermark
-WATERMARK_OVERLAP = timedelta(minutes=5)
 
+class MailchimpMemberImport(models.AbstractModel):
+    """Applies pages of Mailchimp members to an audience (``audience``, each method's first
+    argument): the owner of the import's writes, whoever read the members (an import run's
+    page, a Full Resync's reconcile, a webhook batch, an export that learns a status)."""
 
-class MailchimpListMemberImport(models.Model):
-    _inherit = "mailchimp.list"
+    _name = "mailchimp.member.import"
+    _description = "Mailchimp Member Import"
 
-    def action_import_members(self):
-        self.env["mailchimp.account"]._check_mailchimp_group()
-        self.check_access("read")
-        runs = self._start_member_import(full=False)
-        return self._notify_queued(runs)
-
-    def action_full_resync(self):
-        self.env["mailchimp.account"]._check_mailchimp_group()
-        self.check_access("read")
-        runs = self._start_member_import(full=True)
-        return self._notify_queued(runs)
-
-    def _notify_queued(self, runs):
-        if len(runs) == 1:
-            message = self.env._(
-                "Member import queued; contacts appear as the pages are processed."
-            )
-        else:
-            message = self.env._(
-                "%s member imports queued; contacts appear as the pages are processed.",
-                count_text(self.env, len(runs)),
-            )
-        return self._notification(
-            message,
-            kind="info",
-            close=True,
-        )
-
-    def _start_member_import(self, full=False):
-        """Start (or resume) one member import per audience; return the runs."""
-        Run = self.env["mailchimp.sync.run"].sudo()
-        runs = Run.browse()
-        for audience in self:
-            if not audience.account_id.active:
-                raise UserError(
-                    self.env._("The account of audience '%s' is disconnected.", audience.name)
-                )
-            running = audience.sudo()._running_member_imports()[:1]
-            if running:
-                running._ensure_job()
-                runs |= running
-                continue
-            since = False
-            if not full and audience.members_watermark:
-                since = audience.members_watermark - WATERMARK_OVERLAP
-            run = Run.create({"list_id": audience.id, "full": full or not since, "since": since})
-            run._ensure_job()
-            runs |= run
-        return runs
-
-    def _pull_options(self):
-        self.ensure_one()
-        account = self.account_id
+    def _pull_options(self, audience):
+        audience.ensure_one()
+        account = audience.account_id
         return PullOptions(
-            import_new=self.import_new,
+            import_new=audience.import_new,
             create_contact=account.auto_create_member,
             create_partner=account.auto_create_member and account.auto_create_partner,
-            pull_fields=self.import_pull_fields,
-            import_unsubscribes=self.import_unsubscribes,
+            pull_fields=audience.import_pull_fields,
+            import_unsubscribes=audience.import_unsubscribes,
             override_name=account.override_contact_name,
         )
 
-    def _apply_member_page(self, items, full=False):
+    def _apply_member_page(self, audience, items, full=False):
         """Apply one page of Mailchimp members: one query per kind of record read, one
         batched ``create`` per kind of record made. A member Odoo cannot take (not one valid
         address, or a value that fails) is named in ``problems`` and the others go on.
         ``full``: a Full Resync (consent state re-asserted for unchanged members too).
         Returns (counts, problems): problems are (address, reason) pairs."""
-        self.ensure_one()
+        audience.ensure_one()
         counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
-        problems = []
-        remotes = {}
-        for item in items:
-            raw = item.get("email_address")
-            email = member_key(raw) if isinstance(raw, str) else ""
-            if not email:
-                problems.append((clean_text(raw) or "-", self.env._("not one valid address")))
-                counts["skipped"] += 1
-                continue
-            remotes[email] = dict(
-                item,
-                email_address=clean_text(raw),
-                merge_fields=clean_merge_fields(item.get("merge_fields")),
-            )
+        remotes, invalid = read_members(items)
+        problems = [(value, self.env._("not one valid address")) for value in invalid]
+        counts["skipped"] += len(invalid)
         if not remotes:
             return counts, problems
         attempt = dict.fromkeys(counts, 0)
         try:
             with self.env.cr.savepoint():
-                self._apply_members(remotes, attempt, full)
+                self._apply_members(audience, remotes, attempt, full)
         except CONCURRENCY_ERRORS:
             raise  # a concurrent transaction, never a member's fault: the job tries again
         except Exception:  # pylint: disable=broad-except
@@ -144,18 +83,18 @@ class MailchimpListMemberImport(models.Model):
                 one = dict.fromkeys(counts, 0)
                 try:
                     with self.env.cr.savepoint():
-                        self._apply_members({remote_key: remote}, one, full)
+                        self._apply_members(audience, {remote_key: remote}, one, full)
                 except CONCURRENCY_ERRORS:
                     raise
                 except Exception as exc:  # pylint: disable=broad-except
                     self.env.invalidate_all()
                     one = {"failed": 1}
                     reason = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-                    problems.append((remote["email_address"], reason))
+                    problems.append((remote.email, reason))
                     _logger.warning(
                         "Mailchimp audience %s: member %s not imported: %s",
-                        self.mc_id,
-                        remote["email_address"],
+                        audience.mc_id,
+                        remote.email,
                         reason,
                     )
                 for key, value in one.items():
@@ -164,13 +103,13 @@ class MailchimpListMemberImport(models.Model):
             counts[key] += value
         # campaign activity read before these members arrived reaches them now
         self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(
-            self, keys=list(remotes)
+            audience, keys=list(remotes)
         )
         for address, reason in problems:
-            _logger.info("Mailchimp audience %s: skipped %r: %s", self.mc_id, address, reason)
+            _logger.info("Mailchimp audience %s: skipped %r: %s", audience.mc_id, address, reason)
         return counts, problems
 
-    def _apply_members(self, remotes, counts, full=False):
+    def _apply_members(self, audience, remotes, counts, full=False):
         """The body of :meth:`_apply_member_page` for members with a valid key."""
         env = self.env(
             context=dict(
@@ -183,19 +122,19 @@ class MailchimpListMemberImport(models.Model):
             ),
             su=True,
         )
-        audience = self.with_env(env)
+        service, audience_su = self.with_env(env), audience.with_env(env)
         bindings = env["mailchimp.member"].search(
-            [("list_id", "=", self.id), ("email_normalized", "in", list(remotes))]
+            [("list_id", "=", audience.id), ("email_normalized", "in", list(remotes))]
         )
         by_email = {binding.email_normalized: binding for binding in bindings}
         bindings._drop_moved_contacts(remotes)
-        audience._drop_links_to_moved_contacts(remotes)
-        offset = self.account_id._clock_offset()  # Odoo's dates compared in Mailchimp's time
-        consent = audience._odoo_consent(
-            [remote["email_address"] for remote in remotes.values()], bindings, offset
+        service._drop_links_to_moved_contacts(audience_su, remotes)
+        offset = audience.account_id._clock_offset()  # Odoo's dates compared in Mailchimp's time
+        consent = service._odoo_consent(
+            audience_su, [remote.email for remote in remotes.values()], bindings, offset
         )
-        elsewhere = env["mailchimp.member"]._members_elsewhere(self, remotes)
-        opts = audience._pull_options()
+        elsewhere = env["mailchimp.member"]._members_elsewhere(audience, remotes)
+        opts = service._pull_options(audience_su)
         decisions, locals_ = {}, {}
         for email, remote in remotes.items():
             binding = by_email.get(email)
@@ -226,8 +165,8 @@ class MailchimpListMemberImport(models.Model):
                 elsewhere=elsewhere.get(email),
             )
 
-        contacts = audience._pull_contacts(remotes, decisions, by_email)
-        partners = audience._pull_partners(remotes, decisions)
+        contacts = service._pull_contacts(audience_su, remotes, decisions, by_email)
+        partners = service._pull_partners(remotes, decisions)
         new_bindings = []
         for email, decision in decisions.items():
             remote = remotes[email]
@@ -256,10 +195,10 @@ class MailchimpListMemberImport(models.Model):
             if decision.action == ACTION_CREATE:
                 # the audience's account and company given at once (no per-record compute)
                 vals.update(
-                    list_id=self.id,
+                    list_id=audience.id,
                     email_normalized=email,
-                    account_id=self.account_id.id,
-                    company_id=self.company_id.id,
+                    account_id=audience.account_id.id,
+                    company_id=audience.company_id.id,
                 )
                 new_bindings.append(vals)
                 counts["created"] += 1
@@ -268,7 +207,7 @@ class MailchimpListMemberImport(models.Model):
                 counts["updated"] += 1
         if new_bindings:
             env["mailchimp.member"]._insert_bindings(new_bindings)
-        audience._pull_consent(remotes, decisions, contacts)
+        service._pull_consent(audience_su, remotes, decisions, contacts)
         # a name changed in Mailchimp shows on the partner of the member too (as on its
         # mailing contact, whose name Odoo computes from the first and last name)
         for email, decision in decisions.items():
@@ -285,28 +224,22 @@ class MailchimpListMemberImport(models.Model):
                 binding.partner_id.name = contact.name
         env.flush_all()
 
-    def _drop_links_to_moved_contacts(self, remotes):
+    def _drop_links_to_moved_contacts(self, audience, remotes):
         """A contact is the member at its own address: when a contact whose address changed in
         Odoo (not sent to Mailchimp, or not yet) is at the address of a member of ``remotes``,
         its link to the binding of its old address in this audience is dropped. Else one
         contact would carry two members' decisions, and a re-subscription of the old address
         would lift an opt-out made for the new one. One query."""
-        self.ensure_one()
-        forms = odoo_email_forms(remote["email_address"] for remote in remotes.values())
+        audience.ensure_one()
+        forms = odoo_email_forms(remote.email for remote in remotes.values())
         if not forms:
             return
-        self.env["mailchimp.member"].flush_model(["list_id", "mailing_contact_id"])
-        self.env["mailing.contact"].flush_model(["email_normalized"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT b.id FROM mailchimp_member b
-                     JOIN mailing_contact c ON c.id = b.mailing_contact_id
-                    WHERE b.list_id = %s AND c.email_normalized = ANY(%s)""",
-                self.id,
-                list(forms),
-            )
+        bindings = self.env["mailchimp.member"].search(
+            [
+                ("list_id", "=", audience.id),
+                ("mailing_contact_id.email_normalized", "in", list(forms)),
+            ]
         )
-        bindings = self.env["mailchimp.member"].browse(row[0] for row in self.env.cr.fetchall())
         stale = bindings.filtered(
             lambda b: (
                 member_key(b.mailing_contact_id.email) in remotes
@@ -317,7 +250,7 @@ class MailchimpListMemberImport(models.Model):
             _logger.info(
                 "Mailchimp audience %s: contact %s is the member at its own address now, no "
                 "longer %s",
-                self.mc_id,
+                audience.mc_id,
                 binding.mailing_contact_id.email,
                 binding.email,
             )
@@ -326,7 +259,7 @@ class MailchimpListMemberImport(models.Model):
                 self.env._("The contact's new address is a member of this audience: unlinked")
             )
 
-    def _odoo_consent(self, addresses, bindings, offset):
+    def _odoo_consent(self, audience, addresses, bindings, offset):
         """Odoo's consent decisions, dated in Mailchimp's time (Odoo's date + ``offset``):
         {binding id: OdooConsent} for ``bindings`` and {member key: OdooConsent} for the
         ``addresses`` without a binding. Read from the blacklist (a person's entry is an
@@ -334,7 +267,7 @@ class MailchimpListMemberImport(models.Model):
         subscriptions to the audience's mailing list of the contacts with those addresses or
         linked to those bindings (an opt-out, or the date an opt-out was lifted). Two
         queries."""
-        self.ensure_one()
+        audience.ensure_one()
         forms = set(odoo_email_forms(addresses))
         forms |= set(odoo_email_forms(c.email for c in bindings.mailing_contact_id if c.email))
         forms |= stored_case_variants(self.env, forms)
@@ -356,20 +289,20 @@ class MailchimpListMemberImport(models.Model):
         )
         Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
         for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
-            key = member_key(entry.email)
-            if not entry.active:
-                note(key, "unblacklisted_at", entry.write_date)
-            elif not bounce or entry.opt_out_reason_id != bounce:
-                note(key, "opted_out_at", entry.write_date)
+            said = blacklist_consent(
+                entry.active, bool(bounce) and entry.opt_out_reason_id == bounce
+            )
+            if said:
+                note(member_key(entry.email), said, entry.write_date)
         contact_keys, own_out, own_in = {}, {}, {}
-        if self.mailing_list_id and (forms or bindings.mailing_contact_id):
+        if audience.mailing_list_id and (forms or bindings.mailing_contact_id):
             domain = [("contact_id.email_normalized", "in", list(forms))]
             if bindings.mailing_contact_id:
                 domain = ["|", ("contact_id", "in", bindings.mailing_contact_id.ids), *domain]
             subscriptions = (
                 self.env["mailing.subscription"]
                 .sudo()
-                .search([("list_id", "=", self.mailing_list_id.id), *domain])
+                .search([("list_id", "=", audience.mailing_list_id.id), *domain])
             )
             for sub in subscriptions:
                 key = member_key(sub.contact_id.email)
@@ -426,30 +359,15 @@ class MailchimpListMemberImport(models.Model):
 
     @api.model
     def _binding_values(self, remote, decision=None):
-        tags = remote.get("tags") or []
-        last_changed = parse_mc_datetime(remote.get("last_changed"))
-        vals = {
-            "email": (remote.get("email_address") or "").strip(),
-            "subscriber_hash": remote.get("id"),
-            "status": remote.get("status"),
-            "last_changed": last_changed,
-            "merge_values": remote.get("merge_fields") or {},
-            "tags": ", ".join(clean_text(t.get("name")) for t in tags if isinstance(t, dict))
-            or False,
-            "mc_web_id": str(remote.get("web_id") or ""),
-            "mc_contact_id": remote.get("contact_id"),
-            "mc_unique_email_id": remote.get("unique_email_id"),
-            "unsubscribe_reason": clean_text(remote.get("unsubscribe_reason")) or False,
-            "last_sync_date": fields.Datetime.now(),
-            "sync_error": False,
-        }
+        vals = dict(binding_values(remote), last_sync_date=fields.Datetime.now(), sync_error=False)
+        last_changed = vals["last_changed"]
         if decision is None:
             vals["status_changed"] = status_decided_at(remote)
         elif decision.status_changed:
             vals["status_changed"] = decision.decided_at or last_changed
         return vals
 
-    def _pull_contacts(self, remotes, decisions, by_email):
+    def _pull_contacts(self, audience, remotes, decisions, by_email):
         """Mailing contacts per email: linked existing ones, created missing ones, and the
         pulled field values written. Several contacts sharing an address: the one already on
         the audience's mailing list is linked (its subscription holds the person's decisions
@@ -465,20 +383,23 @@ class MailchimpListMemberImport(models.Model):
             if decision.create_contact and email not in contacts
         ]
         if wanted:
-            forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+            forms = odoo_email_forms(remotes[email].email for email in wanted)
             found = Contact.search([("email_normalized", "in", list(forms))], order="id")
             on_list = set()
-            if self.mailing_list_id and len(found) > len(wanted):
+            if audience.mailing_list_id and len(found) > len(wanted):
                 on_list = set(
                     self.env["mailing.subscription"]
                     .search(
-                        [("list_id", "=", self.mailing_list_id.id), ("contact_id", "in", found.ids)]
+                        [
+                            ("list_id", "=", audience.mailing_list_id.id),
+                            ("contact_id", "in", found.ids),
+                        ]
                     )
                     .contact_id.ids
                 )
             for contact in sorted(found, key=lambda c: (c.id not in on_list, c.id)):
                 contacts.setdefault(member_key(contact.email_normalized), contact)
-        mailing_list = self.mailing_list_id
+        mailing_list = audience.mailing_list_id
         to_create = []
         for email in wanted:
             decision = decisions[email]
@@ -487,10 +408,10 @@ class MailchimpListMemberImport(models.Model):
                 if mailing_list and mailing_list not in contact.list_ids:
                     sub = {"list_id": mailing_list.id, "opt_out": decision.opt_out}
                     if decision.opt_out:
-                        sub["opt_out_datetime"] = self._opt_out_date(decision)
+                        sub["opt_out_datetime"] = self._opt_out_date(audience, decision)
                     contact.write({"subscription_ids": [(0, 0, sub)]})
                 continue
-            vals = dict(decision.contact_values, email=remotes[email]["email_address"].strip())
+            vals = dict(decision.contact_values, email=remotes[email].email.strip())
             # the values Odoo would compute (the name from first and last name, the
             # opt-out date) given at once: no recompute for every created contact
             name = join_name(vals.get("first_name"), vals.get("last_name"))
@@ -504,7 +425,7 @@ class MailchimpListMemberImport(models.Model):
                         {
                             "list_id": mailing_list.id,
                             "opt_out": decision.opt_out,
-                            "opt_out_datetime": self._opt_out_date(decision)
+                            "opt_out_datetime": self._opt_out_date(audience, decision)
                             if decision.opt_out
                             else False,
                         },
@@ -531,7 +452,7 @@ class MailchimpListMemberImport(models.Model):
             return {}
         Partner = self.env["res.partner"]
         partners = {}
-        forms = odoo_email_forms(remotes[email]["email_address"] for email in wanted)
+        forms = odoo_email_forms(remotes[email].email for email in wanted)
         for partner in Partner.search([("email_normalized", "in", list(forms))], order="id"):
             partners.setdefault(member_key(partner.email_normalized), partner)
         missing = [email for email in wanted if email not in partners]
@@ -540,25 +461,25 @@ class MailchimpListMemberImport(models.Model):
             for email in missing:
                 values = decisions[email].contact_values
                 name = join_name(values.get("first_name"), values.get("last_name"))
-                vals_list.append({"name": name or email, "email": remotes[email]["email_address"]})
+                vals_list.append({"name": name or email, "email": remotes[email].email})
             for email, partner in zip(missing, Partner.create(vals_list), strict=True):
                 partners[email] = partner
         return partners
 
-    def _opt_out_date(self, decision):
+    def _opt_out_date(self, audience, decision):
         """When an opt-out Odoo applies for Mailchimp was decided, on Odoo's clock: Mailchimp's
         decision time, not the time of the import that applied it (else a later import would
         take Mailchimp's own unsubscribe, applied late, for a newer decision made in Odoo)."""
         now = self.env.cr.now()
         if not decision.decided_at:
             return now
-        return min(now, decision.decided_at - self.account_id._clock_offset())
+        return min(now, decision.decided_at - audience.account_id._clock_offset())
 
-    def _pull_consent(self, remotes, decisions, contacts):
+    def _pull_consent(self, audience, remotes, decisions, contacts):
         """Mailchimp's consent decisions on Odoo: opt-outs of the audience's mailing list,
         blacklist entries for cleaned (bounced) addresses, and the opt-out lifted when the
         person re-subscribed in Mailchimp after it. Only what is missing is written."""
-        mailing_list = self.mailing_list_id
+        mailing_list = audience.mailing_list_id
         Subscription = self.env["mailing.subscription"]
         opt_out_emails = [e for e, d in decisions.items() if d.opt_out and e in contacts]
         if opt_out_emails and mailing_list:
@@ -575,7 +496,7 @@ class MailchimpListMemberImport(models.Model):
             email_of = {contacts[e].id: e for e in opt_out_emails}
             by_date = {}
             for sub in subscriptions:
-                when = self._opt_out_date(decisions[email_of[sub.contact_id.id]])
+                when = self._opt_out_date(audience, decisions[email_of[sub.contact_id.id]])
                 by_date[when] = by_date.get(when, Subscription) | sub
             for when, subs in by_date.items():
                 subs.write(
@@ -607,14 +528,12 @@ class MailchimpListMemberImport(models.Model):
                     [
                         ("email_normalized", "in", lift),
                         ("status", "=", "cleaned"),
-                        ("list_id", "!=", self.id),
+                        ("list_id", "!=", audience.id),
                     ]
                 )
                 .mapped("email_normalized")
             )
-            forms = odoo_email_forms(
-                remotes[e]["email_address"] for e in lift if e not in still_cleaned
-            )
+            forms = odoo_email_forms(remotes[e].email for e in lift if e not in still_cleaned)
             Blacklist.search(
                 [
                     ("email", "in", list(forms)),
@@ -624,7 +543,7 @@ class MailchimpListMemberImport(models.Model):
             ).write({"active": False})
         blacklist = [e for e, d in decisions.items() if d.blacklist]
         if blacklist:
-            forms = odoo_email_forms(remotes[e]["email_address"] for e in blacklist)
+            forms = odoo_email_forms(remotes[e].email for e in blacklist)
             known = Blacklist.search([("email", "in", list(forms))])
             known_keys = {member_key(entry.email) for entry in known}
             # an entry lifted before is active again, now for this bounce
@@ -636,15 +555,9 @@ class MailchimpListMemberImport(models.Model):
                 Blacklist.create(
                     [
                         {
-                            "email": remotes[email]["email_address"],
+                            "email": remotes[email].email,
                             "opt_out_reason_id": bounce.id if bounce else False,
                         }
                         for email in missing
                     ]
                 )
-
-    def _record_sync_error(self, exc):
-        message = self.account_id._error_message(exc)
-        self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})
-        self.sudo().message_post(body=self.env._("Member import failed: %s", message))
-        return message

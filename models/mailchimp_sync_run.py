@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: both kinds of resumable paged read (member import, campaign activity) share the
+# checkpoint, the job of each page and the run's end; split, each would copy them.
 """A sync run: the checkpoint that makes a long paged read of Mailchimp resumable.
 
 Each page is one queue job; the job commits the page and the next offset together, so a
@@ -18,9 +20,16 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.identity import member_key
+from ..services.mailchimp_data import (
+    EMAIL_ACTIVITY_FIELDS,
+    MEMBER_FIELDS,
+    UNSUBSCRIBE_FIELDS,
+    address_key,
+    page_members,
+)
 from .job_tools import delay, lock_audience_sync, lock_for_job, mailchimp_job, retry_later
 from .ui_text import count_text
 
@@ -35,27 +44,13 @@ MAX_REFETCH = 5
 RECONCILE_BATCH = 200
 #: addresses a run names as not imported
 MAX_PROBLEMS = 200
+#: how far back an incremental pull re-reads before the previous watermark
+WATERMARK_OVERLAP = timedelta(minutes=5)
 
 
 def page_size():
     """Members per page (a function so that tests can make pages small)."""
     return PAGE_SIZE
-
-
-MEMBER_FIELDS = (
-    "id",
-    "email_address",
-    "status",
-    "last_changed",
-    "timestamp_opt",
-    "timestamp_signup",
-    "merge_fields",
-    "web_id",
-    "contact_id",
-    "unique_email_id",
-    "unsubscribe_reason",
-    "tags",
-)
 
 
 def sync_summary(env, processed, created, updated, in_sync):
@@ -183,6 +178,41 @@ class MailchimpSyncRun(models.Model):
                     "%(list)s import #%(id)s", list=run.list_id.name, id=run.id
                 )
 
+    @api.model
+    def _running_imports(self, audiences):
+        """The running member imports of ``audiences``, newest first."""
+        return self.search(
+            [
+                ("list_id", "in", audiences.ids),
+                ("kind", "=", "member_import"),
+                ("state", "=", "running"),
+            ],
+            order="id desc",
+        )
+
+    @api.model
+    def _start_imports(self, audiences, full=False):
+        """Start (or resume) one member import per audience; return the runs."""
+        Run = self.sudo()
+        runs = Run.browse()
+        for audience in audiences:
+            if not audience.account_id.active:
+                raise UserError(
+                    self.env._("The account of audience '%s' is disconnected.", audience.name)
+                )
+            running = Run._running_imports(audience)[:1]
+            if running:
+                running._ensure_job()
+                runs |= running
+                continue
+            since = False
+            if not full and audience.members_watermark:
+                since = audience.members_watermark - WATERMARK_OVERLAP
+            run = Run.create({"list_id": audience.id, "full": full or not since, "since": since})
+            run._ensure_job()
+            runs |= run
+        return runs
+
     def _ensure_job(self):
         """Enqueue the job of the run's next page unless one is already waiting."""
         for run in self.filtered(lambda r: r.state == "running"):
@@ -241,9 +271,10 @@ class MailchimpSyncRun(models.Model):
             _logger.warning("Mailchimp member import %s failed: %s", self.id, exc)
             return f"failed: {exc}"
 
-        items = page.get("members") or []
-        total = page.get("total_items") or 0
-        counts, problems = audience._apply_member_page(items, full=self.full)
+        items, total = page_members(page)
+        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(
+            audience, items, full=self.full
+        )
         if self.known_until_id:
             self._mark_seen(items)
         next_offset = start + len(items)
@@ -298,7 +329,7 @@ class MailchimpSyncRun(models.Model):
                 sort_field="last_changed",
                 sort_dir="ASC",
             )
-            total = page.get("total_items") or 0
+            total = page_members(page)[1]
             left = (expected - total) if expected is not None else 0
             if left <= back or start == 0:
                 return start, page
@@ -309,16 +340,8 @@ class MailchimpSyncRun(models.Model):
 
     def _mark_seen(self, items):
         """Full Resync: remember which bindings Mailchimp still has (one statement a page)."""
-        keys = [member_key(item.get("email_address")) for item in items]
-        keys = [key for key in keys if key]
-        if not keys:
-            return
-        self.env.cr.execute(
-            "UPDATE mailchimp_member SET seen_run_id = %s "
-            "WHERE list_id = %s AND email_normalized = ANY(%s)",
-            (self.id, self.list_id.id, keys),
-        )
-        self.env["mailchimp.member"].invalidate_model(["seen_run_id"])
+        keys = [address_key(item) for item in items]
+        self.env["mailchimp.member"]._mark_seen(self.list_id, self.id, [key for key in keys if key])
 
     def _start(self, client):
         """First call of a run: read the audience (its statistics and Mailchimp's clock).
@@ -326,10 +349,7 @@ class MailchimpSyncRun(models.Model):
         from now on is after it, whether Mailchimp's ``before_last_changed`` includes its bound
         or not, so nobody enters the window during the run."""
         audience = self.list_id
-        remote = client.get_list(audience.mc_id)
-        vals = audience._values_from_remote(remote)
-        vals.pop("name", None)
-        audience.write(vals)
+        audience._record_remote(client.get_list(audience.mc_id))
         self.until = (client.last_server_time or fields.Datetime.now()) - timedelta(seconds=1)
         # a Full Resync of an audience Odoo already knows looks for members gone since:
         # those of the bindings that exist now (ids up to the last one) that it does not read
@@ -359,9 +379,7 @@ class MailchimpSyncRun(models.Model):
             summary += "\n" + self.env._(
                 "%(n)s not imported:\n%(lines)s", n=not_imported, lines=self.problems
             )
-        audience.write(
-            {"members_watermark": self.until, "last_sync_date": now, "last_sync_result": summary}
-        )
+        audience._record_import_done(self.until, now, summary)
         # activity stored by a report job running at the same time as a member page (neither
         # transaction saw the other's rows) is linked here, or at the next run's end
         self.env["mailchimp.campaign.activity"].sudo()._link_audience_members(audience)
@@ -374,16 +392,11 @@ class MailchimpSyncRun(models.Model):
     def _unseen_bindings(self, limit=None):
         """Bindings of the audience known to Mailchimp (a status) when this Full Resync
         started that it did not read: permanently deleted since, or changed during the run."""
-        self.env["mailchimp.member"].flush_model(["list_id", "status", "seen_run_id"])
-        self.env.cr.execute(
-            """SELECT id FROM mailchimp_member
-                WHERE list_id = %s AND status IS NOT NULL AND status != 'deleted'
-                  AND COALESCE(seen_run_id, 0) != %s AND id <= %s
-             ORDER BY id LIMIT %s""",
-            (self.list_id.id, self.id, self.known_until_id or 0, limit),
+        return (
+            self.env["mailchimp.member"]
+            .sudo()
+            ._unseen_by(self.list_id, self.id, self.known_until_id or 0, limit=limit)
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        return self.env["mailchimp.member"].sudo().browse(ids)
 
     def _queue_reconcile(self):
         if self.kind == "member_import" and self._unseen_bindings(limit=1):
@@ -411,19 +424,12 @@ class MailchimpSyncRun(models.Model):
                 try:
                     found.append(client.member(audience.mc_id, binding.email, fields=MEMBER_FIELDS))
                 except mce.MailchimpNotFound:
-                    binding._mark_deleted(
-                        {
-                            "last_changed": fields.Datetime.now(),
-                            "need_push": False,
-                            "seen_run_id": self.id,
-                            "sync_error": self.env._("No longer in Mailchimp (deleted)."),
-                        }
-                    )
+                    binding._mark_gone(seen_run_id=self.id)
                     gone += 1
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
         if found:
-            audience._apply_member_page(found, full=True)
+            self.env["mailchimp.member.import"]._apply_member_page(audience, found, full=True)
             self._mark_seen(found)
         if len(bindings) == RECONCILE_BATCH:
             self._queue_reconcile()
@@ -441,7 +447,7 @@ class MailchimpSyncRun(models.Model):
                 self.campaign_id.mc_id,
                 offset=offset,
                 count=ACTIVITY_PAGE_SIZE,
-                fields=("email_address", "activity"),
+                fields=EMAIL_ACTIVITY_FIELDS,
                 since=self.since or None,
             )
             return page.get("emails") or [], page.get("total_items") or 0
@@ -449,7 +455,7 @@ class MailchimpSyncRun(models.Model):
             self.campaign_id.mc_id,
             offset=offset,
             count=ACTIVITY_PAGE_SIZE,
-            fields=("email_address", "timestamp", "reason"),
+            fields=UNSUBSCRIBE_FIELDS,
         )
         return page.get("unsubscribes") or [], page.get("total_items") or 0
 

@@ -4,8 +4,9 @@
 
 The controller stores a delivery in one statement (``INSERT ... ON CONFLICT DO NOTHING`` on
 its dedup key: a delivery Mailchimp retries is stored once) and queues the audience's job
-when none waits; the job (``mailchimp.list._job_apply_webhooks``) applies the events. An
-event is a hint: the job re-reads the member from Mailchimp and applies what Mailchimp says now.
+when none waits; the job (``mailchimp.list._job_apply_webhooks``, whose body is this model's
+``_apply_waiting``: models/mailchimp_webhook.py) applies the events. An event is a hint: the
+job re-reads the member from Mailchimp and applies what Mailchimp says now.
 """
 
 import json
@@ -172,7 +173,7 @@ class MailchimpWebhookEvent(models.Model):
         )
         list_ids = [row[0] for row in self.env.cr.fetchall()]
         audiences = self.env["mailchimp.list"].sudo().browse(list_ids).exists()
-        audiences.filtered(lambda a: a.account_id.active)._queue_webhook_job()
+        self._queue_jobs(audiences.filtered(lambda a: a.account_id.active))
         return True
 
 

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field, replace
 
 import phonenumbers
 
-from .sync_rules import newer_consent_in_odoo, normalize_email
-
-#: statuses only the person's own confirmation brings back (a Re-subscribe request: pending)
-RESUBSCRIBE_BY_REQUEST = frozenset({"unsubscribed"})
-#: statuses with nothing left to push at all
-NOTHING_TO_PUSH = frozenset({"cleaned", "archived", "deleted"})
+from .identity import member_key
+from .statuses import LEFT_STATUSES, NOTHING_TO_PUSH, RESUBSCRIBE_BY_REQUEST, UNSUBSCRIBABLE
+from .sync_rules import (
+    LocalMember,
+    left_again,
+    newer_consent_in_odoo,
+    opted_in_at,
+    parse_mc_datetime,
+)
 
 #: reason codes of a decision (models/mailchimp_member_export.py turns them into translated
 #: messages; ``PushDecision.reason_args`` fills them)
@@ -36,9 +39,6 @@ REASON_ADDRESS_CHANGED = "address_changed"
 WARNING_PHONE_NOT_UNDERSTOOD = "phone_not_understood"  # args: phone
 WARNING_PHONE_INVALID = "phone_invalid"  # args: phone
 WARNING_ADDRESS_INCOMPLETE = "address_incomplete"
-
-#: statuses an Odoo opt-out unsubscribes in Mailchimp
-UNSUBSCRIBABLE = frozenset({"subscribed", "pending"})
 
 PUSH_CREATE = "create"
 PUSH_UPDATE = "update"
@@ -240,7 +240,7 @@ def decide_push(local, opts, mapping):
     """What to send for one address. ``mapping`` is {merge tag: source}."""
     if not opts.push_contacts:
         return PushDecision(PUSH_SKIP, REASON_PUSHES_OFF)
-    email = normalize_email(local.email)
+    email = member_key(local.email)
     if not email:
         return PushDecision(PUSH_SKIP, REASON_INVALID_EMAIL, {"email": local.email or ""})
     status = local.binding_status
@@ -271,7 +271,7 @@ def decide_push(local, opts, mapping):
             # the member Mailchimp has is the one of the address Odoo last synced: an address
             # changed in Odoo since is unsubscribed under its old address (and moved along
             # when fields are pushed), never sent as a new, unsubscribed member
-            old = normalize_email(local.binding_email)
+            old = member_key(local.binding_email)
             if old and old != email:
                 decision.old_email = old
                 decision.opt_out_stays = bool(local.own_opted_out_at) and not (
@@ -301,8 +301,57 @@ def decide_push(local, opts, mapping):
         merge_fields=fields,
         warnings=warnings,
     )
-    old = normalize_email(local.binding_email)
+    old = member_key(local.binding_email)
     if old and old != email:
         decision.old_email = old
         decision.reason = REASON_ADDRESS_CHANGED
     return decision
+
+
+# ----------------------------------------------------------------------------------------
+# Before and after an export's calls: what Mailchimp decided that Odoo has not read yet
+# ----------------------------------------------------------------------------------------
+def resubscribed_after(member, opted_out_at):
+    """Whether ``member`` opted in again in Mailchimp after Odoo's opt-out (``opted_out_at``,
+    in Mailchimp's time): the person's newer decision stands, the unsubscribe is not sent."""
+    when = opted_in_at(member)
+    return bool(when and when > opted_out_at)
+
+
+def unsubscribed_after(member, last_read):
+    """Whether an unsubscribed ``member`` changed since Odoo last read it (``last_read``, its
+    ``last_changed`` then): an unsubscribe of Mailchimp's, not one the export is to send."""
+    when = parse_mc_datetime(member.get("last_changed"))
+    return bool(when and when > last_read)
+
+
+LEARN_IMPORT = "import"
+LEARN_RESYNC = "resync"
+
+
+def learned_from_answer(known, status, asked, member=None):
+    """Whether Mailchimp's answer to an export (``status``; ``member``: the member it
+    answered) shows a status that Mailchimp decided and Odoo had not read (``known``: the
+    LocalMember Odoo read: status, last_changed, status_changed; ``asked``: the status the
+    export sent, or None): "import" (the binding showed another status, or the same one
+    reached again through an opt-in Odoo never read: the import applies the change,
+    consent included), "resync" (Odoo had no status, or did not
+    know of an unsubscribe or bounce that this export asked for again: recorded, then
+    re-asserted as a Full Resync does), or False (the status is Odoo's own request, or
+    one Odoo knew). An unsubscribe that Mailchimp had before an export asked for it
+    again is found before the call (:func:`unsubscribed_after`)."""
+    if known.status and status != known.status and asked != status:
+        return LEARN_IMPORT
+    seen = LocalMember(
+        status=known.status, last_changed=known.last_changed, status_changed=known.status_changed
+    )
+    if member and asked != status and left_again(member, seen):
+        # the same status, reached again through an opt-in Odoo never read (re-subscribed
+        # and unsubscribed since): a new decision, applied as an import applies it
+        # (seed 325153731), not recorded with this answer's last_changed as if known
+        return LEARN_IMPORT
+    if status not in LEFT_STATUSES:
+        return False
+    if asked != status:
+        return LEARN_RESYNC
+    return False

@@ -1,3 +1,5 @@
+# size: the import's consent and identity rules compose one another (decide_pull and the
+# helpers it calls); split, each part would import the others.
 """Sync decisions, free of HTTP and of the ORM.
 
 Given what Mailchimp says of a member and what Odoo last saw of it, decide what a pull
@@ -9,25 +11,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .identity import member_key
-
-STATUS_SUBSCRIBED = "subscribed"
-STATUS_UNSUBSCRIBED = "unsubscribed"
-STATUS_CLEANED = "cleaned"
-STATUS_PENDING = "pending"
-STATUS_TRANSACTIONAL = "transactional"
-STATUS_ARCHIVED = "archived"
-STATUS_DELETED = "deleted"  # permanently deleted (tombstone kept in Odoo only)
-
-#: statuses that must never be turned back into "subscribed" automatically
-BLOCKED_STATUSES = frozenset({STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED})
+from .statuses import (  # noqa: F401 (the vocabulary, read from here by older imports)
+    BLOCKED_STATUSES,
+    STATUS_ARCHIVED,
+    STATUS_CLEANED,
+    STATUS_DELETED,
+    STATUS_PENDING,
+    STATUS_SUBSCRIBED,
+    STATUS_TRANSACTIONAL,
+    STATUS_UNSUBSCRIBED,
+)
 
 ACTION_CREATE = "create"
 ACTION_UPDATE = "update"
 ACTION_SKIP = "skip"
-
-#: the one definition of "the same member" (see services/identity.py)
-normalize_email = member_key
 
 
 def parse_mc_datetime(value):
@@ -229,6 +226,23 @@ def synced_names(local, first_name, last_name, export_pending):
             continue
         values[synced_field] = current or ""
     return values
+
+
+#: what a blacklist entry says of consent (``blacklist_consent``): the OdooConsent dates
+BLACKLIST_OPT_OUT = "opted_out_at"
+BLACKLIST_LIFTED = "unblacklisted_at"
+
+
+def blacklist_consent(active, bounce):
+    """What an Odoo blacklist entry says of the person's consent: an archived entry is an
+    un-blacklisting (``BLACKLIST_LIFTED``); an active one an opt-out (``BLACKLIST_OPT_OUT``)
+    unless it records a bounce (``bounce``: its reason is the connector's cleaned one): a
+    bounce is not an opt-out, it is never pushed as an unsubscribe (None)."""
+    if not active:
+        return BLACKLIST_LIFTED
+    if bounce:
+        return None
+    return BLACKLIST_OPT_OUT
 
 
 def newer_consent_in_odoo(opted_out_at, mailchimp_changed):

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from .identity import member_key
 
 #: the events the connector registers and applies
+#: the path of the webhook URLs: ``<web.base.url>/mailchimp/webhook/<token>``
+WEBHOOK_PATH = "/mailchimp/webhook/"
 EVENT_TYPES = ("subscribe", "unsubscribe", "profile", "cleaned", "upemail", "campaign")
 #: the events about one member (re-read from Mailchimp by the job)
 MEMBER_EVENTS = ("subscribe", "unsubscribe", "profile", "cleaned")

@@ -7,7 +7,6 @@ from . import (
     test_jobs,
     test_member_import,
     test_sync_correctness,
-    test_sync_invariants,
     test_sync_invariants_strict,
     test_tour,
     test_webhooks,

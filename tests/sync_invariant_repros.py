@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Minimal reproductions of the invariant violations the randomized test found (shrunk runs).
 
-Each is replayed by ``TestSyncInvariants.test_known_reproductions``: a reproduction that no
+Each is replayed by ``TestSyncInvariantsStrict.test_known_reproductions``: a reproduction that no
 longer breaks any invariant is fixed. ``kind`` is the violation it showed when it was recorded.
 """
 

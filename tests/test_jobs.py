@@ -167,13 +167,13 @@ class TestJobRetries(MailchimpCase):
         caught as "member not imported", or failed the job; it is the job's to retry, its
         retry counted (bounded), the run's checkpoint unmoved and no member blamed."""
         run = self.audience._start_member_import()
-        model = type(self.env["mailchimp.list"])
+        model = type(self.env["mailchimp.member.import"])
         conflicts = [
             psycopg2.errors.SerializationFailure("could not serialize access"),
             psycopg2.errors.UniqueViolation("duplicate key value violates unique constraint"),
         ]
 
-        def conflict(audience, remotes, counts, full=False):
+        def conflict(service, audience, remotes, counts, full=False):
             raise conflicts[0]
 
         for _attempt in range(2):
@@ -355,7 +355,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
             }
         )
         full._queue_reconcile()
-        audience._queue_webhook_job()
+        self.env["mailchimp.webhook.event"]._queue_jobs(audience)
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs

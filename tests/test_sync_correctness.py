@@ -282,14 +282,15 @@ class TestSyncCorrectness(MailchimpCase):
         self.state.add_member(self.list_mc_id, "poison@example.org")
         self.state.seed_members(self.list_mc_id, 30)
         audience = self.import_audiences()
-        original = type(audience)._apply_members
+        service = type(self.env["mailchimp.member.import"])
+        original = service._apply_members
 
-        def apply_members(recs, remotes, counts, full=False):
+        def apply_members(recs, audience, remotes, counts, full=False):
             if "poison@example.org" in remotes:
                 raise ValueError("A string literal cannot contain NUL (0x00) characters.")
-            return original(recs, remotes, counts, full)
+            return original(recs, audience, remotes, counts, full)
 
-        with patch.object(type(audience), "_apply_members", apply_members):
+        with patch.object(service, "_apply_members", apply_members):
             run = self.import_members(audience)
         self.assertEqual(run.state, "done")
         self.assertEqual(run.failed, 1)

@@ -1,6 +1,8 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Randomized, seeded, stateful invariants of the two-way sync (the strict harness).
+"""Randomized, seeded, stateful invariants of the two-way sync: the one harness (issue 25 merged
+the simpler test_sync_invariants.py into it: its Odoo addresses that are not one address and its
+hostile merge values are steps and values here).
 
 Part of the suite since every one of its shrunk reproductions (tests/sync_invariant_repros.py)
 passes; the short run below and the reproductions run with the odoo suite. To run it alone:
@@ -118,7 +120,11 @@ MC_NAME_VALUES = (
     ("long", "L" * 1000),
     ("emoji", "Emoji 😀🎉"),
     ("html", "<b>bold</b><script>alert(1)</script>"),
+    ("none", None),
+    ("long", "x" * 2000),
 )
+#: what a contact's address can hold in Odoo that is not one address: never a member
+NOT_ONE_ADDRESS = ("a,b@example.org", "a b@example.org")
 #: names typed in Odoo (PostgreSQL cannot store a NUL: none here)
 ODOO_NAME_VALUES = (
     ("plain", "Anna"),
@@ -151,6 +157,7 @@ ODOO_OPS = {
     "odoo_blacklist_remove": 2,
     "odoo_remove_from_list": 2,
     "odoo_new_contact": 4,
+    "odoo_new_contact_not_an_address": 1,
     "odoo_resubscribe_pending": 1,
     "odoo_change_email": 2,
     "both_change_email": 2,
@@ -705,7 +712,7 @@ class InvariantRun:
         delivery = importlib.import_module("mailchimp_emulator.delivery")
         body = delivery.webhook_body(event_type, self.state.now(), data)
         audience = self.audiences[aud]
-        status, text = self.env["mailchimp.list"]._webhook_receive(
+        status, text = self.env["mailchimp.webhook.event"]._receive(
             audience.sudo().webhook_secret,
             "POST",
             "application/x-www-form-urlencoded",
@@ -860,6 +867,12 @@ class InvariantRun:
         contact = self.env["mailing.contact"].create(vals)
         self.sub_events[(aud, contact.id)].append(Event(self.now, "joined"))
         return True
+
+    def gen_odoo_new_contact_not_an_address(self):
+        return {"aud": self._pick_aud(), "email": self.rng.choice(NOT_ONE_ADDRESS)}
+
+    def do_odoo_new_contact_not_an_address(self, aud, email):
+        return self.do_odoo_new_contact(aud, email)
 
     def gen_odoo_change_email(self):
         aud = self._pick_aud()

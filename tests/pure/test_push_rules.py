@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from services.push_rules import (
+    LEARN_IMPORT,
+    LEARN_RESYNC,
     PUSH_CREATE,
     PUSH_SKIP,
     PUSH_UNSUBSCRIBE,
@@ -19,12 +21,16 @@ from services.push_rules import (
     decide_push,
     format_phone,
     join_name,
+    learned_from_answer,
     mapping_problems,
     merge_fields,
     pushes_new_contact,
     resubscribe_request,
+    resubscribed_after,
     split_name,
+    unsubscribed_after,
 )
+from services.sync_rules import LocalMember
 
 MAPPING = {"FNAME": "first_name", "LNAME": "last_name", "PHONE": "phone", "ADDRESS": "address"}
 ALL_ON = PushOptions(push_new=True, push_unsubscribes=True, push_fields=True)
@@ -260,3 +266,45 @@ def test_an_opt_out_of_the_new_address_only_goes_with_the_member_moving_there():
     # an own opt-out older than Mailchimp's last status is no decision to send
     local.own_opted_out_at = datetime(2025, 12, 1)
     assert not decide_push(local, ALL_ON, MAPPING).opt_out_stays
+
+
+# ----------------------------------------------------------------------------------------
+# what Mailchimp decided that an export learns of (before and after its calls)
+# ----------------------------------------------------------------------------------------
+def test_guards_before_an_unsubscribe_is_sent():
+    out = datetime(2026, 1, 1, 10)
+    member = {
+        "status": "subscribed",
+        "timestamp_opt": "2026-01-01T11:00:00+00:00",
+        "last_changed": "2026-01-01T11:00:00+00:00",
+    }
+    assert resubscribed_after(member, out), "opted in again after Odoo's opt-out"
+    assert not resubscribed_after(member, datetime(2026, 1, 1, 12))
+    assert not resubscribed_after(dict(member, status="unsubscribed"), out)
+    assert not resubscribed_after({"status": "subscribed"}, out), "no opt-in time: not known"
+    gone = {"status": "unsubscribed", "last_changed": "2026-01-01T11:00:00+00:00"}
+    assert unsubscribed_after(gone, out)
+    assert not unsubscribed_after(gone, datetime(2026, 1, 1, 11))
+    assert not unsubscribed_after({"status": "unsubscribed"}, out)
+
+
+def test_learned_from_answer():
+    read = datetime(2026, 1, 1, 10)
+    subscribed = LocalMember(status="subscribed", last_changed=read, status_changed=read)
+    # Odoo's own request, answered: nothing learned
+    assert learned_from_answer(subscribed, "unsubscribed", "unsubscribed") is False
+    assert learned_from_answer(subscribed, "subscribed", None) is False
+    # another status than the one Odoo read, not asked: the import applies it
+    assert learned_from_answer(subscribed, "unsubscribed", None) == LEARN_IMPORT
+    # no status known, an unsubscribe or bounce this export did not ask: a resync
+    assert learned_from_answer(LocalMember(), "cleaned", None) == LEARN_RESYNC
+    assert learned_from_answer(LocalMember(), "subscribed", None) is False
+    # the same unsubscribe, reached again through an opt-in Odoo never read
+    left = LocalMember(status="unsubscribed", last_changed=read, status_changed=read)
+    again = {
+        "status": "unsubscribed",
+        "timestamp_opt": "2026-01-01T11:00:00+00:00",
+        "last_changed": "2026-01-01T12:00:00+00:00",
+    }
+    assert learned_from_answer(left, "unsubscribed", None, again) == LEARN_IMPORT
+    assert learned_from_answer(left, "unsubscribed", "unsubscribed", again) is False

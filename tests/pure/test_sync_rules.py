@@ -2,20 +2,23 @@
 
 from datetime import datetime, timedelta
 
+from services.identity import member_key
 from services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
     ACTION_UPDATE,
+    BLACKLIST_LIFTED,
+    BLACKLIST_OPT_OUT,
     LocalMember,
     MemberElsewhere,
     OdooConsent,
     PullOptions,
+    blacklist_consent,
     clean_merge_fields,
     clean_text,
     decide_pull,
     format_mc_datetime,
     lifted_in_odoo,
-    normalize_email,
     parse_mc_datetime,
     synced_names,
 )
@@ -50,11 +53,11 @@ def known(status="subscribed", first="Ann", last="Lee", synced=("Ann", "Lee"), c
     )
 
 
-def test_normalize_email_is_case_insensitive_and_rejects_garbage():
-    assert normalize_email("  Ann@Example.COM ") == "ann@example.com"
-    assert normalize_email("Ann <ann@example.com>") == "ann@example.com"
-    assert normalize_email("not an email") == ""
-    assert normalize_email(None) == ""
+def test_member_key_is_case_insensitive_and_rejects_garbage():
+    assert member_key("  Ann@Example.COM ") == "ann@example.com"
+    assert member_key("Ann <ann@example.com>") == "ann@example.com"
+    assert member_key("not an email") == ""
+    assert member_key(None) == ""
 
 
 def test_datetimes_round_trip_in_utc():
@@ -527,3 +530,12 @@ def test_what_odoo_read_of_a_member_elsewhere_does_not_date_the_member_read_here
     elsewhere = MemberElsewhere("unsubscribed", at(T0) - HOUR)
     decision = decide_pull(_moved("unsubscribed"), local, PullOptions(), elsewhere=elsewhere)
     assert decision.decided_at == at(T1) and decision.opt_out
+
+
+def test_a_bounce_is_not_an_opt_out():
+    assert blacklist_consent(active=True, bounce=False) == BLACKLIST_OPT_OUT
+    assert blacklist_consent(active=True, bounce=True) is None
+    # an archived entry is an un-blacklisting, whatever it recorded
+    assert blacklist_consent(active=False, bounce=False) == BLACKLIST_LIFTED
+    assert blacklist_consent(active=False, bounce=True) == BLACKLIST_LIFTED
+    assert {BLACKLIST_OPT_OUT, BLACKLIST_LIFTED} <= set(vars(OdooConsent()))

@@ -1,0 +1,196 @@
+"""Mailchimp's data, in one layer (pure Python, no Odoo, no HTTP): what the API answers,
+read in one place, and what the connector sends, built in one place.
+
+The models never spell the API's keys: they ask for the fields listed here, read a page's
+members as :class:`RemoteMember` (the API's dict, cleaned as Odoo stores it, which the rules
+of ``sync_rules.py`` read), turn a member into a binding's values with
+:func:`binding_values` (the import and the export's answers alike), and send the bodies
+built by :func:`subscribe_item` and :func:`patch_body`.
+"""
+
+from .identity import member_key
+from .sync_rules import clean_merge_fields, clean_text, parse_mc_datetime
+
+#: the member fields the connector reads (every member call asks for these only)
+MEMBER_FIELDS = (
+    "id",
+    "email_address",
+    "status",
+    "last_changed",
+    "timestamp_opt",
+    "timestamp_signup",
+    "merge_fields",
+    "web_id",
+    "contact_id",
+    "unique_email_id",
+    "unsubscribe_reason",
+    "tags",
+)
+#: an export's check of the archived members: their addresses only
+ADDRESS_FIELDS = ("email_address",)
+#: the campaign fields the connector reads
+CAMPAIGN_FIELDS = (
+    "id",
+    "web_id",
+    "type",
+    "status",
+    "create_time",
+    "send_time",
+    "emails_sent",
+    "archive_url",
+    "recipients.list_id",
+    "settings.title",
+    "settings.subject_line",
+    "settings.preview_text",
+    "settings.from_name",
+    "settings.reply_to",
+    "settings.template_id",
+    "report_summary",
+)
+#: the fields of a campaign's email activity page and unsubscribes page
+EMAIL_ACTIVITY_FIELDS = ("email_address", "activity")
+UNSUBSCRIBE_FIELDS = ("email_address", "timestamp", "reason")
+#: an audience's subscriber counts, as Odoo stores them (``audience_values``)
+STATISTICS = ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
+
+
+class RemoteMember(dict):
+    """A member as Mailchimp answers it: the API's dict (which the pure rules read), its
+    address and merge fields cleaned as Odoo stores them (:func:`read_members`)."""
+
+    @property
+    def email(self):
+        """The member's address as Mailchimp spells it (cleaned)."""
+        return self.get("email_address") or ""
+
+
+def address_key(item):
+    """The member key of anything of the API carrying an address (a member, a batch
+    answer or error, an activity row): '' when it is not one valid address."""
+    return member_key(item.get("email_address"))
+
+
+def address_of(item):
+    """The address an item of the API carries, as Mailchimp spells it (stripped)."""
+    return (item.get("email_address") or "").strip()
+
+
+def read_members(items):
+    """The members of an API page by member key, cleaned as Odoo stores them (the address
+    without control characters, the merge fields made safe), and the values of the items
+    that are not one valid address (cleaned, '-' when empty), in the page's order."""
+    remotes, invalid = {}, []
+    for item in items:
+        raw = item.get("email_address")
+        email = member_key(raw) if isinstance(raw, str) else ""
+        if not email:
+            invalid.append(clean_text(raw) or "-")
+            continue
+        remotes[email] = RemoteMember(
+            item,
+            email_address=clean_text(raw),
+            merge_fields=clean_merge_fields(item.get("merge_fields")),
+        )
+    return remotes, invalid
+
+
+def at_address(member, email):
+    """``member`` as read under the address Odoo knows it by (``email``): an answer read
+    under another spelling or the old address of a change, applied to the right binding."""
+    return dict(member, email_address=email)
+
+
+def binding_values(member):
+    """A binding's values from a Mailchimp member: the one mapper, for the import (a
+    member read) and the export (Mailchimp's answer, see :func:`answer_values`)."""
+    tags = member.get("tags") or []
+    return {
+        "email": (member.get("email_address") or "").strip(),
+        "subscriber_hash": member.get("id"),
+        "status": member.get("status"),
+        "last_changed": parse_mc_datetime(member.get("last_changed")),
+        "merge_values": member.get("merge_fields") or {},
+        "tags": ", ".join(clean_text(t.get("name")) for t in tags if isinstance(t, dict)) or False,
+        "mc_web_id": str(member.get("web_id") or ""),
+        "mc_contact_id": member.get("contact_id"),
+        "mc_unique_email_id": member.get("unique_email_id"),
+        "unsubscribe_reason": clean_text(member.get("unsubscribe_reason")) or False,
+    }
+
+
+def answer_values(member, known):
+    """A binding's values from Mailchimp's answer to an export: what the answer carries,
+    else what Odoo knew (``known``: the same keys, the binding's values; its status the one
+    the export asked for, else the binding's). The merge values are cleaned as the import
+    stores them (Mailchimp's may hold what PostgreSQL cannot: NUL)."""
+    values = binding_values(member)
+    return {
+        "subscriber_hash": values["subscriber_hash"] or known["subscriber_hash"],
+        "merge_values": clean_merge_fields(member["merge_fields"])
+        if member.get("merge_fields")
+        else known["merge_values"],
+        "mc_web_id": str(member.get("web_id") or known["mc_web_id"] or ""),
+        "mc_contact_id": values["mc_contact_id"] or known["mc_contact_id"],
+        "mc_unique_email_id": values["mc_unique_email_id"] or known["mc_unique_email_id"],
+        "status": values["status"] or known["status"],
+        "last_changed": values["last_changed"] or known["last_changed"],
+    }
+
+
+def subscribe_item(email, status=None, status_if_new=None, merge_fields=None):
+    """One member of a batch subscribe: a new member with ``status_if_new`` only (an
+    existing member's status is never changed by it), an unsubscribe with its status."""
+    item = {"email_address": email}
+    if status:
+        item["status"] = status
+    if status_if_new:
+        item["status_if_new"] = status_if_new
+    if merge_fields:
+        item["merge_fields"] = merge_fields
+    return item
+
+
+def patch_body(email=None, status=None, merge_fields=None):
+    """The body of a member's PATCH: its new address, status, merge fields (those given)."""
+    body = {}
+    if email:
+        body["email_address"] = email
+    if status:
+        body["status"] = status
+    if merge_fields:
+        body["merge_fields"] = merge_fields
+    return body
+
+
+def status_only(body):
+    """Whether a PATCH body changes nothing but the status."""
+    return set(body) == {"status"}
+
+
+def batch_answer(result):
+    """Mailchimp's answer to a batch subscribe: (the members added or updated, the refusals
+    as (member key, message) pairs)."""
+    done = result.get("new_members", []) + result.get("updated_members", [])
+    refused = [
+        (address_key(error), error.get("error") or error.get("field_message") or "refused")
+        for error in result.get("errors", [])
+    ]
+    return done, refused
+
+
+def page_members(page):
+    """(the members of a page of ``GET /lists/{id}/members``, its ``total_items``)."""
+    return page.get("members") or [], page.get("total_items") or 0
+
+
+def audience_values(remote):
+    """An audience's values from Mailchimp's list (its statistics: ``STATISTICS``)."""
+    stats = remote.get("stats") or {}
+    return {
+        "name": remote.get("name") or remote["id"],
+        "web_id": str(remote.get("web_id") or ""),
+        "double_optin": bool(remote.get("double_optin")),
+        "mc_member_count": stats.get("member_count", 0),
+        "mc_unsubscribe_count": stats.get("unsubscribe_count", 0),
+        "mc_cleaned_count": stats.get("cleaned_count", 0),
+    }
