@@ -1,3 +1,8 @@
+# isort: off
+# first: the models below inherit its mixin, which must be in the registry before them
+from . import mailchimp_live
+
+# isort: on
 from . import (
     mail_blacklist,
     mailchimp_account,

@@ -40,7 +40,7 @@ BASE_URL_PARAM = "mailchimp_connector.api_base_url"
 class MailchimpAccount(models.Model):
     _name = "mailchimp.account"
     _description = "Mailchimp Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True)

@@ -57,7 +57,7 @@ CAMPAIGN_FIELDS = (
 class MailchimpCampaign(models.Model):
     _name = "mailchimp.campaign"
     _description = "Mailchimp Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "send_time desc, id desc"
 
     name = fields.Char(string="Title", required=True)

@@ -19,8 +19,12 @@ STATISTICS = ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
 class MailchimpList(models.Model):
     _name = "mailchimp.list"
     _description = "Mailchimp Audience"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "name, id"
+
+    def _live_targets(self):
+        """The account's form counts its audiences' members."""
+        return [self, self.account_id]
 
     name = fields.Char(required=True, tracking=True)
     mc_id = fields.Char(string="Mailchimp ID", required=True, readonly=True, copy=False)

@@ -41,6 +41,7 @@ from ..services.webhook_rules import (
 )
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
 from .mailchimp_campaign import CAMPAIGN_FIELDS
+from .mailchimp_live import notify_live
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
 from .mailchimp_sync_run import MEMBER_FIELDS
 from .smart_buttons import related_action
@@ -491,6 +492,9 @@ class MailchimpListWebhook(models.Model):
             return "skipped: account not connected"
         client = account._get_client()
         note = ""
+        # the audience's counts and its events list, on every open screen, at commit
+        notify_live(events)
+        self._notify_live()
         try:
             member_events = events.filtered(lambda e: e.event_type in MEMBER_EVENTS)
             if member_events:
