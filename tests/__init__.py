@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_account,
+    test_campaign_figures,
     test_campaigns,
     test_contact_export,
     test_first_hour,
