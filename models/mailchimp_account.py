@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
@@ -185,6 +185,30 @@ class MailchimpAccount(models.Model):
     def _compute_content_counts(self):
         set_counts(self, "campaign_count", "mailchimp.campaign", "account_id")
         set_counts(self, "template_count", "mailchimp.template", "account_id")
+
+    @api.constrains("api_key")
+    def _check_api_key_format(self):
+        """A malformed key is refused on save, as the field's help says, not only by Test
+        Connection later."""
+        for account in self.sudo():
+            key = (account.api_key or "").strip()
+            if not key:
+                continue
+            try:
+                parse_api_key(key)
+            except mce.MailchimpConfigError:
+                _logger.info(
+                    "Mailchimp account %s (id %s): malformed API key refused on save",
+                    account.name,
+                    account.id,
+                )
+                raise ValidationError(
+                    self.env._(
+                        "This API key is malformed: a Mailchimp API key ends with a dash and "
+                        "its datacenter, e.g. 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6'. Copy it "
+                        "again from Mailchimp (Profile, Extras, API keys)."
+                    )
+                ) from None
 
     @api.onchange("api_key")
     def _onchange_api_key(self):

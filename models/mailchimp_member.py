@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -254,6 +256,20 @@ class MailchimpMember(models.Model):
         for member in self:
             member.account_id = member.list_id.account_id
             member.company_id = member.list_id.company_id
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """The action's help ("No Mailchimp member yet…") only when there is none at all:
+        when members exist, an empty list means the search found none."""
+        if self.search_count([], limit=1):
+            return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (
+                self.env._("No Mailchimp member matches this search"),
+                self.env._(
+                    "Search members by address, by name, by their mailing contact or partner, "
+                    "or by audience."
+                ),
+            )
+        return super().get_empty_list_help(help_message)
 
     @api.depends("email", "list_id.name")
     def _compute_display_name(self):

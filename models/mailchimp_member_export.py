@@ -312,6 +312,7 @@ class MailchimpListMemberExport(models.Model):
         wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Export Existing Contacts"),
             "res_model": "mailchimp.export.existing",
             "res_id": wizard.id,
             "view_mode": "form",

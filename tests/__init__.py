@@ -8,6 +8,7 @@ from . import (
     test_jobs,
     test_live,
     test_member_import,
+    test_screen_words,
     test_sync_correctness,
     test_sync_invariants,
     test_sync_invariants_strict,
