@@ -141,12 +141,14 @@ class MailchimpAccount(models.Model):
         ),
     ]
 
-    @api.depends("mc_account_id", "mc_login_email")
+    @api.depends("mc_account_id", "mc_login_email", "active")
     def _compute_same_login_warning(self):
         Account = self.sudo().with_context(active_test=False)
         for account in self:
             others = Account.browse()
-            if account.mc_account_id or account.mc_login_email:
+            # a disconnected account syncs nothing: no warning on it (the connected one still
+            # names it, as long as it could be connected again)
+            if account.active and (account.mc_account_id or account.mc_login_email):
                 domain = [("id", "!=", account.id or 0)]
                 if account.mc_account_id:
                     domain.append(("mc_account_id", "=", account.mc_account_id))

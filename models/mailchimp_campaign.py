@@ -202,13 +202,13 @@ class MailchimpCampaign(models.Model):
         ("mc_id_account_uniq", "unique(account_id, mc_id)", "This campaign is already imported."),
     ]
 
-    @api.depends("send_time", "account_id.campaign_report_days", "last_report_date")
     @api.depends("open_rate", "click_rate")
     def _compute_rate_percent(self):
         for campaign in self:
             campaign.open_rate_percent = round((campaign.open_rate or 0.0) * 100, 2)
             campaign.click_rate_percent = round((campaign.click_rate or 0.0) * 100, 2)
 
+    @api.depends("send_time", "account_id.campaign_report_days", "last_report_date")
     def _compute_report_window(self):
         for campaign in self:
             until = False
