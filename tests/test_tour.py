@@ -372,3 +372,32 @@ class TestTours(MailchimpCommon, HttpCase):
             audience.last_sync_result,
             "30 members read: 30 new, 0 updated. 30 members in sync.",
         )
+
+    def test_export_result_follows_export_now_live(self):
+        """Export Now on the audience form: the contacts waiting turn to zero and the last
+        export result appears on the open form as the export job commits, no reload."""
+        emulator = self.start()
+        seeded = emulator.seed("Live Export", members=3, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        self.account.auto_update_contact = True
+        audience = self.import_audiences()
+        audience.write({"push_new": True, "push_fields": True})
+        self.import_members(audience)
+        binding = self.env["mailchimp.member"].search(
+            [("list_id", "=", audience.id), ("email_normalized", "=", "member00001@example.org")]
+        )
+        binding.mailing_contact_id.write({"first_name": "Ada", "last_name": "Lovelace"})
+        self.assertTrue(binding.need_push)
+        self.assertEqual(audience.push_pending_count, 1)
+        with self.jobs_in_background("mailchimp.list", "action_push_now") as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_list",
+                "mailchimp_connector_live_export_tour",
+                login="mc_manager",
+            )
+        self.assertTrue(batches and sum(batches) >= 1, "the export ran while the tour waited")
+        remote = emulator.state.get_member(self.list_mc_id, "member00001@example.org")
+        self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
+        audience.invalidate_recordset()
+        self.assertEqual(audience.push_pending_count, 0)
