@@ -87,6 +87,12 @@ class MailchimpMember(models.Model):
     mailing_contact_id = fields.Many2one("mailing.contact", ondelete="set null", index=True)
     partner_id = fields.Many2one("res.partner", string="Contact", ondelete="set null", index=True)
     # the Odoo values at the last sync: a differing current value is an Odoo-side change
+    name_source = fields.Char(
+        string="Name Sent to Mailchimp",
+        compute="_compute_name_source",
+        help="Which Odoo record's name the export sends: the mailing contact's when the member "
+        "has one, else the partner's. Renaming the other record changes nothing in Mailchimp.",
+    )
     synced_first_name = fields.Char(copy=False)
     synced_last_name = fields.Char(copy=False)
     last_sync_date = fields.Datetime(copy=False)
@@ -256,6 +262,20 @@ class MailchimpMember(models.Model):
         for member in self:
             member.account_id = member.list_id.account_id
             member.company_id = member.list_id.company_id
+
+    @api.depends("mailing_contact_id.name", "partner_id.name")
+    def _compute_name_source(self):
+        for member in self:
+            if member.mailing_contact_id:
+                member.name_source = self.env._(
+                    "%(name)s (the mailing contact)", name=member.mailing_contact_id.name or ""
+                )
+            elif member.partner_id:
+                member.name_source = self.env._(
+                    "%(name)s (the contact)", name=member.partner_id.name or ""
+                )
+            else:
+                member.name_source = False
 
     @api.model
     def get_empty_list_help(self, help_message):

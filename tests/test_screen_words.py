@@ -72,6 +72,10 @@ class TestScreenWords(MailchimpCase):
             domain = safe_eval(member_field.get("filter_domain"), {"self": text})
             return Member.search(domain + [("list_id", "=", audience.id)])
 
+        # which record's name Mailchimp receives
+        self.assertEqual(ada.name_source, "Ada Lovelace (the mailing contact)")
+        self.assertEqual(grace.name_source, "Grace Hopper (the contact)")
+        self.assertFalse(other.name_source)
         self.assertEqual(find("lovelace"), ada)
         self.assertEqual(find("Hopper"), grace)
         self.assertEqual(find("zed"), other)
