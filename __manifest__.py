@@ -33,6 +33,9 @@
         "views/mailchimp_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "mailchimp_connector/static/src/live/**/*",
+        ],
         "web.assets_tests": [
             "mailchimp_connector/static/src/tours/**/*",
         ],

@@ -1,5 +1,10 @@
-# the webhook event model first: mailchimp_webhook extends it
-from . import mailchimp_webhook_event  # isort: skip
+# isort: off
+# first: the models below inherit the live mixin, which must be in the registry before them,
+# and mailchimp_webhook extends the webhook event model
+from . import mailchimp_live
+from . import mailchimp_webhook_event
+
+# isort: on
 from . import (
     mail_blacklist,
     mailchimp_account,

@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
@@ -42,7 +42,7 @@ BASE_URL_PARAM = "mailchimp_connector.api_base_url"
 class MailchimpAccount(models.Model):
     _name = "mailchimp.account"
     _description = "Mailchimp Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -143,12 +143,14 @@ class MailchimpAccount(models.Model):
         ),
     ]
 
-    @api.depends("mc_account_id", "mc_login_email")
+    @api.depends("mc_account_id", "mc_login_email", "active")
     def _compute_same_login_warning(self):
         Account = self.sudo().with_context(active_test=False)
         for account in self:
             others = Account.browse()
-            if account.mc_account_id or account.mc_login_email:
+            # a disconnected account syncs nothing: no warning on it (the connected one still
+            # names it, as long as it could be connected again)
+            if account.active and (account.mc_account_id or account.mc_login_email):
                 domain = [("id", "!=", account.id or 0)]
                 if account.mc_account_id:
                     domain.append(("mc_account_id", "=", account.mc_account_id))
@@ -187,6 +189,30 @@ class MailchimpAccount(models.Model):
     def _compute_content_counts(self):
         set_counts(self, "campaign_count", "mailchimp.campaign", "account_id")
         set_counts(self, "template_count", "mailchimp.template", "account_id")
+
+    @api.constrains("api_key")
+    def _check_api_key_format(self):
+        """A malformed key is refused on save, as the field's help says, not only by Test
+        Connection later."""
+        for account in self.sudo():
+            key = (account.api_key or "").strip()
+            if not key:
+                continue
+            try:
+                parse_api_key(key)
+            except mce.MailchimpConfigError:
+                _logger.info(
+                    "Mailchimp account %s (id %s): malformed API key refused on save",
+                    account.name,
+                    account.id,
+                )
+                raise ValidationError(
+                    self.env._(
+                        "This API key is malformed: a Mailchimp API key ends with a dash and "
+                        "its datacenter, e.g. 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6'. Copy it "
+                        "again from Mailchimp (Profile, Extras, API keys)."
+                    )
+                ) from None
 
     @api.onchange("api_key")
     def _onchange_api_key(self):

@@ -39,7 +39,7 @@ REPORT_STATUSES = ("sent",)
 class MailchimpCampaign(models.Model):
     _name = "mailchimp.campaign"
     _description = "Mailchimp Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "send_time desc, id desc"
 
     name = fields.Char(string="Title", required=True)
@@ -82,17 +82,57 @@ class MailchimpCampaign(models.Model):
     archive_url = fields.Char(string="Archive URL", readonly=True)
 
     # report figures
-    emails_sent = fields.Integer(readonly=True)
-    opens_total = fields.Integer(string="Opens", readonly=True)
-    unique_opens = fields.Integer(readonly=True)
-    open_rate = fields.Float(
-        readonly=True, digits=(16, 4), aggregator="avg", help="Unique opens / delivered"
+    # One name per figure, the same in every view: the funnel counts recipients at every
+    # step (sent, opened, clicked); Mailchimp's "unique clicks" (once per link and
+    # recipient) is a click count, not a number of people, and says so.
+    emails_sent = fields.Integer(string="Recipients Sent", readonly=True)
+    opens_total = fields.Integer(string="Opens", readonly=True, help="Every open, repeats included")
+    unique_opens = fields.Integer(
+        string="Recipients Who Opened",
+        readonly=True,
+        help="Recipients who opened at least once (Mailchimp's unique opens)",
     )
-    clicks_total = fields.Integer(string="Clicks", readonly=True)
-    unique_clicks = fields.Integer(readonly=True)
-    unique_subscriber_clicks = fields.Integer(readonly=True)
+    open_rate = fields.Float(
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Recipients who opened / recipients delivered",
+    )
+    clicks_total = fields.Integer(
+        string="Clicks", readonly=True, help="Every click on a link, repeats included"
+    )
+    unique_clicks = fields.Integer(
+        string="Unique Link Clicks",
+        readonly=True,
+        help="Clicks counted once per link and recipient (Mailchimp's unique clicks): a "
+        "recipient who clicked two links counts twice. Not a number of recipients: see "
+        "Recipients Who Clicked.",
+    )
+    unique_subscriber_clicks = fields.Integer(
+        string="Recipients Who Clicked",
+        readonly=True,
+        help="Recipients who clicked at least one link (Mailchimp's unique subscriber clicks)",
+    )
     click_rate = fields.Float(
-        readonly=True, digits=(16, 4), aggregator="avg", help="Unique clickers / delivered"
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Recipients who clicked / recipients delivered",
+    )
+    # the rates in percent, for the pivot and the graph (which show numbers as they are)
+    open_rate_percent = fields.Float(
+        string="Open Rate (%)",
+        compute="_compute_rate_percent",
+        store=True,
+        digits=(16, 2),
+        aggregator="avg",
+    )
+    click_rate_percent = fields.Float(
+        string="Click Rate (%)",
+        compute="_compute_rate_percent",
+        store=True,
+        digits=(16, 2),
+        aggregator="avg",
     )
     hard_bounces = fields.Integer(readonly=True)
     soft_bounces = fields.Integer(readonly=True)
@@ -143,6 +183,12 @@ class MailchimpCampaign(models.Model):
     _sql_constraints = [
         ("mc_id_account_uniq", "unique(account_id, mc_id)", "This campaign is already imported."),
     ]
+
+    @api.depends("open_rate", "click_rate")
+    def _compute_rate_percent(self):
+        for campaign in self:
+            campaign.open_rate_percent = round((campaign.open_rate or 0.0) * 100, 2)
+            campaign.click_rate_percent = round((campaign.click_rate or 0.0) * 100, 2)
 
     @api.depends("send_time", "account_id.campaign_report_days", "last_report_date")
     def _compute_report_window(self):

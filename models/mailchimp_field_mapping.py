@@ -40,6 +40,12 @@ class MailchimpFieldMapping(models.Model):
     source = fields.Selection(SOURCES, string="Odoo Field", required=True)
     merge_tag = fields.Char(required=True, help="The audience's merge tag, e.g. FNAME")
 
+    @api.depends("source", "merge_tag")
+    def _compute_display_name(self):
+        sources = dict(self._fields["source"]._description_selection(self.env))
+        for mapping in self:
+            mapping.display_name = f"{sources.get(mapping.source, '')} → {mapping.merge_tag or ''}"
+
     _sql_constraints = [
         ("list_tag_uniq", "unique(list_id, merge_tag)", "A merge tag is mapped only once."),
     ]

@@ -41,8 +41,12 @@ PUSH_JOB_SIZE = 5000
 class MailchimpList(models.Model):
     _name = "mailchimp.list"
     _description = "Mailchimp Audience"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "name, id"
+
+    def _live_targets(self):
+        """The account's form counts its audiences' members."""
+        return [self, self.account_id]
 
     name = fields.Char(required=True, tracking=True)
     mc_id = fields.Char(string="Mailchimp ID", required=True, readonly=True, copy=False)
@@ -629,6 +633,7 @@ class MailchimpList(models.Model):
         wizard = self.env["mailchimp.export.existing"].create({"list_id": self.id})
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Export Existing Contacts"),
             "res_model": "mailchimp.export.existing",
             "res_id": wizard.id,
             "view_mode": "form",

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -83,6 +85,12 @@ class MailchimpMember(models.Model):
     mailing_contact_id = fields.Many2one("mailing.contact", ondelete="set null", index=True)
     partner_id = fields.Many2one("res.partner", string="Contact", ondelete="set null", index=True)
     # the Odoo values at the last sync: a differing current value is an Odoo-side change
+    name_source = fields.Char(
+        string="Name Sent to Mailchimp",
+        compute="_compute_name_source",
+        help="Which Odoo record's name the export sends: the mailing contact's when the member "
+        "has one, else the partner's. Renaming the other record changes nothing in Mailchimp.",
+    )
     synced_first_name = fields.Char(copy=False)
     synced_last_name = fields.Char(copy=False)
     last_sync_date = fields.Datetime(copy=False)
@@ -334,6 +342,34 @@ class MailchimpMember(models.Model):
         for member in self:
             member.account_id = member.list_id.account_id
             member.company_id = member.list_id.company_id
+
+    @api.depends("mailing_contact_id.name", "partner_id.name")
+    def _compute_name_source(self):
+        for member in self:
+            if member.mailing_contact_id:
+                member.name_source = self.env._(
+                    "%(name)s (the mailing contact)", name=member.mailing_contact_id.name or ""
+                )
+            elif member.partner_id:
+                member.name_source = self.env._(
+                    "%(name)s (the contact)", name=member.partner_id.name or ""
+                )
+            else:
+                member.name_source = False
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """The action's help ("No Mailchimp member yet…") only when there is none at all:
+        when members exist, an empty list means the search found none."""
+        if self.search_count([], limit=1):
+            return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (
+                self.env._("No Mailchimp member matches this search"),
+                self.env._(
+                    "Search members by address, by name, by their mailing contact or partner, "
+                    "or by audience."
+                ),
+            )
+        return super().get_empty_list_help(help_message)
 
     @api.depends("email", "list_id.name")
     def _compute_display_name(self):

@@ -80,7 +80,12 @@ def sync_summary(env, processed, created, updated, in_sync):
 class MailchimpSyncRun(models.Model):
     _name = "mailchimp.sync.run"
     _description = "Mailchimp Sync Run"
+    _inherit = ["mailchimp.live.mixin"]
     _order = "id desc"
+
+    def _live_targets(self):
+        """A run's progress shows on its audience's or campaign's form too."""
+        return [self, self.list_id, self.campaign_id]
 
     kind = fields.Selection(
         [("member_import", "Member Import"), ("campaign_activity", "Campaign Activity")],

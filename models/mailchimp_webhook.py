@@ -32,6 +32,7 @@ from odoo.tools import SQL
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key, subscriber_hash
 from ..services.mailchimp_data import CAMPAIGN_FIELDS, MEMBER_FIELDS
+from ..services.sync_rules import remote_names
 from ..services.webhook_rules import (
     MAX_BODY_BYTES,
     MEMBER_EVENTS,
@@ -42,6 +43,7 @@ from ..services.webhook_rules import (
     token_shape_ok,
 )
 from .job_tools import delay, lock_audience_sync, retry_later
+from .mailchimp_live import notify_live
 
 _logger = logging.getLogger(__name__)
 
@@ -208,6 +210,9 @@ class MailchimpWebhookEventFlow(models.Model):
             return "skipped: account not connected"
         client = account._get_client()
         note = ""
+        # the audience's counts and its events list, on every open screen, at commit
+        notify_live(events)
+        audience._notify_live()
         try:
             member_events = events.filtered(lambda e: e.event_type in MEMBER_EVENTS)
             if member_events:
@@ -304,14 +309,49 @@ class MailchimpWebhookEventFlow(models.Model):
             )
             bindings.with_context(mailchimp_no_push=True)._mark_gone()
         gone_set = set(gone)
+        kept_names = self._names_kept(audience, found)
         for event in events:
             if event.email in failed:
                 event._mark("failed", failed[event.email][:250])
             elif event.email in gone_set:
                 event._mark("ignored", self.env._("not in Mailchimp any more"))
+            elif event.event_type == "profile" and member_key(event.email) in kept_names:
+                event._mark("done", kept_names[member_key(event.email)])
             else:
                 event._mark("done")
         return counts
+
+    def _names_kept(self, audience, members):
+        """{address: why}: the members whose name in Mailchimp differs from their Odoo
+        contact's, which the import left as it is because the account does not override
+        contact names: an event applied without changing the name says so."""
+        account = audience.account_id
+        if account.override_contact_name or not members:
+            return {}
+        keys = {member_key(m.get("email_address")): m for m in members}
+        bindings = (
+            self.env["mailchimp.member"]
+            .sudo()
+            .search([("list_id", "=", audience.id), ("email_normalized", "in", list(keys))])
+        )
+        kept = {}
+        for binding in bindings:
+            contact = binding.mailing_contact_id or binding.partner_id
+            remote = keys.get(binding.email_normalized)
+            if not contact or not remote:
+                continue
+            first, last = remote_names(remote)
+            name = " ".join(part for part in (first, last) if part)
+            if name and name != (contact.name or ""):
+                kept[binding.email_normalized] = self.env._(
+                    "no change to the name: contact names are not overridden (option "
+                    '"Is Override Contact Name?" of account %(account)s is off); Odoo keeps '
+                    "%(odoo)s, Mailchimp says %(mailchimp)s",
+                    account=account.name,
+                    odoo=contact.name or "",
+                    mailchimp=name,
+                )[:250]
+        return kept
 
     def _rekey(self, audience, event):
         """An address change: the binding (and its contact) moves from the old address to

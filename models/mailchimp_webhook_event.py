@@ -75,6 +75,19 @@ class MailchimpWebhookEvent(models.Model):
         ("dedup_key_uniq", "unique(dedup_key)", "This delivery is already stored."),
     ]
 
+    @api.depends("event_type", "email", "fired_at")
+    def _compute_display_name(self):
+        """ "Unsubscribe: ana@example.org (2026-12-07 10:00:00)": what the breadcrumb and the
+        links show instead of the model's technical name."""
+        types = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            name = types.get(event.event_type) or self.env._("Webhook event")
+            if event.email:
+                name = f"{name}: {event.email}"
+            if event.fired_at:
+                name = f"{name} ({fields.Datetime.to_string(event.fired_at)})"
+            event.display_name = name
+
     @api.model
     def _insert_delivery(self, audience_row, delivery, job_key):
         """Store ``delivery`` for the audience (a dict with id, mc_id, account_id,
@@ -196,6 +209,13 @@ class MailchimpWebhookRejection(models.Model):
     _sql_constraints = [
         ("list_uniq", "unique(list_id)", "One count of refused deliveries per audience."),
     ]
+
+    @api.depends("list_id")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = self.env._(
+                "Refused deliveries of %(audience)s", audience=row.list_id.name or ""
+            )
 
     @api.model
     def _count_rejection(self, list_id, reason):

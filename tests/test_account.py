@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import socket
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import MailchimpCase, new_user
@@ -30,8 +30,25 @@ class TestAccountConnection(MailchimpCase):
         self.assertIn(root["account_name"], action["params"]["message"])
         self.assertEqual(self.emulator.count_requests(path_prefix="/3.0/ping"), 1)
 
+    def test_malformed_key_is_refused_on_save(self):
+        key = self.account.sudo().api_key
+        for malformed in ("0123456789abcdef0123456789abcdef", "abc-", "-us6", "abc-us 6"):
+            with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+                self.account.api_key = malformed
+                self.env.flush_all()
+            self.assertIn("ends with a dash and its datacenter", str(caught.exception))
+        self.assertEqual(self.account.sudo().api_key, key, "the stored key is unchanged")
+        self.account.api_key = "  0123456789abcdef0123456789abcdef-us9  "  # pasted with blanks
+        self.assertEqual(self.account.datacenter, "us9")
+
     def test_malformed_key_sets_error_with_its_own_message(self):
-        self.account.api_key = "0123456789abcdef0123456789abcdef"
+        # stored before keys were checked on save
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mailchimp_account SET api_key = %s, datacenter = NULL WHERE id = %s",
+            ("0123456789abcdef0123456789abcdef", self.account.id),
+        )
+        self.account.invalidate_recordset()
         self.assertFalse(self.account.datacenter)
         action = self.account.action_test_connection()
         self.assertEqual(self.account.state, "error")

@@ -165,6 +165,9 @@ class TestFirstHour(MailchimpCase):
         other.action_disconnect()
         self.account.invalidate_recordset()
         self.assertIn("Copy (disconnected)", self.account.same_login_warning)
+        # the disconnected account itself syncs nothing: no warning on its form
+        other.invalidate_recordset()
+        self.assertFalse(other.same_login_warning)
 
     # 8. old campaigns --------------------------------------------------------
     def test_closed_report_window_is_said_and_all_reports_refresh_in_one_click(self):
@@ -206,7 +209,13 @@ class TestFirstHour(MailchimpCase):
         Campaign = self.env["mailchimp.campaign"]
         self.assertIn("unique_opens", Campaign.get_view(view_type="graph")["arch"])
         pivot = Campaign.get_view(view_type="pivot")["arch"]
-        for measure in ("unique_opens", "unique_clicks", "hard_bounces", "unsubscribed"):
+        for measure in (
+            "unique_opens",
+            "unique_subscriber_clicks",
+            "open_rate_percent",
+            "hard_bounces",
+            "unsubscribed",
+        ):
             self.assertIn(measure, pivot)
         form = Campaign.get_view(view_type="form")["arch"]
         self.assertIn('name="funnel"', form)

@@ -1,16 +1,23 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
+import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 from odoo.tests import common as odoo_test_common
 
 from .common import MailchimpCommon
+
+_logger = logging.getLogger(__name__)
 
 #: the per-site storage of a Chrome profile (not its HTTP and code caches)
 STORAGE_DIRS = (
@@ -273,3 +280,124 @@ class TestTours(MailchimpCommon, HttpCase):
             [("campaign_id", "=", campaign.id)]
         )
         self.assertEqual(sorted(activity.mapped("action")), ["click"] * 2 + ["open"] * 4)
+
+    @contextlib.contextmanager
+    def jobs_in_background(self, model, method, delay=1.0):
+        """queue_job's runner, as in production, while a tour runs: the Mailchimp jobs queued
+        by the tour's clicks run ``delay`` seconds after they appear (after the click's own
+        screen update), each batch in its own transaction; then the bus tells the open
+        screens, as its NOTIFY would after a real commit (a test's commits are savepoints:
+        Odoo's bus does not notify during tests). The runner starts when the tour first calls
+        ``method`` of ``model`` (the button that queues the jobs): before that, the test's
+        own thread uses the database cursor they share. Yields the jobs run per batch, as a
+        list, so the test can check that they ran during the tour."""
+        from odoo.addons.bus.models.bus import dispatch
+        from odoo.addons.bus.websocket import WebsocketConnectionHandler
+
+        # Odoo refuses websockets during tests unless a test opens them (as its bus tests do)
+        self.startPatcher(
+            patch.object(WebsocketConnectionHandler, "websocket_allowed", return_value=True)
+        )
+        stop, clicked, batches, errors = threading.Event(), threading.Event(), [], []
+        registry = self.env.registry
+        cls = type(self.env[model])
+        original = getattr(cls, method)
+
+        def clicked_method(records, *args, **kwargs):
+            result = original(records, *args, **kwargs)
+            clicked.set()
+            return result
+
+        self.startPatcher(patch.object(cls, method, clicked_method))
+
+        def pending(env):
+            return env["queue.job"].search_count(
+                [("channel", "=", "root.mailchimp"), ("state", "=", "pending")]
+            )
+
+        def loop():
+            threading.current_thread().testing = True
+            while not clicked.wait(0.2):
+                if stop.is_set():
+                    return
+            while not stop.is_set():
+                try:
+                    with registry.cursor() as cr:
+                        found = pending(api.Environment(cr, SUPERUSER_ID, {}))
+                    if not found:
+                        time.sleep(0.2)
+                        continue
+                    time.sleep(delay)
+                    self.emulator.state.advance(2)
+                    with registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        batches.append(env["queue.job"]._mailchimp_run_pending())
+                    _logger.info("tour: %s Mailchimp job(s) ran in the background", batches[-1])
+                    for sockets in list(dispatch._channels_to_ws.values()):
+                        for websocket in list(sockets):
+                            websocket.trigger_notification_dispatching()
+                except Exception as exc:  # noqa: BLE001 - reported by the test below
+                    errors.append(exc)
+                    return
+
+        thread = threading.Thread(target=loop, name="mailchimp-tour-jobs", daemon=True)
+        thread.start()
+        try:
+            yield batches
+        finally:
+            stop.set()
+            thread.join(30)
+        self.assertFalse(errors, "the background jobs failed")
+
+    def test_audience_figures_follow_the_import_live(self):
+        """Import Members on the audience form: the running import, then its figures (the
+        member count, the last result) appear on the open form as its jobs commit, without
+        any reload; the same on the audiences' kanban."""
+        emulator = self.start()
+        seeded = emulator.seed("Live Audience", members=30, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        audience = self.import_audiences()
+        self.assertFalse(audience.member_count)
+        with self.jobs_in_background("mailchimp.list", "action_import_members") as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_list",
+                "mailchimp_connector_live_import_tour",
+                login="mc_user",
+            )
+        self.assertTrue(batches and sum(batches) >= 1, "the jobs ran while the tour waited")
+        audience.invalidate_recordset()
+        self.assertEqual(audience.member_count, seeded["member_count"])
+        self.assertEqual(
+            audience.last_sync_result,
+            "30 members read: 30 new, 0 updated. 30 members in sync.",
+        )
+
+    def test_export_result_follows_export_now_live(self):
+        """Export Now on the audience form: the contacts waiting turn to zero and the last
+        export result appears on the open form as the export job commits, no reload."""
+        emulator = self.start()
+        seeded = emulator.seed("Live Export", members=3, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        self.account.auto_update_contact = True
+        audience = self.import_audiences()
+        audience.write({"push_new": True, "push_fields": True})
+        self.import_members(audience)
+        binding = self.env["mailchimp.member"].search(
+            [("list_id", "=", audience.id), ("email_normalized", "=", "member00001@example.org")]
+        )
+        binding.mailing_contact_id.write({"first_name": "Ada", "last_name": "Lovelace"})
+        self.assertTrue(binding.need_push)
+        self.assertEqual(audience.push_pending_count, 1)
+        with self.jobs_in_background("mailchimp.list", "action_push_now") as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_list",
+                "mailchimp_connector_live_export_tour",
+                login="mc_manager",
+            )
+        self.assertTrue(batches and sum(batches) >= 1, "the export ran while the tour waited")
+        remote = emulator.state.get_member(self.list_mc_id, "member00001@example.org")
+        self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
+        audience.invalidate_recordset()
+        self.assertEqual(audience.push_pending_count, 0)

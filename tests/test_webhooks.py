@@ -426,6 +426,38 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.run_jobs()
         self.assertEqual(self.binding("sam@example.org").mailing_contact_id.first_name, "Samuel")
 
+    def test_a_profile_event_that_changes_no_name_says_why(self):
+        """Contact names are not overridden (the account's option is off): the profile event
+        is applied and says that the name was kept, and which setting decides it."""
+        self.register()
+        self.account.override_contact_name = False
+        self.state.add_member(self.list_mc_id, "kept@example.org", merge_fields={"FNAME": "Kim"})
+        self.import_members(self.audience)
+        contact = self.binding("kept@example.org").mailing_contact_id
+        self.assertEqual(contact.name, "Kim")
+        self.state.advance(60)
+        self.state.update_member(
+            self.list_mc_id, "kept@example.org", merge_fields={"FNAME": "Kimberly"}
+        )
+        self.fire("profile", "kept@example.org")
+        self.run_jobs()
+        event = self.Event.search([("email", "=", "kept@example.org")], limit=1)
+        self.assertEqual(event.state, "done")
+        self.assertEqual(contact.name, "Kim")
+        self.assertIn("contact names are not overridden", event.reason)
+        self.assertIn('"Is Override Contact Name?"', event.reason)
+        self.assertIn("Kimberly", event.reason)
+        # with the option on, the name changes and the event needs no explanation
+        self.account.override_contact_name = True
+        self.state.advance(60)
+        self.state.update_member(self.list_mc_id, "kept@example.org", merge_fields={"FNAME": "Kit"})
+        self.fire("profile", "kept@example.org")
+        self.run_jobs()
+        event = self.Event.search([("email", "=", "kept@example.org")], limit=1)
+        self.assertEqual((event.state, event.reason), ("done", False))
+        self.assertEqual(contact.name, "Kit")
+        self.assertEqual(event.display_name, f"Profile Update: kept@example.org ({event.fired_at})")
+
     def test_a_second_change_in_the_same_second_is_applied(self):
         """Mailchimp's last_changed has whole seconds: a profile change made in the second
         the job read the member in leaves it equal, and is still applied."""

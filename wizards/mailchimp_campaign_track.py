@@ -8,6 +8,11 @@ class MailchimpCampaignTrack(models.TransientModel):
     _name = "mailchimp.campaign.track"
     _description = "Track a Mailchimp Campaign"
 
+    def _compute_display_name(self):
+        # the dialog's title and breadcrumb, never "mailchimp.campaign.track,<id>"
+        for wizard in self:
+            wizard.display_name = self.env._("Track a Campaign")
+
     @api.model
     def _default_account(self):
         return self.env["mailchimp.account"].search([("state", "=", "connected")], limit=1)

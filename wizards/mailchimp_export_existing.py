@@ -12,6 +12,11 @@ class MailchimpExportExisting(models.TransientModel):
     _name = "mailchimp.export.existing"
     _description = "Mailchimp: Export Existing Contacts"
 
+    def _compute_display_name(self):
+        # the dialog's title and breadcrumb, never "mailchimp.export.existing,<id>"
+        for wizard in self:
+            wizard.display_name = self.env._("Export Existing Contacts")
+
     list_id = fields.Many2one("mailchimp.list", string="Audience", required=True, readonly=True)
     contact_count = fields.Integer(compute="_compute_counts", string="Contacts to Send")
     result = fields.Text(readonly=True)
@@ -48,6 +53,7 @@ class MailchimpExportExisting(models.TransientModel):
         self.result = "\n".join(lines)
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Export Existing Contacts"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

@@ -15,6 +15,11 @@ class MailchimpOperation(models.TransientModel):
     _name = "mailchimp.operation"
     _description = "MailChimp Operations"
 
+    def _compute_display_name(self):
+        # the dialog's title and breadcrumb, never "mailchimp.operation,<id>"
+        for wizard in self:
+            wizard.display_name = self.env._("MailChimp Operations")
+
     @api.model
     def _default_accounts(self):
         return self.env["mailchimp.account"].search([("state", "=", "connected")])
