@@ -1,6 +1,7 @@
 from . import (
     mail_blacklist,
     mailchimp_account,
+    mailchimp_account_oauth,
     mailchimp_campaign,
     mailchimp_campaign_activity,
     mailchimp_campaign_report,

@@ -116,6 +116,8 @@ class MailchimpClient:
         self._logger = logger or logging.getLogger(__name__)
         self._random = random.Random()
         self.stats = {"requests": 0, "retries": 0}
+        #: the last refusal of the credentials (401/403), for the caller to act on
+        self.auth_error = None
         #: Mailchimp's clock (naive UTC) at the last answer, from its Date header
         self.last_server_time = None
         self.clock_offset = None
@@ -191,6 +193,8 @@ class MailchimpClient:
                         return None
                     return response.json()
                 error = mce.error_from_response(response, method=method, path=path)
+            if isinstance(error, mce.MailchimpAuthError):
+                self.auth_error = error
             if not (retry and error.retryable) or attempt >= self.max_retries:
                 raise error
             wait = self._backoff(attempt, error.retry_after)

@@ -6,6 +6,7 @@ from . import (
     test_first_hour,
     test_jobs,
     test_member_import,
+    test_oauth,
     test_sync_correctness,
     test_sync_invariants,
     test_sync_invariants_strict,
