@@ -16,6 +16,7 @@ from . import (
     mailchimp_template,
     mailchimp_webhook,
     mailchimp_webhook_event,
+    mailchimp_welcome,
     mailing_contact,
     mailing_subscription,
     queue_job,

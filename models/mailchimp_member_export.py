@@ -481,12 +481,17 @@ class MailchimpMemberExport(models.Model):
         if batch:
             result = client.batch_subscribe(audience.mc_id, batch, update_existing=True)
             done = result.get("new_members", []) + result.get("updated_members", [])
+            # the members this call created, not updated: the welcome email's (issue 30)
+            added = {normalize_email(m.get("email_address")) for m in result.get("new_members", [])}
+            welcome = False
             for member in done:
                 email = normalize_email(member.get("email_address"))
                 if email not in by_email:
                     continue
                 binding, decision, note = by_email.pop(email)
                 binding._record_push(member, decision, note, now)
+                if email in added and decision.action == PUSH_CREATE:
+                    welcome |= binding._note_added(member.get("status"))
                 key = {PUSH_CREATE: "created", PUSH_UPDATE: "updated"}.get(
                     decision.action, "unsubscribed"
                 )
@@ -501,6 +506,8 @@ class MailchimpMemberExport(models.Model):
                 binding._record_refusal(message, now)
             for binding, _decision, _note in by_email.values():  # neither done nor refused
                 binding.write({"need_push": False, "push_reason": "no answer for this address"})
+            if welcome:
+                audience._queue_welcome()
         deadline = time.monotonic() + job_tools.CALLS_BUDGET_SECONDS
         for sent, (binding, email, decision, note) in enumerate(singles):
             if sent and time.monotonic() > deadline:

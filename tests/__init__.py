@@ -12,4 +12,5 @@ from . import (
     test_sync_invariants_strict,
     test_tour,
     test_webhooks,
+    test_welcome,
 )
