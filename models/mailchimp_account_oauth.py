@@ -44,7 +44,7 @@ class MailchimpAccountOAuth(models.Model):
         [("key", "API Key"), ("oauth", "Connect with Mailchimp (OAuth2)")],
         string="Authentication",
         default="key",
-        required=True,
+        # not required in the database: rows written without it (SQL, older code) are keys
         help="API Key: paste a key of the Mailchimp account. Connect with Mailchimp: a "
         "Mailchimp user allows Odoo's Mailchimp app in their browser (OAuth2), no key is "
         "copied around.",
@@ -82,6 +82,19 @@ class MailchimpAccountOAuth(models.Model):
         groups=MAILCHIMP_MANAGER_GROUP,
         help="Client secret of the Mailchimp app (shared by all accounts).",
     )
+
+    def write(self, vals):
+        if "auth_type" in vals and "state" not in vals:
+            # another kind of credentials: connected again with them (Test Connection, or
+            # Connect with Mailchimp), not on the other kind's connection
+            changed = self.filtered(
+                lambda a: (
+                    (a.auth_type or "key") != (vals["auth_type"] or "key") and a.state != "draft"
+                )
+            )
+            if changed:
+                super(MailchimpAccountOAuth, changed).write({"state": "draft"})
+        return super().write(vals)
 
     @api.depends("auth_type")
     def _compute_oauth_redirect_url(self):

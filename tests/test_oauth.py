@@ -300,6 +300,21 @@ class TestOAuthConnect(MailchimpCommon, HttpCase):
             self.assertNotIn(name, account.fields_get())
         self.assertEqual(self.account.with_user(self.manager).oauth_client_secret, self.secret)
 
+    def test_switching_the_kind_of_credentials_disconnects_until_connected_again(self):
+        self.account.write({"auth_type": "key", "api_key": self.emulator.api_key})
+        self.emulator.api_keys = (self.emulator.api_key,)
+        self.account.with_user(self.manager).action_test_connection()
+        self.assertEqual(self.account.state, "connected")
+        self.account.with_user(self.manager).auth_type = "oauth"
+        self.assertEqual(self.account.state, "draft", "no token yet: not connected")
+        self.account._queue_fetch_audiences()
+        self.run_jobs()
+        job = self.mailchimp_jobs(states=("done",))
+        self.assertEqual(job.result, "skipped: account not connected", "nothing is synced")
+        self.connect()
+        self.assertEqual(self.account.state, "connected")
+        self.assertEqual(self.account.auth_type, "oauth")
+
     def test_app_not_configured(self):
         self.account.with_user(self.manager).write({"oauth_client_secret": False})
         with self.assertRaises(UserError):
