@@ -171,3 +171,11 @@ def test_automation_queue_once_per_subscribed_member(mc, emulator):
     paused = mc.post(path, json={"email_address": "cy@example.org"})
     assert paused.status_code == 400
     assert mc.post(f"/automations/{workflow}/emails/nope/queue", json={}).status_code == 404
+
+
+def test_command_line_registers_the_app():
+    from mailchimp_emulator.__main__ import parse_args
+
+    args = parse_args(["--oauth-redirect-uri", REDIRECT])
+    assert args.oauth_redirect_uri == REDIRECT
+    assert parse_args([]).oauth_redirect_uri is None
