@@ -22,6 +22,7 @@
         "views/mailchimp_campaign_views.xml",
         "views/mailchimp_campaign_activity_views.xml",
         "views/mailchimp_account_views.xml",
+        "views/mailchimp_oauth_templates.xml",
         "views/mailchimp_webhook_event_views.xml",
         "views/mailchimp_list_views.xml",
         "views/mailchimp_sync_run_views.xml",

@@ -1,6 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Mailchimp webhooks: ``/mailchimp/webhook/<token>``, one URL per audience.
+"""Mailchimp webhooks: ``/mailchimp/webhook/<token>``, one URL per audience; and the
+OAuth2 callback ``/mailchimp/oauth/callback`` (``mailchimp.account._oauth_callback``).
 
 Thin on purpose: the token is checked, the delivery validated and stored, the audience's job
 queued, and the answer goes back in milliseconds (``mailchimp.webhook.event._receive``).
@@ -60,3 +61,40 @@ class MailchimpWebhookController(http.Controller):
             headers=[("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
             status=status,
         )
+
+
+class MailchimpOAuthController(http.Controller):
+    @http.route(
+        "/mailchimp/oauth/callback",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=False,
+    )
+    def mailchimp_oauth_callback(self, **params):
+        """Mailchimp's redirect after Connect with Mailchimp: checked and applied by the
+        account model; the user lands on the account (connected) or on a page that says
+        why nothing changed."""
+        Account = request.env["mailchimp.account"]
+        try:
+            result = Account._oauth_callback(params)
+        except Exception:  # pylint: disable=broad-except
+            # never a stack trace to the user's browser
+            _logger.exception("Mailchimp OAuth2 callback: unexpected error")
+            request.env.cr.rollback()
+            result = {
+                "ok": False,
+                "account_id": False,
+                "message": request.env._("The connection failed unexpectedly; try again later."),
+            }
+        if result["ok"]:
+            return request.redirect(
+                f"/odoo/action-mailchimp_connector.action_mailchimp_account/{result['account_id']}"
+            )
+        response = request.render(
+            "mailchimp_connector.oauth_refused",
+            {"message": result["message"], "account_id": result["account_id"]},
+        )
+        response.status_code = 400
+        response.headers["Cache-Control"] = "no-store"
+        return response

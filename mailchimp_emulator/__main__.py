@@ -45,6 +45,11 @@ def parse_args(argv=None):
         help="seconds every API call waits before its answer, as Mailchimp's take about 0.2 s "
         "(default: $MAILCHIMP_EMULATOR_LATENCY, else 0)",
     )
+    parser.add_argument(
+        "--oauth-redirect-uri",
+        help="register the OAuth2 app (client id 123456789012 and the default secret, see "
+        "oauth.py) with this redirect URI, e.g. http://localhost:8069/mailchimp/oauth/callback",
+    )
     return parser.parse_args(argv)
 
 
@@ -66,6 +71,13 @@ def main(argv=None):
     emu = make_emulator(args)
     emu.seed(args.list_name, members=args.seed_members, campaigns=args.seed_campaigns)
     emu.start(port=args.port)
+    if args.oauth_redirect_uri:
+        client_id, secret = emu.oauth.register_app(args.oauth_redirect_uri)
+        print(
+            f"OAuth2 app: client id {client_id}, client secret {secret}, login server "
+            f"{emu.root_url} (system parameter mailchimp_connector.oauth_base_url)",
+            flush=True,
+        )
 
     def _terminate(signum, frame):
         raise KeyboardInterrupt

@@ -83,6 +83,25 @@ def fire_webhook(emu, data):
     return {"deliveries": [list(r) for r in res]}
 
 
+def oauth_state(emu, data):
+    return emu.oauth.snapshot()
+
+
+def oauth_app(emu, data):
+    kwargs = {k: data[k] for k in ("client_id", "client_secret", "name") if data.get(k)}
+    client_id, _secret = emu.oauth.register_app(data["redirect_uri"], **kwargs)
+    return {"client_id": client_id}
+
+
+def oauth_revoke(emu, data):
+    return {"revoked": emu.oauth.revoke(data.get("token"))}
+
+
+def oauth_metadata(emu, data):
+    emu.oauth.metadata_dc = data.get("dc") or None
+    return emu.oauth.snapshot()
+
+
 ROUTES = {
     ("GET", "/_emulator/health"): health,
     ("POST", "/_emulator/faults"): set_faults,
@@ -92,6 +111,10 @@ ROUTES = {
     ("POST", "/_emulator/seed"): seed,
     ("POST", "/_emulator/clock"): clock,
     ("POST", "/_emulator/webhooks/fire"): fire_webhook,
+    ("GET", "/_emulator/oauth"): oauth_state,
+    ("POST", "/_emulator/oauth/apps"): oauth_app,
+    ("POST", "/_emulator/oauth/revoke"): oauth_revoke,
+    ("POST", "/_emulator/oauth/metadata"): oauth_metadata,
 }
 
 

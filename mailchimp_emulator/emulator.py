@@ -8,6 +8,7 @@ import time
 from . import delivery
 from .auth import DEFAULT_API_KEY
 from .faults import Faults
+from .oauth import OAuthServer
 from .server import Server
 from .state import State
 
@@ -44,6 +45,8 @@ class Emulator:
         self.latency = max(0.0, float(latency or 0.0))
         self.state = State(seed=seed, dc=dc)
         self.faults = Faults(seed)
+        #: the OAuth2 server (``/oauth2/…``): apps, codes, tokens; see oauth.py
+        self.oauth = OAuthServer(self)
         self.requests = []
         self.webhook_deliveries = []
         self._req_lock = threading.Lock()

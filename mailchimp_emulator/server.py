@@ -126,6 +126,13 @@ class Handler(BaseHTTPRequestHandler):
             self._send(*control.handle(emu, self.command, path, body))
         elif path == "/3.0" or path.startswith("/3.0/"):
             self._api(emu, path, query, body)
+        elif path.startswith("/oauth2/"):
+            # login.mailchimp.com's OAuth2 endpoints (another host in Mailchimp): not faulted
+            status, payload, headers = emu.oauth.handle(
+                self.command, path, query, body, self.headers
+            )
+            emu.record_request(self.command, path, query, status, len(body), len(payload))
+            self._send(status, payload, headers)
         else:
             self._send_problem(
                 404, "Resource Not Found", "The requested resource could not be found."
@@ -153,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
             headers = {"Retry-After": fault.retry_after} if fault.status == 429 else {}
             self._refuse(emu, method, path, query, body, fault.status, title, detail, headers)
             return
-        if not authorized(self.headers, emu.api_keys, emu.dc):
+        if not authorized(self.headers, emu.api_keys, emu.dc, tokens=emu.oauth):
             self._refuse(emu, method, path, query, body, 401, *UNAUTHORIZED)
             return
         status, payload, headers = dispatch(emu, method, path[4:] or "/", query, body)

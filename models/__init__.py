@@ -8,6 +8,7 @@ from . import mailchimp_webhook_event
 from . import (
     mail_blacklist,
     mailchimp_account,
+    mailchimp_account_oauth,
     mailchimp_campaign,
     mailchimp_campaign_activity,
     mailchimp_campaign_report,
@@ -21,6 +22,7 @@ from . import (
     mailchimp_sync_run,
     mailchimp_template,
     mailchimp_webhook,
+    mailchimp_welcome,
     mailing_contact,
     mailing_subscription,
     queue_job,

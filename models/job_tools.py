@@ -97,6 +97,8 @@ def mailchimp_job(account_field="account_id"):
             outcome = "done"
             try:
                 result = method(records, *args, **kwargs)
+                # a key or token Mailchimp refused meanwhile puts the account in error
+                accounts.filtered("active")._note_auth_failure()
                 # the job's writes reach the database here, where a conflict is still ours
                 # to turn into a retry (queue_job's own flush after it would fail the job)
                 records.env.flush_all()

@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
@@ -173,9 +173,13 @@ class MailchimpAccount(models.Model):
                 else False
             )
 
-    @api.depends("api_key")
+    @api.depends("api_key", "auth_type", "oauth_dc")
     def _compute_datacenter(self):
         for account in self:
+            if account.auth_type == "oauth":
+                # the datacenter Mailchimp's metadata gave when the account was connected
+                account.datacenter = account.oauth_dc or False
+                continue
             key = account.sudo().api_key
             try:
                 account.datacenter = parse_api_key(key) if key else False
@@ -217,7 +221,7 @@ class MailchimpAccount(models.Model):
     @api.onchange("api_key")
     def _onchange_api_key(self):
         key = (self.api_key or "").strip()
-        if key and "-" not in key:
+        if key and "-" not in key and self.auth_type != "oauth":
             return {
                 "warning": {
                     "title": self.env._("Malformed API key"),
@@ -259,9 +263,7 @@ class MailchimpAccount(models.Model):
         self.ensure_one()
         if for_job is None:
             for_job = bool(self.env.context.get(JOB_CONTEXT_KEY))
-        key = (self.sudo().api_key or "").strip()
-        if not key:
-            raise UserError(self.env._("Enter the API key of account '%s' first.", self.name))
+        key, token, dc = self._credentials()
         base_url = self._get_base_url_override()
         params = self.env["ir.config_parameter"].sudo()
         timeout = (
@@ -279,7 +281,7 @@ class MailchimpAccount(models.Model):
                 int(params.get_param("mailchimp_connector.max_retries", 6)),
             )
         fingerprint = hashlib.sha256(
-            f"{key}\n{base_url}\n{timeout}\n{sorted(retry.items())}".encode()
+            f"{key}\n{token}\n{dc}\n{base_url}\n{timeout}\n{sorted(retry.items())}".encode()
         ).hexdigest()
         cache_key = (self.env.cr.dbname, self.id, for_job)
         with _CLIENTS_LOCK:
@@ -287,7 +289,14 @@ class MailchimpAccount(models.Model):
             if cached and cached[0] == fingerprint:
                 return cached[1]
             client = MailchimpClient(
-                key, base_url=base_url, timeout=timeout, logger=_logger, clock=_odoo_clock, **retry
+                key,
+                base_url=base_url,
+                access_token=token,
+                dc=dc,
+                timeout=timeout,
+                logger=_logger,
+                clock=_odoo_clock,
+                **retry,
             )
             if cached:
                 cached[1].close()
@@ -301,6 +310,13 @@ class MailchimpAccount(models.Model):
             return self.env._(
                 "The API key is malformed: it must end with a dash and the datacenter, "
                 "like 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6'."
+            )
+        if isinstance(exc, mce.MailchimpAuthError) and self.auth_type == "oauth":
+            return self.env._(
+                "Mailchimp refused the access of this account (HTTP %(status)s): it was "
+                "revoked in Mailchimp, or the app was removed. Press Reconnect with Mailchimp "
+                "to connect it again.",
+                status=exc.status or 401,
             )
         if isinstance(exc, mce.MailchimpAuthError):
             return self.env._(
@@ -382,11 +398,17 @@ class MailchimpAccount(models.Model):
         Mailchimp errors: the account keeps the reason."""
         self.ensure_one()
         now = fields.Datetime.now()
+        if self.auth_type == "oauth" and not self.sudo().oauth_token:
+            return False, self.env._(
+                "Account '%s' connects through OAuth2: press Connect with Mailchimp first.",
+                self.name,
+            )
         try:
-            key = (self.sudo().api_key or "").strip()
-            if not key:
-                raise mce.MailchimpConfigError("missing API key")
-            parse_api_key(key)
+            if self.auth_type != "oauth":
+                key = (self.sudo().api_key or "").strip()
+                if not key:
+                    raise mce.MailchimpConfigError("missing API key")
+                parse_api_key(key)
             client = self._get_client()
             # a person is waiting: no retries, the error is shown at once
             client.ping(retry=False)

@@ -266,12 +266,17 @@ class MailchimpMemberExport(models.AbstractModel):
         if batch:
             result = client.batch_subscribe(audience.mc_id, batch, update_existing=True)
             done, refused = batch_answer(result)
+            # the members this call created, not updated: the welcome email's (issue 30)
+            added = {address_key(m) for m in result.get("new_members", [])}
+            welcome = False
             for member in done:
                 email = address_key(member)
                 if email not in by_email:
                     continue
                 binding, decision, note = by_email.pop(email)
                 self._record_push(binding, member, decision, note, now)
+                if email in added and decision.action == PUSH_CREATE:
+                    welcome |= binding._note_added(member.get("status"))
                 key = {PUSH_CREATE: "created", PUSH_UPDATE: "updated"}.get(
                     decision.action, "unsubscribed"
                 )
@@ -284,6 +289,8 @@ class MailchimpMemberExport(models.AbstractModel):
                 self._record_refusal(binding, message, now)
             for binding, _decision, _note in by_email.values():  # neither done nor refused
                 binding.write({"need_push": False, "push_reason": "no answer for this address"})
+            if welcome:
+                audience._queue_welcome()
         deadline = time.monotonic() + job_tools.CALLS_BUDGET_SECONDS
         for sent, (binding, email, decision, note) in enumerate(singles):
             if sent and time.monotonic() > deadline:

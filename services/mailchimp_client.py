@@ -12,8 +12,10 @@ import random
 import re
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import requests
+from requests.auth import AuthBase
 
 from . import mailchimp_errors as mce
 from .identity import subscriber_hash  # noqa: F401 (one definition, re-exported)
@@ -25,6 +27,27 @@ BATCH_LIMIT = 500
 #: retry limits of a client used inside a queue job: a few seconds of retries at most,
 #: a longer wait (a 429's Retry-After, an outage) is raised for queue_job to schedule
 JOB_RETRY_LIMITS = {"max_retries": 2, "backoff_max": 2.0, "max_sleep": 2.0, "max_retry_time": 5.0}
+
+
+def check_datacenter(dc):
+    """``dc`` when it is a datacenter label (``us6``); MailchimpConfigError otherwise."""
+    if not isinstance(dc, str) or not _DC_RE.match(dc):
+        raise mce.MailchimpConfigError("Malformed datacenter", "a datacenter is like 'us6'")
+    return dc
+
+
+class BearerAuth(AuthBase):
+    """``Authorization: Bearer <token>``: an OAuth2 access token (its repr hides it)."""
+
+    def __init__(self, token):
+        self._token = token
+
+    def __call__(self, request):
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self):
+        return "<BearerAuth>"
 
 
 def parse_api_key(api_key):
@@ -58,6 +81,8 @@ class MailchimpClient:
         api_key,
         base_url=None,
         *,
+        access_token=None,
+        dc=None,
         timeout=(5.0, 60.0),
         max_retries=6,
         backoff_base=0.5,
@@ -70,8 +95,13 @@ class MailchimpClient:
         user_agent="mailchimp_connector/18.0",
         clock=None,
     ):
-        self.dc = parse_api_key(api_key)
-        self._auth = ("mailchimp_connector", api_key.strip())
+        if access_token:
+            # an OAuth2 account: the token names no datacenter, the metadata gave it
+            self.dc = check_datacenter(dc)
+            self._auth = BearerAuth(access_token.strip())
+        else:
+            self.dc = parse_api_key(api_key)
+            self._auth = ("mailchimp_connector", api_key.strip())
         self.base_url = (base_url or f"https://{self.dc}.api.mailchimp.com/3.0").rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
@@ -86,6 +116,8 @@ class MailchimpClient:
         self._logger = logger or logging.getLogger(__name__)
         self._random = random.Random()
         self.stats = {"requests": 0, "retries": 0}
+        #: the last refusal of the credentials (401/403), for the caller to act on
+        self.auth_error = None
         #: Mailchimp's clock (naive UTC) at the last answer, from its Date header
         self.last_server_time = None
         self.clock_offset = None
@@ -161,6 +193,8 @@ class MailchimpClient:
                         return None
                     return response.json()
                 error = mce.error_from_response(response, method=method, path=path)
+            if isinstance(error, mce.MailchimpAuthError):
+                self.auth_error = error
             if not (retry and error.retryable) or attempt >= self.max_retries:
                 raise error
             wait = self._backoff(attempt, error.retry_after)
@@ -327,6 +361,22 @@ class MailchimpClient:
                 merged[key] += result.get(key) or 0
         return merged
 
+    def automations(self):
+        """Every classic automation of the account (``GET /automations``, all pages)."""
+        return self.iter_pages("/automations", "automations")
+
+    def automation_emails(self, workflow_id):
+        """The emails of a classic automation (``GET /automations/{id}/emails``)."""
+        page = self.get(f"/automations/{workflow_id}/emails") or {}
+        return list(page.get("emails") or [])
+
+    def queue_automation_email(self, workflow_id, email_id, email):
+        """Add a subscriber to an automation email's queue (``POST /automations/{id}/emails/
+        {email_id}/queue``); Mailchimp queues a person once per email."""
+        return self.post(
+            f"/automations/{workflow_id}/emails/{email_id}/queue", json={"email_address": email}
+        )
+
     def webhooks(self, list_id):
         """The audience's webhooks (``GET /lists/{id}/webhooks``): a list of dicts with
         ``id``, ``url``, ``events``, ``sources``."""
@@ -392,3 +442,85 @@ class MailchimpClient:
         """One template; MailchimpNotFound when it is gone."""
         params = {"fields": ",".join(fields)} if fields else None
         return self.get(f"/templates/{template_id}", params=params)
+
+
+class MailchimpOAuth:
+    """Mailchimp's OAuth2 server (``https://login.mailchimp.com``): the authorization-code
+    flow of an app (client id and secret). No retries: a person is waiting, and a code is
+    single-use. Errors are MailchimpOAuthError (the server's OAuth2 error code as title),
+    MailchimpAuthError (a token refused), MailchimpNetworkError / MailchimpTimeout; none
+    carries the secret, the code or the token."""
+
+    LOGIN_URL = "https://login.mailchimp.com"
+
+    def __init__(self, client_id, client_secret, *, base_url=None, timeout=(5.0, 30.0)):
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.base_url = (base_url or self.LOGIN_URL).rstrip("/")
+        self.timeout = timeout
+
+    def __repr__(self):
+        return f"<MailchimpOAuth {self.base_url}>"
+
+    def authorize_url(self, redirect_uri, state):
+        """Where the user's browser is sent to allow the app (``/oauth2/authorize``)."""
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": self.client_id,
+                "redirect_uri": redirect_uri,
+                "state": state,
+            }
+        )
+        return f"{self.base_url}/oauth2/authorize?{query}"
+
+    def _call(self, method, path, **kwargs):
+        url = f"{self.base_url}{path}"
+        host = self.base_url.split("//", 1)[-1]
+        try:
+            response = requests.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout:
+            raise mce.MailchimpTimeout("Timeout", f"no answer from {host} in time") from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise mce.MailchimpNetworkError(
+                "Network error", f"{host} unreachable ({type(exc).__name__})"
+            ) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code < 400 and isinstance(body, dict):
+            return body
+        error = body.get("error") if isinstance(body, dict) else None
+        detail = body.get("error_description") if isinstance(body, dict) else None
+        kwargs = {"status": response.status_code, "method": method, "path": path}
+        if response.status_code >= 500:
+            raise mce.MailchimpServerError(response.reason or "Server error", detail, **kwargs)
+        if error == "invalid_token" or (response.status_code == 401 and path.endswith("metadata")):
+            raise mce.MailchimpAuthError(error or "invalid_token", detail, **kwargs)
+        raise mce.MailchimpOAuthError(
+            error or "invalid_response", detail or "unexpected answer", **kwargs
+        )
+
+    def exchange_code(self, code, redirect_uri):
+        """The access token for an authorization code (``POST /oauth2/token``)."""
+        body = self._call(
+            "POST",
+            "/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "client_id": self.client_id,
+                "client_secret": self._client_secret,
+                "redirect_uri": redirect_uri,
+                "code": code,
+            },
+        )
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token.strip():
+            raise mce.MailchimpOAuthError("invalid_response", "no access token in the answer")
+        return token.strip()
+
+    def metadata(self, token):
+        """The token's account (``GET /oauth2/metadata``): ``dc``, ``api_endpoint``,
+        ``accountname``, ``login`` ..."""
+        return self._call("GET", "/oauth2/metadata", headers={"Authorization": f"OAuth {token}"})

@@ -60,6 +60,13 @@ class MailchimpAuthError(MailchimpError):
     code = "auth"
 
 
+class MailchimpOAuthError(MailchimpError):
+    """Mailchimp's OAuth2 server refused (``title``: the OAuth2 error code, such as
+    ``invalid_grant`` for a code already used or expired, ``invalid_client``)."""
+
+    code = "oauth"
+
+
 class MailchimpNotFound(MailchimpError):
     code = "not_found"
 

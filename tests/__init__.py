@@ -8,9 +8,11 @@ from . import (
     test_jobs,
     test_live,
     test_member_import,
+    test_oauth,
     test_screen_words,
     test_sync_correctness,
     test_sync_invariants_strict,
     test_tour,
     test_webhooks,
+    test_welcome,
 )

@@ -1,11 +1,13 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
 import socket
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
-from .common import MailchimpCase, new_user
+from .common import ADDON_ROOT, MailchimpCase, new_user
 
 
 def closed_port():
@@ -118,6 +120,36 @@ class TestAccountConnection(MailchimpCase):
         self.account.with_user(self.manager).action_reconnect()
         self.assertTrue(self.account.active)
         self.assertEqual(self.account.state, "connected")
+
+    def test_key_revoked_while_a_job_runs_puts_the_account_in_error(self):
+        self.account.action_test_connection()
+        self.emulator.api_keys = ("ffffffffffffffffffffffffffffffff-us6",)
+        self.account._queue_fetch_audiences()
+        with mute_logger("odoo.addons.mailchimp_connector.models.mailchimp_account_oauth"):
+            self.run_jobs()
+        self.assertEqual(self.account.state, "error")
+        self.assertIn("rejected the API key", self.account.last_error)
+        self.account._queue_fetch_audiences()
+        before = self.emulator.count_requests()
+        self.run_jobs()
+        self.assertEqual(self.emulator.count_requests(), before, "nothing more is synced")
+
+    def test_neutralized_copy_keeps_no_secret(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mailchimp_connector.oauth_client_id", "1234")
+        params.set_param("mailchimp_connector.oauth_client_secret", "s3cr3t")
+        self.account.sudo().write(
+            {"auth_type": "oauth", "oauth_token": "t0k3n", "oauth_dc": "us6", "state": "connected"}
+        )
+        self.env.flush_all()
+        path = os.path.join(ADDON_ROOT, "data", "neutralize.sql")
+        with open(path, encoding="utf-8") as sql:
+            self.env.cr.execute(sql.read())
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()  # the system parameters' cache
+        self.assertFalse(self.account.sudo().oauth_token)
+        self.assertEqual(self.account.state, "draft")
+        self.assertFalse(params.get_param("mailchimp_connector.oauth_client_secret"))
 
     def test_base_url_from_datacenter_without_override(self):
         self.account.api_base_url = False

@@ -146,6 +146,7 @@ class TestFirstHour(MailchimpCase):
                 "mailchimp_connector.ir_cron_push_contacts",
                 "mailchimp_connector.ir_cron_process_jobs",
                 "mailchimp_connector.ir_cron_webhook_maintenance",
+                "mailchimp_connector.ir_cron_welcome_emails",
             },
         )
         self.assertTrue(all(crons.mapped("nextcall")))

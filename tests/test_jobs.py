@@ -301,6 +301,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         "_job_refresh_status",
         "_job_reconcile",
         "_job_apply_webhooks",
+        "_job_send_welcome",
     }
 
     def setUp(self):
@@ -356,6 +357,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         )
         full._queue_reconcile()
         self.env["mailchimp.webhook.event"]._queue_jobs(audience)
+        audience._queue_welcome()
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs

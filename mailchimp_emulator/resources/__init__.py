@@ -5,7 +5,7 @@ Each module lists its ``ROUTES``: ``(path pattern, {method: handler})``. A handl
 returns the body (or ``(status, body)``).
 """
 
-from . import batches, content, lists, members, reports, root, segments, webhooks
+from . import automations, batches, content, lists, members, reports, root, segments, webhooks
 
 ROUTES = (
     root.ROUTES
@@ -16,4 +16,5 @@ ROUTES = (
     + batches.ROUTES
     + content.ROUTES
     + reports.ROUTES
+    + automations.ROUTES
 )

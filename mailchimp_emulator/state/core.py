@@ -12,6 +12,7 @@ import threading
 from datetime import datetime, timedelta
 
 from ..util import UTC, fmt_ts, locked, parse_ts
+from .automations import AutomationMixin
 from .batches import BatchMixin
 from .content import ContentMixin
 from .lists import ListMixin
@@ -33,6 +34,7 @@ class State(
     ContentMixin,
     ReportMixin,
     BatchMixin,
+    AutomationMixin,
 ):
     def __init__(self, seed=42, dc="us6"):
         self.lock = threading.RLock()
@@ -47,6 +49,7 @@ class State(
         self.templates = {}
         self.campaigns = {}
         self.batches = {}
+        self.automations = {}
         self._web_id = 100000
         self._segment_id = 1000
         self._template_id = 10000
