@@ -28,6 +28,7 @@ from .job_tools import (
     lock_audience_sync,
     mailchimp_job,
 )
+from .ui_text import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -163,9 +164,10 @@ class MailchimpListWelcome(models.Model):
             emails = self.env["mailchimp.automation.email"].sudo()._import_from_account(account)
         except mce.MailchimpError as exc:
             _logger.warning("Mailchimp account %s: automations not read: %s", account.id, exc)
-            return self._notification(account._error_message(exc), kind="danger")
+            return notification(self.env._("Mailchimp"), account._error_message(exc), kind="danger")
         mine = emails.filtered(lambda e: e.list_mc_id == self.mc_id)
-        return self._notification(
+        return notification(
+            self.env._("Mailchimp"),
             self.env._(
                 "%(count)s automation emails of this audience in Mailchimp.", count=len(mine)
             )
