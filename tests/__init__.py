@@ -5,6 +5,7 @@ from . import (
     test_contact_export,
     test_first_hour,
     test_jobs,
+    test_mailing_mailchimp,
     test_member_import,
     test_sync_correctness,
     test_sync_invariants,
