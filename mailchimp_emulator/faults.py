@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass
 class Fault:
-    kind: str  # "status" or "drop"
+    kind: str  # "status", "drop" or "apply_drop" (the call is applied, its answer lost)
     status: int = 0
     retry_after: int = 0
 
@@ -66,8 +66,10 @@ class Faults:
 
     def fail_next(self, n, status=503, paths=None):
         """Make the next ``n`` API requests (optionally only under ``paths``) fail with
-        ``status`` (an int) or ``"drop"`` (connection closed without a response)."""
-        if status != "drop":
+        ``status`` (an int), ``"drop"`` (connection closed without a response) or
+        ``"apply_drop"`` (the call is applied, then the connection closed before the answer:
+        the client cannot know whether it was)."""
+        if status not in ("drop", "apply_drop"):
             status = int(status)
         with self._lock:
             self._queue.append([int(n), status, list(paths) if paths else None])
@@ -98,8 +100,8 @@ class Faults:
                 if entry[0] > 0 and self._matches(path, entry[2]):
                     entry[0] -= 1
                     self._queue = [q for q in self._queue if q[0] > 0]
-                    if entry[1] == "drop":
-                        return self.delay, Fault("drop")
+                    if entry[1] in ("drop", "apply_drop"):
+                        return self.delay, Fault(entry[1])
                     return self.delay, Fault("status", entry[1], self.retry_after)
             if not self._matches(path, self.paths):
                 return 0.0, None

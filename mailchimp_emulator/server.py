@@ -146,13 +146,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
         if fault is not None and fault.kind == "drop":
             emu.record_request(method, path, query, 0, len(body), 0)
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            self._drop()
             return
-        if fault is not None:
+        if fault is not None and fault.kind == "status":
             title, detail = FAULT_TEXT.get(fault.status) or (
                 http.HTTPStatus(fault.status).phrase,
                 "Injected fault.",
@@ -164,9 +160,21 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(emu, method, path, query, body, 401, *UNAUTHORIZED)
             return
         status, payload, headers = dispatch(emu, method, path[4:] or "/", query, body)
+        if fault is not None and fault.kind == "apply_drop":
+            # applied, then the answer is lost: the connection closes without one
+            emu.record_request(method, path, query, status, len(body), 0)
+            self._drop()
+            return
         # recorded before the answer leaves: a client that got its answer finds it logged
         emu.record_request(method, path, query, status, len(body), len(payload))
         self._send(status, payload, headers)
+
+    def _drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _refuse(self, emu, method, path, query, body, status, title, detail, headers=None):
         payload = json.dumps(problem(status, title, detail)).encode("utf-8")

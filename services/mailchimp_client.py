@@ -443,6 +443,71 @@ class MailchimpClient:
         params = {"fields": ",".join(fields)} if fields else None
         return self.get(f"/templates/{template_id}", params=params)
 
+    # ------------------------------------------------------------------ sending campaigns
+    # Actions that change what Mailchimp sends are never retried blindly (``retry=False``):
+    # an answer lost after Mailchimp applied the call would apply it twice. The caller reads
+    # the campaign's status and decides.
+    def create_campaign(self, body):
+        """``POST /campaigns``: a new draft (status ``save``); never retried (a lost
+        answer would leave two drafts): the caller looks for the draft it may have made."""
+        return self.request("POST", "/campaigns", json=body, retry=False) or {}
+
+    def campaigns_page(self, *, offset=0, count=MAX_PAGE, fields=None, **filters):
+        """One page of ``GET /campaigns`` (filters: ``status``, ``list_id``,
+        ``since_create_time``…): the dict with ``campaigns`` and ``total_items``."""
+        params = {"count": max(1, min(MAX_PAGE, int(count))), "offset": int(offset)}
+        for key, value in filters.items():
+            if value:
+                params[key] = _iso(value)
+        if fields:
+            params["fields"] = ",".join([f"campaigns.{f}" for f in fields] + ["total_items"])
+        return self.get("/campaigns", params=params) or {}
+
+    def update_campaign(self, campaign_id, body):
+        """``PATCH /campaigns/{id}`` (``settings`` required): a draft's settings and
+        recipients (idempotent)."""
+        return self.patch(f"/campaigns/{campaign_id}", json=body) or {}
+
+    def set_campaign_content(self, campaign_id, html, *, plain_text=None):
+        """``PUT /campaigns/{id}/content`` with the HTML (Mailchimp generates the plain
+        text when it is left out); idempotent."""
+        body = {"html": html}
+        if plain_text is not None:
+            body["plain_text"] = plain_text
+        return self.put(f"/campaigns/{campaign_id}/content", json=body) or {}
+
+    def send_checklist(self, campaign_id):
+        """``GET /campaigns/{id}/send-checklist``: ``is_ready`` and the ``items`` (type
+        success|warning|error, heading, details)."""
+        return self.get(f"/campaigns/{campaign_id}/send-checklist") or {}
+
+    def test_campaign(self, campaign_id, emails, *, send_type="html"):
+        """``POST /campaigns/{id}/actions/test``: a test email to each address."""
+        body = {"test_emails": list(emails), "send_type": send_type}
+        return self.request(
+            "POST", f"/campaigns/{campaign_id}/actions/test", json=body, retry=False
+        )
+
+    def schedule_campaign(self, campaign_id, schedule_time):
+        """``POST /campaigns/{id}/actions/schedule`` at ``schedule_time`` (UTC, a quarter
+        hour: Mailchimp refuses any other minute)."""
+        body = {"schedule_time": _iso(schedule_time)}
+        return self.request(
+            "POST", f"/campaigns/{campaign_id}/actions/schedule", json=body, retry=False
+        )
+
+    def unschedule_campaign(self, campaign_id):
+        """``POST /campaigns/{id}/actions/unschedule`` (before sending starts)."""
+        return self.request("POST", f"/campaigns/{campaign_id}/actions/unschedule", retry=False)
+
+    def send_campaign(self, campaign_id):
+        """``POST /campaigns/{id}/actions/send``: never retried here (see above)."""
+        return self.request("POST", f"/campaigns/{campaign_id}/actions/send", retry=False)
+
+    def cancel_send_campaign(self, campaign_id):
+        """``POST /campaigns/{id}/actions/cancel-send`` (while sending; paid plans)."""
+        return self.request("POST", f"/campaigns/{campaign_id}/actions/cancel-send", retry=False)
+
 
 class MailchimpOAuth:
     """Mailchimp's OAuth2 server (``https://login.mailchimp.com``): the authorization-code

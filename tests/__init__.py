@@ -7,6 +7,7 @@ from . import (
     test_first_hour,
     test_jobs,
     test_live,
+    test_mailing_mailchimp,
     test_member_import,
     test_oauth,
     test_screen_words,

@@ -1,1 +1,6 @@
-from . import mailchimp_campaign_track, mailchimp_export_existing, mailchimp_operation
+from . import (
+    mailchimp_campaign_track,
+    mailchimp_export_existing,
+    mailchimp_operation,
+    mailing_mailing_mailchimp,
+)

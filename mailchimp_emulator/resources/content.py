@@ -1,5 +1,7 @@
 """Content: templates (/templates…) and campaigns (/campaigns…)."""
 
+from . import sending
+
 
 def get_templates(req):
     return req.state.template_page(req.query)
@@ -25,6 +27,7 @@ ROUTES = [
     ("/templates", {"GET": get_templates}),
     ("/templates/{template_id}", {"GET": get_template}),
     ("/templates/{template_id}/default-content", {"GET": get_template_content}),
-    ("/campaigns", {"GET": get_campaigns}),
-    ("/campaigns/{campaign_id}", {"GET": get_campaign}),
+    ("/campaigns", {"GET": get_campaigns, **sending.COLLECTION_METHODS}),
+    ("/campaigns/{campaign_id}", {"GET": get_campaign, **sending.ITEM_METHODS}),
+    *sending.ROUTES,
 ]

@@ -144,6 +144,8 @@ class ContentMixin:
         """GET /campaigns (filters type, status, list_id, folder_id, since/before send and
         create time; sort by create_time or send_time)."""
         q = query
+        for camp in self.campaigns.values():
+            self._tick_campaign(camp)
         items = [self._render_campaign(c) for c in self.campaigns.values()]
         if q.get("type"):
             items = [c for c in items if c["type"] == q["type"]]
@@ -183,6 +185,7 @@ class ContentMixin:
         camp = self.campaigns.get(campaign_id)
         if camp is None:
             raise not_found()
+        self._tick_campaign(camp)
         return camp
 
     @locked
@@ -333,12 +336,14 @@ class ContentMixin:
         bounce_rate=0.02,
         unsub_rate=0.01,
         urls=None,
+        members=None,
     ):
         """Generate deterministic sends/opens/clicks/bounces/unsubscribes for a campaign.
 
         Recipients are the first ``n_recipients`` subscribed members of the audience;
         missing ones are created (recipientNNNNN@example.net). Hard bounces clean the
         member, unsubscribes unsubscribe it. Replaces any previous activity.
+        ``members``: the recipients (member records) instead (a send's audience or segment).
         """
         camp = self.campaign(campaign_id)
         lst = self._list(camp["list_id"])
@@ -352,7 +357,10 @@ class ContentMixin:
         window = min(2 * 86400, max((now - send_dt).total_seconds(), 3600))
         rng = random.Random(f"{self.seed}:activity:{campaign_id}")
         urls = list(urls or DEFAULT_URLS)
-        recipients = [m for m in lst.members.values() if m["status"] == "subscribed"]
+        if members is not None:
+            recipients = list(members)
+        else:
+            recipients = [m for m in lst.members.values() if m["status"] == "subscribed"]
         recipients = recipients[:n_recipients]
         k = 0
         before_send = fmt_ts(send_dt - timedelta(days=1))

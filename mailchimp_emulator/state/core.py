@@ -20,6 +20,7 @@ from .members import MemberMixin
 from .merge_fields import MergeFieldMixin
 from .reports import ReportMixin
 from .segments import SegmentMixin
+from .sending import SendingMixin
 from .webhooks import WebhookMixin
 
 _WEEK = timedelta(days=7)
@@ -32,6 +33,7 @@ class State(
     SegmentMixin,
     WebhookMixin,
     ContentMixin,
+    SendingMixin,
     ReportMixin,
     BatchMixin,
     AutomationMixin,
@@ -53,6 +55,7 @@ class State(
         self._web_id = 100000
         self._segment_id = 1000
         self._template_id = 10000
+        self._sending_defaults()
 
     # ------------------------------------------------------------------ clock
     def now(self):

@@ -305,6 +305,8 @@ class ReportMixin:
     @locked
     def report_page(self, query):
         """GET /reports (filters type, since/before_send_time)."""
+        for camp in self.campaigns.values():
+            self._tick_campaign(camp)
         camps = [c for c in self.campaigns.values() if c["info"]["status"] in REPORTABLE]
         if query.get("type"):
             camps = [c for c in camps if c["info"]["type"] == query["type"]]
