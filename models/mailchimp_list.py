@@ -44,6 +44,24 @@ class MailchimpList(models.Model):
     _inherit = ["mail.thread", "mailchimp.live.mixin"]
     _order = "name, id"
 
+    # welcome email: see mailchimp.welcome
+    welcome_email = fields.Boolean(
+        string="Send welcome email",
+        help="Each member the connector adds to this audience as subscribed is queued to "
+        "the automation email below, once (a double opt-in member once confirmed). Updated "
+        "and refused members are not.",
+    )
+    welcome_automation_email_id = fields.Many2one(
+        "mailchimp.automation.email",
+        ondelete="set null",
+        domain="[('account_id', '=', account_id), ('list_mc_id', '=', mc_id)]",
+        help="An email of a classic automation of this audience (Load Automation Emails "
+        "reads them from Mailchimp); the automation must be sending.",
+    )
+    welcome_waiting_count = fields.Integer(
+        compute="_compute_welcome_waiting_count", string="Waiting for the Welcome Email"
+    )
+
     def _live_targets(self):
         """The account's form counts its audiences' members."""
         return [self, self.account_id]
@@ -677,6 +695,44 @@ class MailchimpList(models.Model):
                 )
             )
         return mapping
+
+    # ------------------------------------------------------------------
+    # Welcome email: the audience's button, cron and job (the flow: mailchimp.welcome)
+    # ------------------------------------------------------------------
+    def _compute_welcome_waiting_count(self):
+        counts = dict(
+            self.env["mailchimp.member"]._read_group(
+                [("list_id", "in", self.ids), ("welcome_state", "=", "waiting")],
+                ["list_id"],
+                ["__count"],
+            )
+        )
+        for audience in self:
+            audience.welcome_waiting_count = counts.get(audience, 0)
+
+    def action_import_automation_emails(self):
+        """Load the account's classic automations and their emails from Mailchimp."""
+        self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        return self.env["mailchimp.welcome"]._import_emails(self)
+
+    def _queue_welcome(self, eta=None):
+        return self.env["mailchimp.welcome"]._queue(self, eta=eta)
+
+    @api.model
+    def _cron_welcome(self):
+        """Hourly: a welcome job for every audience with members due (confirmed since)."""
+        Welcome = self.env["mailchimp.welcome"]
+        audiences = self.search([("welcome_email", "=", True)])
+        due = audiences.filtered(lambda a: a.account_id.state == "connected" and Welcome._due(a))
+        due._queue_welcome()
+        return len(due)
+
+    @mailchimp_job()
+    def _job_send_welcome(self):
+        self.ensure_one()
+        return self.env["mailchimp.welcome"]._send_due(self)
 
     # ------------------------------------------------------------------
     # Webhooks: the registration of the audience's URL, and its job

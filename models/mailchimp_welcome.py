@@ -26,7 +26,6 @@ from .job_tools import (
     JOB_MAX_RETRIES,
     delay,
     lock_audience_sync,
-    mailchimp_job,
 )
 from .ui_text import notification
 
@@ -123,49 +122,24 @@ class MailchimpAutomationEmail(models.Model):
         return seen
 
 
-class MailchimpListWelcome(models.Model):
-    _inherit = "mailchimp.list"
+class MailchimpWelcome(models.AbstractModel):
+    """The welcome email of the members the connector adds to an audience: the bodies of the
+    audience's button, cron and job (``mailchimp.list.action_import_automation_emails``,
+    ``_cron_welcome``, ``_job_send_welcome``), each taking the audience."""
 
-    welcome_email = fields.Boolean(
-        string="Send welcome email",
-        help="Each member the connector adds to this audience as subscribed is queued to "
-        "the automation email below, once (a double opt-in member once confirmed). Updated "
-        "and refused members are not.",
-    )
-    welcome_automation_email_id = fields.Many2one(
-        "mailchimp.automation.email",
-        ondelete="set null",
-        domain="[('account_id', '=', account_id), ('list_mc_id', '=', mc_id)]",
-        help="An email of a classic automation of this audience (Load Automation Emails "
-        "reads them from Mailchimp); the automation must be sending.",
-    )
-    welcome_waiting_count = fields.Integer(
-        compute="_compute_welcome_waiting_count", string="Waiting for the Welcome Email"
-    )
+    _name = "mailchimp.welcome"
+    _description = "Mailchimp Welcome Email"
 
-    def _compute_welcome_waiting_count(self):
-        counts = dict(
-            self.env["mailchimp.member"]._read_group(
-                [("list_id", "in", self.ids), ("welcome_state", "=", "waiting")],
-                ["list_id"],
-                ["__count"],
-            )
-        )
-        for audience in self:
-            audience.welcome_waiting_count = counts.get(audience, 0)
-
-    def action_import_automation_emails(self):
+    @api.model
+    def _import_emails(self, audience):
         """Load the account's classic automations and their emails from Mailchimp."""
-        self.ensure_one()
-        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
-        self.check_access("write")
-        account = self.account_id
+        account = audience.account_id
         try:
             emails = self.env["mailchimp.automation.email"].sudo()._import_from_account(account)
         except mce.MailchimpError as exc:
             _logger.warning("Mailchimp account %s: automations not read: %s", account.id, exc)
             return notification(self.env._("Mailchimp"), account._error_message(exc), kind="danger")
-        mine = emails.filtered(lambda e: e.list_mc_id == self.mc_id)
+        mine = emails.filtered(lambda e: e.list_mc_id == audience.mc_id)
         return notification(
             self.env._("Mailchimp"),
             self.env._(
@@ -179,15 +153,16 @@ class MailchimpListWelcome(models.Model):
             kind="success" if mine else "warning",
         )
 
-    def _welcome_due(self):
-        """The bindings of this audience due for the welcome email."""
-        self.ensure_one()
+    @api.model
+    def _due(self, audience):
+        """The bindings of ``audience`` due for the welcome email."""
+        audience.ensure_one()
         return (
             self.env["mailchimp.member"]
             .sudo()
             .search(
                 [
-                    ("list_id", "=", self.id),
+                    ("list_id", "=", audience.id),
                     "|",
                     ("welcome_state", "=", "waiting"),
                     "&",
@@ -199,8 +174,9 @@ class MailchimpListWelcome(models.Model):
             )
         )
 
-    def _queue_welcome(self, eta=None):
-        for audience in self:
+    @api.model
+    def _queue(self, audiences, eta=None):
+        for audience in audiences:
             description = self.env._("Mailchimp: welcome emails of %s", audience.name)
             key = f"mailchimp-welcome-{audience.id}"
             if eta:
@@ -213,36 +189,28 @@ class MailchimpListWelcome(models.Model):
                 )._job_send_welcome()
             else:
                 delay(audience, description, key)._job_send_welcome()
-        return self
+        return audiences
 
     @api.model
-    def _cron_welcome(self):
-        """Hourly: a welcome job for every audience with members due (confirmed since)."""
-        audiences = self.search([("welcome_email", "=", True)])
-        due = audiences.filtered(lambda a: a.account_id.state == "connected" and a._welcome_due())
-        due._queue_welcome()
-        return len(due)
-
-    @mailchimp_job()
-    def _job_send_welcome(self):
+    def _send_due(self, audience):
         """Queue the due members to the welcome email, one call each; a member leaves the
         queue once answered. An outage stops the job: what was queued stays recorded, the
         rest goes on a minute later."""
-        self.ensure_one()
-        lock_audience_sync(self, "Another job of this audience runs")
-        bindings = self._welcome_due()
+        audience.ensure_one()
+        lock_audience_sync(audience, "Another job of this audience runs")
+        bindings = self._due(audience)
         if not bindings:
             return "nothing to queue"
-        email = self.welcome_automation_email_id
-        if not self.welcome_email or not email:
+        email = audience.welcome_automation_email_id
+        if not audience.welcome_email or not email:
             bindings.write({"welcome_state": False})
             return "skipped: no welcome email for this audience"
-        client = self.account_id._get_client()
+        client = audience.account_id._get_client()
         counts = {"queued": 0, "refused": 0, "skipped": 0}
         deadline = time.monotonic() + CALLS_BUDGET_SECONDS
         for done, binding in enumerate(bindings):
             if done and time.monotonic() > deadline:
-                self._queue_welcome()
+                self._queue(audience)
                 break
             if binding.status != "subscribed":
                 # unsubscribed (or gone) before its welcome: never queued
@@ -254,16 +222,16 @@ class MailchimpListWelcome(models.Model):
             except mce.RETRYABLE_ERRORS as exc:
                 _logger.info(
                     "Mailchimp audience %s: welcome emails interrupted (%s), go on later",
-                    self.mc_id,
+                    audience.mc_id,
                     exc.code,
                 )
-                self._queue_welcome(eta=WELCOME_RETRY_SECONDS)
+                self._queue(audience, eta=WELCOME_RETRY_SECONDS)
                 break
             except mce.MailchimpError as exc:
                 reason = exc.detail or exc.title or str(exc)
                 _logger.info(
                     "Mailchimp audience %s refused the welcome email of %s: %s",
-                    self.mc_id,
+                    audience.mc_id,
                     binding.email,
                     reason,
                 )
