@@ -1,5 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: the whole OAuth2 connection of an account (the app settings, the signed state, the
+# callback's checks, each refusal's message): one flow, kept together.
 """Connect with Mailchimp (OAuth2): an account authenticated by an access token instead of
 an API key.
 

@@ -1,5 +1,8 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: the campaign record (its Mailchimp fields, the report's figures with one name each,
+# the rates in percent for the pivot) and its import and status refresh jobs; the report and
+# the activity reads live in their own files.
 """Mailchimp campaigns: the records, their import and the hourly refresh of open ones.
 
 The report and per-recipient activity flow is in ``mailchimp_campaign_report.py``.

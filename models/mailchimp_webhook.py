@@ -31,7 +31,7 @@ from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key, subscriber_hash
-from ..services.mailchimp_data import CAMPAIGN_FIELDS, MEMBER_FIELDS
+from ..services.mailchimp_data import CAMPAIGN_FIELDS, MEMBER_FIELDS, address_key
 from ..services.sync_rules import remote_names
 from ..services.webhook_rules import (
     MAX_BODY_BYTES,
@@ -328,7 +328,7 @@ class MailchimpWebhookEventFlow(models.Model):
         account = audience.account_id
         if account.override_contact_name or not members:
             return {}
-        keys = {member_key(m.get("email_address")): m for m in members}
+        keys = {address_key(m): m for m in members}
         bindings = (
             self.env["mailchimp.member"]
             .sudo()

@@ -1,5 +1,8 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: one channel plugged into Odoo's mailing (its fields, Check / Test / Schedule / Send /
+# Cancel, the state and KPIs that follow the campaign, and the guards that keep Odoo from
+# sending it): the mailing's own methods are overridden here, in one place.
 """An Odoo mass mailing sent through Mailchimp: the mailing becomes a Mailchimp campaign.
 
 The mailing is written in Odoo (its editor, subject, preview, sender); with *Send with:

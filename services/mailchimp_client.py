@@ -1,3 +1,5 @@
+# size: one typed method per Mailchimp endpoint the connector calls (the rule of the
+# layer), with the transport, retries and OAuth2's login server client.
 """Mailchimp Marketing API v3 client: HTTP, auth, paging, batching, retries (no Odoo import).
 
 One ``requests.Session`` per client (per account). Retries 429, 5xx and network errors with
