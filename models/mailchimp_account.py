@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
+from ..services.mailchimp_data import account_values
 from .job_tools import (
     JOB_CONTEXT_KEY,
     delay,
@@ -433,9 +434,7 @@ class MailchimpAccount(models.Model):
         self.sudo().write(
             {
                 "state": "connected",
-                "mc_account_id": info.get("account_id"),
-                "mc_account_name": info.get("account_name"),
-                "mc_login_email": info.get("email") or info.get("login", {}).get("email"),
+                **account_values(info),
                 "last_error": False,
                 "last_error_date": False,
                 "last_check_date": now,

@@ -15,8 +15,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.mailchimp_data import CAMPAIGN_FIELDS
-from ..services.sync_rules import parse_mc_datetime
+from ..services.mailchimp_campaigns import (
+    CAMPAIGN_FIELDS,
+    campaign_audience,
+    campaign_template,
+    campaign_template_raw,
+    campaign_values,
+)
+from ..services.mailchimp_data import remote_id
 from .job_tools import delay, mailchimp_job, retry_later
 from .smart_buttons import related_action, set_counts
 
@@ -243,44 +249,18 @@ class MailchimpCampaign(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _values_from_remote(self, remote):
-        settings = remote.get("settings") or {}
-        summary = remote.get("report_summary") or {}
-        ctype = remote.get("type")
-        vals = {
-            "name": settings.get("title") or settings.get("subject_line") or remote["id"],
-            "web_id": str(remote.get("web_id") or ""),
-            "subject": settings.get("subject_line") or False,
-            "preview_text": settings.get("preview_text") or False,
-            "from_name": settings.get("from_name") or False,
-            "reply_to": settings.get("reply_to") or False,
-            "campaign_type": ctype
-            if ctype in dict(self._fields["campaign_type"].selection)
-            else False,
-            "status": remote.get("status") if remote.get("status") in dict(STATUSES) else False,
-            "create_time": parse_mc_datetime(remote.get("create_time")),
-            "send_time": parse_mc_datetime(remote.get("send_time")),
-            "archive_url": remote.get("archive_url") or False,
-            "emails_sent": remote.get("emails_sent") or 0,
-        }
-        if summary:
-            vals.update(
-                opens_total=summary.get("opens", 0),
-                unique_opens=summary.get("unique_opens", 0),
-                open_rate=summary.get("open_rate", 0),
-                clicks_total=summary.get("clicks", 0),
-                unique_subscriber_clicks=summary.get("subscriber_clicks", 0),
-                click_rate=summary.get("click_rate", 0),
-            )
-        return vals
+        return campaign_values(
+            remote, dict(self._fields["campaign_type"].selection), dict(STATUSES)
+        )
 
     @api.model
     def _upsert(self, account, client, remotes):
         """Create or update campaigns of ``account`` from Mailchimp's dicts, linked to their
         audience and template (unknown audiences are imported, unknown templates read)."""
-        remotes = {remote["id"]: remote for remote in remotes}
+        remotes = {remote_id(remote): remote for remote in remotes}
         if not remotes:
             return self.browse()
-        list_ids = {(r.get("recipients") or {}).get("list_id") for r in remotes.values()}
+        list_ids = {campaign_audience(r) for r in remotes.values()}
         list_ids.discard(None)
         list_ids.discard("")
         Audience = self.env["mailchimp.list"].with_context(active_test=False)
@@ -296,7 +276,7 @@ class MailchimpCampaign(models.Model):
         templates = self.env["mailchimp.template"]._ensure_templates(
             account,
             client,
-            {(r.get("settings") or {}).get("template_id") for r in remotes.values()},
+            {campaign_template_raw(r) for r in remotes.values()},
         )
         existing = {
             rec.mc_id: rec
@@ -308,8 +288,8 @@ class MailchimpCampaign(models.Model):
         to_create = []
         for mc_id, remote in remotes.items():
             vals = self._values_from_remote(remote)
-            audience = audiences.get((remote.get("recipients") or {}).get("list_id"))
-            template = templates.get(str((remote.get("settings") or {}).get("template_id") or ""))
+            audience = audiences.get(campaign_audience(remote))
+            template = templates.get(campaign_template(remote))
             vals.update(list_id=audience.id if audience else False)
             vals.update(template_id=template.id if template else False)
             if mc_id in existing:

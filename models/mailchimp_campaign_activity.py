@@ -1,14 +1,14 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 import logging
-from collections import Counter
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..services.mailchimp_data import address_key, address_of
-from ..services.sync_rules import parse_mc_datetime
+from ..services.mailchimp_campaigns import (
+    email_activity_rows,
+    unsubscribe_rows,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -18,17 +18,6 @@ ACTIONS = [
     ("bounce", "Bounce"),
     ("unsubscribe", "Unsubscribe"),
 ]
-
-
-def identity_key(email, action, timestamp, url="", bounce_type="", occurrence=1):
-    """Mailchimp's identity of one activity event, hashed to a fixed size.
-
-    ``occurrence`` tells apart identical events of one recipient (two opens in the same
-    second): their rank among those, stable from one read of the report to the next."""
-    parts = [email, action, timestamp.isoformat(), url or "", bounce_type or ""]
-    if occurrence > 1:
-        parts.append(str(occurrence))
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()  # noqa: S324 (not a secret)
 
 
 class MailchimpCampaignActivity(models.Model):
@@ -88,55 +77,12 @@ class MailchimpCampaignActivity(models.Model):
     @api.model
     def _store_email_activity(self, campaign, items):
         """Store one ``/email-activity`` page (recipients with their events)."""
-        rows = []
-        for item in items:
-            email = address_key(item)
-            if not email:
-                continue
-            occurrences = Counter()
-            for event in item.get("activity") or []:
-                action = event.get("action")
-                timestamp = parse_mc_datetime(event.get("timestamp"))
-                if action not in ("open", "click", "bounce") or not timestamp:
-                    continue
-                url = (event.get("url") or "") if action == "click" else ""
-                bounce_type = event.get("type") if action == "bounce" else ""
-                identity = (email, action, timestamp, url, bounce_type or "")
-                occurrences[identity] += 1
-                rows.append(
-                    {
-                        "email": address_of(item),
-                        "email_normalized": email,
-                        "action": action,
-                        "timestamp": timestamp,
-                        "url": url or False,
-                        "bounce_type": bounce_type if bounce_type in ("hard", "soft") else False,
-                        "ip": event.get("ip") or False,
-                        "identity_key": identity_key(*identity, occurrences[identity]),
-                    }
-                )
-        return self._store_rows(campaign, rows)
+        return self._store_rows(campaign, email_activity_rows(items))
 
     @api.model
     def _store_unsubscribes(self, campaign, items):
         """Store one ``/unsubscribed`` page."""
-        rows = []
-        for item in items:
-            email = address_key(item)
-            timestamp = parse_mc_datetime(item.get("timestamp"))
-            if not email or not timestamp:
-                continue
-            rows.append(
-                {
-                    "email": address_of(item),
-                    "email_normalized": email,
-                    "action": "unsubscribe",
-                    "timestamp": timestamp,
-                    "reason": item.get("reason") or False,
-                    "identity_key": identity_key(email, "unsubscribe", timestamp),
-                }
-            )
-        return self._store_rows(campaign, rows)
+        return self._store_rows(campaign, unsubscribe_rows(items))
 
     @api.model
     def _store_rows(self, campaign, rows):

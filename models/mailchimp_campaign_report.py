@@ -17,7 +17,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.sync_rules import parse_mc_datetime
+from ..services.mailchimp_campaigns import (
+    report_values,
+)
 from .job_tools import delay, mailchimp_job, retry_later
 from .mailchimp_campaign import REPORT_STATUSES
 from .ui_text import count_text, notification
@@ -98,28 +100,7 @@ class MailchimpCampaignReport(models.Model):
 
     @api.model
     def _report_values(self, report):
-        opens = report.get("opens") or {}
-        clicks = report.get("clicks") or {}
-        bounces = report.get("bounces") or {}
-        vals = {
-            "emails_sent": report.get("emails_sent") or 0,
-            "abuse_reports": report.get("abuse_reports") or 0,
-            "unsubscribed": report.get("unsubscribed") or 0,
-            "hard_bounces": bounces.get("hard_bounces") or 0,
-            "soft_bounces": bounces.get("soft_bounces") or 0,
-            "opens_total": opens.get("opens_total") or 0,
-            "unique_opens": opens.get("unique_opens") or 0,
-            "open_rate": opens.get("open_rate") or 0,
-            "last_open": parse_mc_datetime(opens.get("last_open")),
-            "clicks_total": clicks.get("clicks_total") or 0,
-            "unique_clicks": clicks.get("unique_clicks") or 0,
-            "unique_subscriber_clicks": clicks.get("unique_subscriber_clicks") or 0,
-            "click_rate": clicks.get("click_rate") or 0,
-            "last_click": parse_mc_datetime(clicks.get("last_click")),
-        }
-        if report.get("send_time"):
-            vals["send_time"] = parse_mc_datetime(report["send_time"])
-        return vals
+        return report_values(report)
 
     def _record_error(self, exc):
         message = self.account_id._error_message(exc)

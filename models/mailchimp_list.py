@@ -12,7 +12,14 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from ..services.mailchimp_data import STATISTICS, audience_values
+from ..services.mailchimp_data import (
+    STATISTICS,
+    audience_values,
+    hook_id,
+    hook_url,
+    merge_field_values,
+    remote_id,
+)
 from ..services.push_rules import (
     MAPPING_UNKNOWN_TAG,
     PushOptions,
@@ -311,7 +318,7 @@ class MailchimpList(models.Model):
         result = self.browse()
         for remote in client.lists():
             vals = self._values_from_remote(remote)
-            audience = existing.get(remote["id"])
+            audience = existing.get(remote_id(remote))
             if audience:
                 if not statistics:
                     for key in STATISTICS:
@@ -320,7 +327,7 @@ class MailchimpList(models.Model):
                 if changed:
                     audience.write(changed)
             else:
-                vals.update(account_id=account.id, mc_id=remote["id"])
+                vals.update(account_id=account.id, mc_id=remote_id(remote))
                 audience = self.create(vals)
             result |= audience
         for audience in result:
@@ -340,16 +347,10 @@ class MailchimpList(models.Model):
         existing = {mf.tag: mf for mf in self.merge_field_ids}
         seen = set()
         for remote in client.get_merge_fields(self.mc_id):
-            vals = {
-                "name": remote.get("name") or remote["tag"],
-                "tag": remote["tag"],
-                "merge_id": remote.get("merge_id"),
-                "field_type": remote.get("type") or "text",
-                "required": bool(remote.get("required")),
-            }
-            seen.add(remote["tag"])
-            if remote["tag"] in existing:
-                existing[remote["tag"]].write(vals)
+            vals = merge_field_values(remote)
+            seen.add(vals["tag"])
+            if vals["tag"] in existing:
+                existing[vals["tag"]].write(vals)
             else:
                 MergeField.create(dict(vals, list_id=self.id))
         (self.merge_field_ids.filtered(lambda mf: mf.tag not in seen)).unlink()
@@ -904,7 +905,7 @@ class MailchimpList(models.Model):
                 {
                     "webhook_state": "registered",
                     "webhook_error": False,
-                    "webhook_mc_id": (hook or {}).get("id") or False,
+                    "webhook_mc_id": hook_id(hook) or False,
                 }
             )
             results.append((audience, True, self.env._("registered")))
@@ -917,11 +918,11 @@ class MailchimpList(models.Model):
         base = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
         ours = {self.webhook_mc_id} if self.webhook_mc_id else set()
         for hook in client.webhooks(self.mc_id):
-            if (hook.get("url") or "").startswith(f"{base}{WEBHOOK_PATH}"):
-                ours.add(hook.get("id"))
-        for hook_id in sorted(filter(None, ours)):
+            if hook_url(hook).startswith(f"{base}{WEBHOOK_PATH}"):
+                ours.add(hook_id(hook))
+        for mc_hook_id in sorted(filter(None, ours)):
             try:
-                client.delete_webhook(self.mc_id, hook_id)
+                client.delete_webhook(self.mc_id, mc_hook_id)
             except mce.MailchimpNotFound:
                 continue
 

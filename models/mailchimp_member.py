@@ -10,10 +10,10 @@ from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from ..services.mailchimp_data import patch_body
+from ..services.mailchimp_data import binding_values, member_status, member_web_id, patch_body
 from ..services.push_rules import RESUBSCRIBE_NOT_NEEDED, resubscribe_request
 from ..services.statuses import STATUS_SELECTION, tombstone
-from ..services.sync_rules import MemberElsewhere, parse_mc_datetime, stale_contact_link
+from ..services.sync_rules import MemberElsewhere, stale_contact_link
 from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ class MailchimpMember(models.Model):
         """What Odoo last read of the members of ``remotes`` (member key -> Mailchimp member)
         at another address of ``audience``, where each was before it moved to its address
         now (same ``web_id``): member key -> :class:`MemberElsewhere`. One query."""
-        web_ids = {str(r["web_id"]): key for key, r in remotes.items() if r.get("web_id")}
+        web_ids = {member_web_id(r): key for key, r in remotes.items() if member_web_id(r)}
         if not web_ids:
             return {}
         others = self.search(
@@ -315,10 +315,10 @@ class MailchimpMember(models.Model):
                 )
             except mce.MailchimpError as exc:
                 raise UserError(account._error_message(exc)) from None
-            last_changed = parse_mc_datetime(member.get("last_changed"))
+            last_changed = binding_values(member)["last_changed"]
             binding.sudo().write(
                 {
-                    "status": member.get("status") or "pending",
+                    "status": member_status(member) or "pending",
                     "last_changed": last_changed,
                     # a user's request, newer than the opt-out Odoo holds for this member:
                     # no export may unsubscribe the pending member because of that opt-out

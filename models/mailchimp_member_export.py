@@ -27,6 +27,8 @@ from ..services.mailchimp_data import (
     answer_values,
     at_address,
     batch_answer,
+    member_status,
+    page_members,
     patch_body,
     status_only,
     subscribe_item,
@@ -342,7 +344,7 @@ class MailchimpMemberExport(models.AbstractModel):
             **{since_filter: min(since_by_email.values())},
         )
         for page in pages:
-            for member in page.get("members") or []:
+            for member in page_members(page)[0]:
                 email = address_key(member)
                 if email in since_by_email and after(member, since_by_email[email]):
                     found[email] = member
@@ -358,7 +360,7 @@ class MailchimpMemberExport(models.AbstractModel):
             audience.mc_id, status="archived", fields=ADDRESS_FIELDS, count=MAX_ARCHIVED_PAGE
         )
         first = next(pages)
-        total = int(first.get("total_items") or 0)
+        total = int(page_members(first)[1])
         pages_left = -(-max(0, total - MAX_ARCHIVED_PAGE) // MAX_ARCHIVED_PAGE)
         found = set()
         if pages_left > len(emails):
@@ -367,11 +369,11 @@ class MailchimpMemberExport(models.AbstractModel):
                     member = client.member(audience.mc_id, email, fields=("status",))
                 except mce.MailchimpNotFound:
                     continue
-                if member.get("status") == "archived":
+                if member_status(member) == "archived":
                     found.add(email)
             return found
         for page in itertools.chain([first], pages):
-            members = page.get("members") or []
+            members = page_members(page)[0]
             found |= {address_key(m) for m in members} & emails
         return found
 
@@ -545,7 +547,8 @@ class MailchimpMemberExport(models.AbstractModel):
         except mce.MailchimpNotFound:
             return False  # gone: the PATCH finds it gone too, and says so
         if not another_member(member, binding.mc_web_id):
-            if binding.status and member.get("status") and member["status"] != binding.status:
+            status = member_status(member)
+            if binding.status and status and status != binding.status:
                 self.env["mailchimp.member.import"]._apply_member_page(
                     binding.list_id, [at_address(member, binding.email)]
                 )

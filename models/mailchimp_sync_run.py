@@ -23,10 +23,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import mailchimp_errors as mce
-from ..services.mailchimp_data import (
+from ..services.mailchimp_campaigns import (
     EMAIL_ACTIVITY_FIELDS,
-    MEMBER_FIELDS,
     UNSUBSCRIBE_FIELDS,
+    activity_page,
+)
+from ..services.mailchimp_data import (
+    MEMBER_FIELDS,
     address_key,
     page_members,
 )
@@ -455,14 +458,14 @@ class MailchimpSyncRun(models.Model):
                 fields=EMAIL_ACTIVITY_FIELDS,
                 since=self.since or None,
             )
-            return page.get("emails") or [], page.get("total_items") or 0
+            return activity_page(page, phase)
         page = client.unsubscribes_page(
             self.campaign_id.mc_id,
             offset=offset,
             count=ACTIVITY_PAGE_SIZE,
             fields=UNSUBSCRIBE_FIELDS,
         )
-        return page.get("unsubscribes") or [], page.get("total_items") or 0
+        return activity_page(page, phase)
 
     @mailchimp_job()
     def _job_fetch_activity_page(self, phase, offset):

@@ -5,24 +5,14 @@ import logging
 from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
-from ..services.sync_rules import parse_mc_datetime
+from ..services.mailchimp_campaigns import (
+    TEMPLATE_FIELDS,
+    template_values,
+)
+from ..services.mailchimp_data import remote_id
 from .smart_buttons import related_action, set_counts
 
 _logger = logging.getLogger(__name__)
-
-TEMPLATE_FIELDS = (
-    "id",
-    "name",
-    "type",
-    "category",
-    "active",
-    "date_created",
-    "date_edited",
-    "thumbnail",
-    "share_url",
-    "drag_and_drop",
-    "responsive",
-)
 
 
 class MailchimpTemplate(models.Model):
@@ -63,24 +53,12 @@ class MailchimpTemplate(models.Model):
 
     @api.model
     def _values_from_remote(self, remote):
-        ttype = remote.get("type")
-        return {
-            "name": remote.get("name") or str(remote["id"]),
-            "template_type": ttype if ttype in ("user", "base", "gallery") else False,
-            "category": remote.get("category") or False,
-            "active": remote.get("active", True) is not False,
-            "date_created": parse_mc_datetime(remote.get("date_created")),
-            "date_edited": parse_mc_datetime(remote.get("date_edited")),
-            "drag_and_drop": bool(remote.get("drag_and_drop")),
-            "responsive": bool(remote.get("responsive")),
-            "thumbnail": remote.get("thumbnail") or False,
-            "share_url": remote.get("share_url") or False,
-        }
+        return template_values(remote)
 
     @api.model
     def _upsert(self, account, remotes):
         """Create or update templates of ``account`` from Mailchimp's dicts; return them."""
-        remotes = {str(remote["id"]): remote for remote in remotes}
+        remotes = {remote_id(remote): remote for remote in remotes}
         existing = {
             rec.mc_id: rec
             for rec in self.with_context(active_test=False).search(

@@ -31,7 +31,15 @@ from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key, subscriber_hash
-from ..services.mailchimp_data import CAMPAIGN_FIELDS, MEMBER_FIELDS, address_key
+from ..services.mailchimp_campaigns import (
+    CAMPAIGN_FIELDS,
+)
+from ..services.mailchimp_data import (
+    MEMBER_FIELDS,
+    address_key,
+    delivery_campaign_id,
+    delivery_new_email,
+)
 from ..services.sync_rules import remote_names
 from ..services.webhook_rules import (
     MAX_BODY_BYTES,
@@ -365,7 +373,7 @@ class MailchimpWebhookEventFlow(models.Model):
         new = Member.search(
             [("list_id", "=", audience.id), ("email_normalized", "=", event.email)], limit=1
         )
-        payload_new = (event._payload_data().get("new_email") or event.email).strip()
+        payload_new = (delivery_new_email(event._payload_data()) or event.email).strip()
         contact = old.mailing_contact_id.with_context(mailchimp_no_push=True)
         if old.status == "deleted":
             # a read of the old address after the change (404) took it for a deletion: the
@@ -409,7 +417,7 @@ class MailchimpWebhookEventFlow(models.Model):
         Campaign = self.env["mailchimp.campaign"].sudo()
         account = audience.account_id
         for event in events:
-            mc_id = event._payload_data().get("id")
+            mc_id = delivery_campaign_id(event._payload_data())
             try:
                 remote = client.campaign(mc_id, fields=CAMPAIGN_FIELDS)
             except mce.MailchimpNotFound:

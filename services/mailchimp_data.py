@@ -5,7 +5,8 @@ The models never spell the API's keys: they ask for the fields listed here, read
 members as :class:`RemoteMember` (the API's dict, cleaned as Odoo stores it, which the rules
 of ``sync_rules.py`` read), turn a member into a binding's values with
 :func:`binding_values` (the import and the export's answers alike), and send the bodies
-built by :func:`subscribe_item` and :func:`patch_body`.
+built by :func:`subscribe_item` and :func:`patch_body`. Campaigns, their reports and activity,
+and templates: ``mailchimp_campaigns.py``.
 """
 
 from .identity import member_key
@@ -28,28 +29,6 @@ MEMBER_FIELDS = (
 )
 #: an export's check of the archived members: their addresses only
 ADDRESS_FIELDS = ("email_address",)
-#: the campaign fields the connector reads
-CAMPAIGN_FIELDS = (
-    "id",
-    "web_id",
-    "type",
-    "status",
-    "create_time",
-    "send_time",
-    "emails_sent",
-    "archive_url",
-    "recipients.list_id",
-    "settings.title",
-    "settings.subject_line",
-    "settings.preview_text",
-    "settings.from_name",
-    "settings.reply_to",
-    "settings.template_id",
-    "report_summary",
-)
-#: the fields of a campaign's email activity page and unsubscribes page
-EMAIL_ACTIVITY_FIELDS = ("email_address", "activity")
-UNSUBSCRIBE_FIELDS = ("email_address", "timestamp", "reason")
 #: an audience's subscriber counts, as Odoo stores them (``audience_values``)
 STATISTICS = ("mc_member_count", "mc_unsubscribe_count", "mc_cleaned_count")
 
@@ -194,3 +173,58 @@ def audience_values(remote):
         "mc_unsubscribe_count": stats.get("unsubscribe_count", 0),
         "mc_cleaned_count": stats.get("cleaned_count", 0),
     }
+
+
+def remote_id(remote):
+    """The id of a Mailchimp object (campaign, template, audience) as Odoo stores it."""
+    return str(remote["id"])
+
+
+def merge_field_values(remote):
+    """A merge field's values from Mailchimp's merge field (its ``tag`` is its key)."""
+    return {
+        "name": remote.get("name") or remote["tag"],
+        "tag": remote["tag"],
+        "merge_id": remote.get("merge_id"),
+        "field_type": remote.get("type") or "text",
+        "required": bool(remote.get("required")),
+    }
+
+
+def account_values(info):
+    """The account's values from Mailchimp's root (``GET /``)."""
+    return {
+        "mc_account_id": info.get("account_id"),
+        "mc_account_name": info.get("account_name"),
+        "mc_login_email": info.get("email") or info.get("login", {}).get("email"),
+    }
+
+
+def member_status(member):
+    """A member's status as Mailchimp answers it (None when the answer has none)."""
+    return member.get("status")
+
+
+def hook_id(hook):
+    """The id of a webhook Mailchimp registered (None when the answer has none)."""
+    return (hook or {}).get("id")
+
+
+def hook_url(hook):
+    """The URL a registered webhook calls."""
+    return hook.get("url") or ""
+
+
+def delivery_new_email(data):
+    """An address change delivery's new address, as Mailchimp spelled it ('' when none)."""
+    return data.get("new_email") or ""
+
+
+def delivery_campaign_id(data):
+    """The Mailchimp id of the campaign a campaign delivery is about."""
+    return data.get("id")
+
+
+def member_web_id(member):
+    """A member's ``web_id`` as Odoo stores it ('' when the answer has none)."""
+    return str(member.get("web_id") or "")

@@ -1,8 +1,10 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Randomized, seeded, stateful invariants of the two-way sync: the one harness (issue 25 merged
-the simpler test_sync_invariants.py into it: its Odoo addresses that are not one address and its
-hostile merge values are steps and values here).
+the simpler test_sync_invariants.py into it: its Odoo addresses that are not one address are a
+step here; its other hostile merge values, None and 2,000 characters, are not values Mailchimp
+sends: a webhook delivery carrying them is refused before the connector, which the long run
+showed as "webhook-refused", the harness's fault).
 
 Part of the suite since every one of its shrunk reproductions (tests/sync_invariant_repros.py)
 passes; the short run below and the reproductions run with the odoo suite. To run it alone:
@@ -120,8 +122,6 @@ MC_NAME_VALUES = (
     ("long", "L" * 1000),
     ("emoji", "Emoji 😀🎉"),
     ("html", "<b>bold</b><script>alert(1)</script>"),
-    ("none", None),
-    ("long", "x" * 2000),
 )
 #: what a contact's address can hold in Odoo that is not one address: never a member
 NOT_ONE_ADDRESS = ("a,b@example.org", "a b@example.org")

@@ -3,6 +3,16 @@
 
 from datetime import datetime
 
+from services.mailchimp_campaigns import (
+    activity_page,
+    campaign_audience,
+    campaign_template,
+    campaign_values,
+    email_activity_rows,
+    report_values,
+    template_values,
+    unsubscribe_rows,
+)
 from services.mailchimp_data import (
     MEMBER_FIELDS,
     STATISTICS,
@@ -164,3 +174,58 @@ def test_tombstone_keeps_the_status_a_member_had():
     # no live status (none, or deleted already): the status kept before stays
     assert tombstone("deleted") == {"status": "deleted"}
     assert tombstone(False) == {"status": "deleted"}
+
+
+def test_campaign_report_and_template_values():
+    campaign = {
+        "id": "c1",
+        "web_id": 7,
+        "type": "regular",
+        "status": "sent",
+        "settings": {"subject_line": "Hello", "template_id": 12},
+        "recipients": {"list_id": "L1"},
+        "send_time": "2026-01-01T10:00:00+00:00",
+        "report_summary": {"opens": 3, "click_rate": 0.5},
+    }
+    values = campaign_values(campaign, {"regular"}, {"sent"})
+    assert (values["name"], values["subject"], values["web_id"]) == ("Hello", "Hello", "7")
+    assert (values["campaign_type"], values["status"]) == ("regular", "sent")
+    assert (values["opens_total"], values["click_rate"], values["clicks_total"]) == (3, 0.5, 0)
+    assert campaign_values(dict(campaign, type="odd"), {"regular"}, set())["campaign_type"] is False
+    assert (campaign_audience(campaign), campaign_template(campaign)) == ("L1", "12")
+    assert campaign_template({}) == "" and campaign_audience({}) is None
+    report = report_values({"opens": {"opens_total": 4}, "send_time": "2026-01-01T10:00:00Z"})
+    assert report["opens_total"] == 4 and report["send_time"] == datetime(2026, 1, 1, 10)
+    assert "send_time" not in report_values({})
+    template = template_values({"id": 5, "type": "odd", "active": False})
+    assert (template["name"], template["template_type"], template["active"]) == ("5", False, False)
+
+
+def test_activity_rows_keep_each_event_once_with_a_stable_identity():
+    page = {
+        "emails": [
+            {
+                "email_address": " Ann@Example.org",
+                "activity": [
+                    {"action": "open", "timestamp": "2026-01-01T10:00:00+00:00"},
+                    {"action": "open", "timestamp": "2026-01-01T10:00:00+00:00"},
+                    {"action": "bounce", "type": "hard", "timestamp": "2026-01-01T11:00:00Z"},
+                    {"action": "sent", "timestamp": "2026-01-01T09:00:00+00:00"},
+                ],
+            },
+            {"email_address": "not an address", "activity": [{"action": "open"}]},
+        ],
+        "total_items": 2,
+    }
+    items, total = activity_page(page, "activity")
+    rows = email_activity_rows(items)
+    assert total == 2 and [row["action"] for row in rows] == ["open", "open", "bounce"]
+    assert (
+        rows[0]["email"] == "Ann@Example.org" and rows[0]["email_normalized"] == "ann@example.org"
+    )
+    assert len({row["identity_key"] for row in rows}) == 3, "two opens in one second: two rows"
+    assert email_activity_rows(items)[0]["identity_key"] == rows[0]["identity_key"]
+    unsubscribes, _total = activity_page({"unsubscribes": [{}]}, "unsubscribed")
+    assert unsubscribe_rows(unsubscribes) == [], "no address, no time: no row"
+    row = unsubscribe_rows([{"email_address": "b@example.org", "timestamp": "2026-01-01T10:00Z"}])
+    assert row[0]["action"] == "unsubscribe" and row[0]["reason"] is False
