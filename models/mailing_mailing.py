@@ -656,7 +656,7 @@ class MailingMailing(models.Model):
                 if ready
                 else self.env._("Not ready to send: see the checklist."),
                 "type": "success" if ready else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
@@ -793,7 +793,7 @@ class MailingMailing(models.Model):
                 campaign._fetch_report(client)
         except mce.MailchimpError as exc:
             raise self._mailchimp_error(exc) from None
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return True
 
     def action_view_mailchimp_campaign(self):
         self.ensure_one()

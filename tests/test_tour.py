@@ -401,3 +401,53 @@ class TestTours(MailchimpCommon, HttpCase):
         self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
         audience.invalidate_recordset()
         self.assertEqual(audience.push_pending_count, 0)
+
+    def test_send_a_mailing_through_mailchimp(self):
+        """Compose in Odoo's editor, send through Mailchimp, read the figures back."""
+        emulator = self.start()
+        state = emulator.state
+        list_mc_id = state.add_list("Tour Audience")
+        state.seed_members(list_mc_id, 20, statuses=["subscribed"])
+        self.connect()
+        self.env["mailchimp.operation"].create(
+            {"account_ids": [(6, 0, self.account.ids)], "import_members": False}
+        ).action_process()
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://erp.example.org")
+        self.manager.write({"email": "news@example.org", "tz": "UTC"})
+        self.start_tour(
+            "/odoo/action-mass_mailing.mailing_mailing_action_mail",
+            "mailchimp_connector_mailing_send_tour",
+            login="mc_manager",
+        )
+        mailing = self.env["mailing.mailing"].search([("subject", "=", "Spring news, rescheduled")])
+        self.assertEqual(mailing.send_with, "mailchimp")
+        self.assertEqual(mailing.state, "in_queue")
+        mc_id = mailing.mailchimp_campaign_id.mc_id
+        camp = state.campaign(mc_id)
+        self.assertEqual(camp["tests"][0]["emails"], ["qa@example.org"])
+        self.assertIn("*|UNSUB|*", camp["html"])
+        self.assertEqual(camp["info"]["settings"]["subject_line"], "Spring news, rescheduled")
+        paths = [r["path"][4:] for r in emulator.request_log()]
+        schedules = [p for p in paths if p.endswith("/actions/schedule")]
+        self.assertEqual(len(schedules), 2, "scheduled, then rescheduled after the edit")
+        self.assertIn(f"/campaigns/{mc_id}/actions/unschedule", paths)
+        self.assertEqual(
+            paths.count(f"/campaigns/{mc_id}/actions/unschedule"), 2, "edit, then Cancel"
+        )
+        self.run_jobs()
+        self.assertEqual(camp["sends"], 1)
+        # sent: the hourly refresh of open campaigns reads it, then its report
+        state.advance(120)
+        self.env["mailchimp.campaign"]._cron_refresh_campaigns()
+        self.run_jobs()
+        self.start_tour(
+            "/odoo/action-mass_mailing.mailing_mailing_action_mail",
+            "mailchimp_connector_mailing_report_tour",
+            login="mc_manager",
+        )
+        mailing.invalidate_recordset()
+        self.assertEqual(mailing.state, "done")
+        self.assertEqual(mailing.sent, 20)
+        self.assertEqual(mailing.sent, state.campaign_aggregates(camp)["summary"]["emails_sent"])
+        self.assertEqual(mailing.opened, mailing.mailchimp_campaign_id.unique_opens)
+        self.assertGreater(mailing.opened_ratio, 0)
