@@ -89,7 +89,7 @@ class MailingMailing(models.Model):
     mailchimp_list_id = fields.Many2one(
         "mailchimp.list",
         string="Mailchimp Audience",
-        ondelete="restrict",
+        ondelete="set null",
         index="btree_not_null",
         help="The audience the campaign is sent to (its subscribed members); its Odoo "
         "mailing list stands for the recipients.",

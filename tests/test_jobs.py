@@ -18,7 +18,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.job_tools import lock_audience_sync, lock_for_job, mailchimp_job, retry_later
+from ..models.job_tools import delay, lock_audience_sync, lock_for_job, mailchimp_job, retry_later
 from ..services import mailchimp_errors as mce
 from ..services.gc_tuning import SERVER_THRESHOLDS
 from .common import MailchimpCase
@@ -302,6 +302,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         "_job_reconcile",
         "_job_apply_webhooks",
         "_job_send_welcome",
+        "_job_mailchimp_send",
     }
 
     def setUp(self):
@@ -337,6 +338,24 @@ class TestJobsOfGoneAccounts(MailchimpCase):
             }
         )._ensure_job()
         Campaign.create(dict(common, name="Later", mc_id="c3", status="schedule"))
+        # a mailing sent through Mailchimp, its send queued
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Through Mailchimp",
+                "send_with": "mailchimp",
+                "mailchimp_list_id": audience.id,
+                "body_html": "<p>Hello</p>",
+            }
+        )
+        mailing.with_context(mailchimp_internal=True).write(
+            {
+                "mailchimp_campaign_id": Campaign.create(
+                    dict(common, name="Mailing", mc_id="c4", status="save", mailing_id=mailing.id)
+                ).id,
+                "state": "in_queue",
+            }
+        )
+        delay(mailing, "send", f"mailchimp-mailing-send-{mailing.id}")._job_mailchimp_send()
         Campaign._cron_refresh_campaigns()
         # a Full Resync's check of members gone from Mailchimp
         old = self.env["mailchimp.member"].create(
