@@ -97,3 +97,16 @@ class TestScreenWords(MailchimpCase):
         help_text = Member.get_empty_list_help("<p>No Mailchimp member yet</p>")
         self.assertNotIn("No Mailchimp member yet", help_text)
         self.assertIn("No Mailchimp member matches this search", help_text)
+
+    def test_the_activity_graph_shows_no_invented_series(self):
+        """With no activity yet, the graph's sample data drew a 'None' series (a sample
+        action left empty): the graph shows the real rows or its help, never samples."""
+        arch = etree.fromstring(
+            self.env["mailchimp.campaign.activity"].get_views([(False, "graph")])["views"]["graph"][
+                "arch"
+            ]
+        )
+        self.assertNotIn(arch.get("sample"), ("1", "True", "true"))
+        actions = dict(self.env["mailchimp.campaign.activity"]._fields["action"].selection)
+        self.assertNotIn(False, actions)
+        self.assertTrue(self.env["mailchimp.campaign.activity"]._fields["action"].required)
