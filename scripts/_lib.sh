@@ -2,6 +2,12 @@
 # shellcheck shell=bash
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# a bare environment (a CI started with `env -i`) may have a PATH without the sbin folders,
+# where runuser and useradd (PostgreSQL's cluster is run as its own user) live
+case ":${PATH:-}:" in
+    *:/usr/sbin:*) ;;
+    *) PATH="${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin" ;;
+esac
 # The private environment that scripts/setup-odoo prepares (same default as there).
 MC_ENV=${MC_ENV_DIR:-.env}
 case "$MC_ENV" in /*) ;; *) MC_ENV="$ROOT/$MC_ENV" ;; esac
