@@ -190,13 +190,7 @@ def lock_audience_sync(audience, busy_message):
     failure at this very lock (tried again 2 s later on a fresh snapshot) instead of reading
     rows that job changed as they were before it. Different audiences run in parallel."""
     lock_for_job(audience, busy_message)
-    audience.env.cr.execute(
-        SQL(
-            "UPDATE mailchimp_list SET sync_serial = COALESCE(sync_serial, 0) + 1 WHERE id = %s",
-            audience.id,
-        )
-    )
-    audience.invalidate_recordset(["sync_serial"])
+    audience._next_sync_serial()
     if getattr(_in_job, "active", False) and not _in_job.audience:
         # who holds which audience when (DEBUG): the multi-process suite proves with these
         # lines that no two jobs of one audience ever held it at once

@@ -9,6 +9,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
@@ -386,6 +387,20 @@ class MailchimpList(models.Model):
             kind="info",
             close=True,
         )
+
+    def _next_sync_serial(self):
+        """Move the audience's ``sync_serial`` on (a member-sync job took it: see
+        ``job_tools.lock_audience_sync``); an UPDATE of the locked row, no ORM write, so that
+        neither ``write_date`` nor the live screens move for it."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mailchimp_list SET sync_serial = COALESCE(sync_serial, 0) + 1 "
+                "WHERE id = %s",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["sync_serial"])
 
     def _start_member_import(self, full=False):
         """Start (or resume) one member import per audience; return the runs (the sync run

@@ -292,7 +292,7 @@ class MailchimpMemberExport(models.AbstractModel):
             for binding, _decision, _note in by_email.values():  # neither done nor refused
                 binding.write({"need_push": False, "push_reason": "no answer for this address"})
             if welcome:
-                audience._queue_welcome()
+                self.env["mailchimp.welcome"]._queue(audience)
         deadline = time.monotonic() + job_tools.CALLS_BUDGET_SECONDS
         for sent, (binding, email, decision, note) in enumerate(singles):
             if sent and time.monotonic() > deadline:
