@@ -31,6 +31,7 @@ from ..services import mailing_content as mcontent
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_campaign import CAMPAIGN_FIELDS
+from .ui_text import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -647,18 +648,14 @@ class MailingMailing(models.Model):
         """Check with Mailchimp: the campaign created or updated, its checklist shown."""
         self.ensure_one()
         _client, ready = self._mailchimp_prepare()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Mailchimp checklist"),
-                "message": self.env._("Ready to send.")
-                if ready
-                else self.env._("Not ready to send: see the checklist."),
-                "type": "success" if ready else "warning",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env._("Mailchimp checklist"),
+            self.env._("Ready to send.")
+            if ready
+            else self.env._("Not ready to send: see the checklist."),
+            kind="success" if ready else "warning",
+            close=True,
+        )
 
     def action_put_in_queue(self):
         mailchimp = self.filtered(lambda m: m.send_with == "mailchimp")
