@@ -39,7 +39,6 @@ AUDIENCE_OPTIONS = (
     "push_new",
     "push_unsubscribes",
     "push_fields",
-    "sync_from",
     "webhook_source_api",
 )
 #: a summary is cut to this many characters

@@ -68,10 +68,10 @@ class TestAuditLog(MailchimpCase):
         self.assertEqual(imports.actor, "job")
         # export existing and export
         mailing_list = self.env["mailing.list"].create({"name": "ML"})
-        audience.mailing_list_id = mailing_list
         self.env["mailing.contact"].create(
             {"name": "New", "email": "new@example.org", "list_ids": [(4, mailing_list.id)]}
         )
+        audience.mailing_list_id = mailing_list
         wizard = self.env["mailchimp.export.existing"].create({"list_id": audience.id})
         wizard.action_confirm()
         self.assertEqual(self.rows("export_existing").count_done, 1)

@@ -87,6 +87,7 @@ class MailchimpErasureWizard(models.TransientModel):
         request = self.env["mailchimp.erasure"]._request(
             self.email, person_name=self.person_name, privacy_log=self.privacy_log_id
         )
+        self.unlink()  # the address stays on the request only, until it is done
         return {
             "type": "ir.actions.act_window",
             "name": request.name,
