@@ -49,6 +49,8 @@ OPERATIONS = [
     ("erasure_requested", "Erasure requested"),
     ("erasure_done", "Erasure completed"),
 ]
+#: the models a row's record may be
+RECORD_MODELS = ["mailchimp.account", "mailchimp.list", "mailchimp.member", "mailchimp.erasure"]
 ACTORS = [
     ("user", "User"),
     ("job", "Job"),
@@ -199,9 +201,7 @@ class MailchimpAuditLog(models.Model):
     def _selection_record_ref(self):
         return [
             (model.model, model.name)
-            for model in self.env["ir.model"]
-            .sudo()
-            .search([("model", "in", ["mailchimp.account", "mailchimp.list", "mailchimp.erasure"])])
+            for model in self.env["ir.model"].sudo().search([("model", "in", RECORD_MODELS)])
         ]
 
     @api.depends("res_model", "res_id")

@@ -81,6 +81,7 @@ class TestAuditLog(MailchimpCase):
         self.assertEqual(exports.count_done, 1)
         # webhook registration, then rotation
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://odoo.example.com")
+        self.emulator.validate_webhooks = False  # no Odoo server to answer its check here
         audience._register_webhooks()
         self.assertEqual(len(self.rows("webhook_registered")), 1)
         audience.action_regenerate_webhook_secret()
