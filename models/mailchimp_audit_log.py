@@ -177,7 +177,7 @@ class MailchimpAuditLog(models.Model):
         string="When", default=fields.Datetime.now, required=True, readonly=True, index=True
     )
     actor = fields.Selection(ACTORS, string="Acted By", required=True, readonly=True)
-    user_id = fields.Many2one("res.users", string="User", readonly=True, ondelete="set null")
+    user_id = fields.Many2one("res.users", readonly=True, ondelete="set null")
     operation = fields.Selection(OPERATIONS, required=True, readonly=True, index=True)
     summary = fields.Char(required=True, readonly=True)
     res_model = fields.Char(string="Record Model", readonly=True)
@@ -186,7 +186,7 @@ class MailchimpAuditLog(models.Model):
         selection="_selection_record_ref", string="Record", compute="_compute_record_ref"
     )
     account_id = fields.Many2one(
-        "mailchimp.account", string="Account", readonly=True, ondelete="set null", index=True
+        "mailchimp.account", readonly=True, ondelete="set null", index=True
     )
     list_id = fields.Many2one(
         "mailchimp.list", string="Audience", readonly=True, ondelete="set null", index=True
@@ -214,9 +214,14 @@ class MailchimpAuditLog(models.Model):
                 row.record_ref = False
 
     def write(self, vals):
-        raise UserError(self.env._("The Mailchimp audit log is append-only: rows cannot change."))
+        if self:  # an empty recordset's write changes nothing
+            raise UserError(
+                self.env._("The Mailchimp audit log is append-only: rows cannot change.")
+            )
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(
             self.env._(
                 "The Mailchimp audit log is append-only: rows are deleted only by its "

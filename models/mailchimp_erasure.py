@@ -130,7 +130,7 @@ class MailchimpErasure(models.Model):
                     for audience in self.env["mailchimp.list"]
                     .sudo()
                     .with_context(active_test=False)
-                    .search([])
+                    .search([("mc_id", "!=", False)])
                 ],
             }
         )

@@ -30,7 +30,12 @@ class MailchimpErasureWizard(models.TransientModel):
             if not key:
                 wizard.preview = self.env._("%s is not one valid email address.", wizard.email)
                 continue
-            audiences = self.env["mailchimp.list"].sudo().with_context(active_test=False).search([])
+            audiences = (
+                self.env["mailchimp.list"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("mc_id", "!=", False)])
+            )
             lines = [
                 self.env._(
                     "In Mailchimp: permanently deleted (delete-permanent) in each of the "
