@@ -99,10 +99,10 @@ def audit(env, operation, summary, record=None, counts=None, before=None, after=
             else record.env["mailchimp.account"]
         )
         if record._name == "mailchimp.list":
-            vals["list_id"] = record.id
+            vals["audience_name"] = record.name
         elif "list_id" in record._fields and record["list_id"]._name == "mailchimp.list":
-            vals["list_id"] = record["list_id"].id
-        vals["account_id"] = account.id
+            vals["audience_name"] = record["list_id"].name
+        vals["account_name"] = account.name or False
         vals["company_id"] = account.company_id.id or env.company.id
     return env["mailchimp.audit.log"].sudo().create(vals)
 
@@ -185,12 +185,10 @@ class MailchimpAuditLog(models.Model):
     record_ref = fields.Reference(
         selection="_selection_record_ref", string="Record", compute="_compute_record_ref"
     )
-    account_id = fields.Many2one(
-        "mailchimp.account", readonly=True, ondelete="set null", index=True
-    )
-    list_id = fields.Many2one(
-        "mailchimp.list", string="Audience", readonly=True, ondelete="set null", index=True
-    )
+    # names, not relations: a row outlives the account or audience it is about (and a
+    # deletion cascading from an account to its audiences must not touch the log)
+    account_name = fields.Char(string="Account", readonly=True, index=True)
+    audience_name = fields.Char(string="Audience", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, ondelete="set null")
     count_done = fields.Integer(string="Done", readonly=True)
     count_errors = fields.Integer(string="Errors", readonly=True)

@@ -126,7 +126,7 @@ class MailchimpErasure(models.Model):
                 "email_anonymized": anonymized(key),
                 "privacy_log_id": privacy_log.id if privacy_log else False,
                 "line_ids": [
-                    (0, 0, {"list_id": audience.id})
+                    (0, 0, {"list_id": audience.id, "audience_name": audience.display_name})
                     for audience in self.env["mailchimp.list"]
                     .sudo()
                     .with_context(active_test=False)
@@ -206,7 +206,10 @@ class MailchimpErasure(models.Model):
         email = self.email
         audience = line.list_id
         if not audience:
-            line.write({"state": "absent", "message": self.env._("audience deleted in Odoo")})
+            # its account deleted in Odoo: Odoo cannot reach it any more (said on the line)
+            line.write(
+                {"state": "absent", "message": self.env._("audience deleted in Odoo: not asked")}
+            )
             return None
         account = audience.account_id
         if not account.active:
@@ -242,7 +245,7 @@ class MailchimpErasure(models.Model):
     def _wait(self, waiting):
         errors = waiting.filtered(lambda ln: ln.state == STEP_ERROR)
         attempts = self.attempts + 1
-        message = "\n".join(f"{ln.list_id.display_name}: {ln.message}" for ln in waiting)
+        message = "\n".join(f"{ln.audience_name}: {ln.message}" for ln in waiting)
         if errors or attempts >= MAX_ATTEMPTS:
             self.write({"state": "failed", "attempts": attempts, "last_error": message})
             _logger.warning("Mailchimp erasure %s needs attention: %s", self.id, message)
@@ -280,7 +283,6 @@ class MailchimpErasure(models.Model):
                     "records_description": self.env._("Mailchimp erasure request #%s", self.id),
                 }
             )
-        self.line_ids.write({"message": False})  # Mailchimp's words may name the address
         self.write(
             {
                 "state": "done",
@@ -315,6 +317,7 @@ class MailchimpErasureLine(models.Model):
 
     erasure_id = fields.Many2one("mailchimp.erasure", required=True, ondelete="cascade")
     list_id = fields.Many2one("mailchimp.list", string="Audience", ondelete="set null")
+    audience_name = fields.Char(string="Audience Name", readonly=True)
     account_id = fields.Many2one(related="list_id.account_id", string="Account")
     state = fields.Selection(STEP_STATES, default=STEP_PENDING, required=True)
     message = fields.Char(readonly=True)

@@ -58,7 +58,7 @@ class TestAuditLog(MailchimpCase):
         audience.write({"push_new": True, "push_unsubscribes": True})
         rows = self.rows("audience_options").filtered(lambda r: r.id > mark)
         self.assertEqual(len(rows), 1)
-        self.assertEqual(rows.list_id, audience)
+        self.assertEqual((rows.audience_name, rows.account_name), (audience.name, "Emulated"))
         # import: counts
         audience._start_member_import()
         self.run_jobs()

@@ -226,6 +226,22 @@ class TestErasure(MailchimpCase):
         self.assertIsNone(self.emulator2.state.get_member(self.list2_mc_id, JANE))
         self.assertNoTrace()
 
+    def test_a_disconnected_account_stops_the_erasure_visibly(self):
+        self.account2.action_disconnect()
+        request = self.erase()
+        self.run_jobs()
+        self.assertEqual(request.state, "failed")
+        line = request.line_ids.filtered(lambda ln: ln.list_id == self.audience2)
+        self.assertEqual(line.state, "error")
+        self.assertIn("disconnected", request.last_error)
+        self.assertFalse(request.local_done)  # nothing removed in Odoo before Mailchimp
+        self.assertTrue(self.env["mailchimp.member"].search([("email_normalized", "=", JANE)]))
+        self.account2.action_reconnect()
+        request.action_retry()
+        self.run_jobs()
+        self.assertEqual(request.state, "done")
+        self.assertIsNone(self.emulator2.state.get_member(self.list2_mc_id, JANE))
+
     def test_only_managers_erase(self):
         with self.assertRaises(AccessError):
             self.env["mailchimp.erasure.wizard"].with_user(self.mc_user).create({"email": JANE})
