@@ -317,7 +317,7 @@ class MailchimpErasureLine(models.Model):
 
     erasure_id = fields.Many2one("mailchimp.erasure", required=True, ondelete="cascade")
     list_id = fields.Many2one("mailchimp.list", string="Audience", ondelete="set null")
-    audience_name = fields.Char(string="Audience Name", readonly=True)
+    audience_name = fields.Char(readonly=True)
     account_id = fields.Many2one(related="list_id.account_id", string="Account")
     state = fields.Selection(STEP_STATES, default=STEP_PENDING, required=True)
     message = fields.Char(readonly=True)
