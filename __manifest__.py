@@ -8,7 +8,7 @@
     "website": "https://github.com/mailchimp-connector/mailchimp_connector",
     "author": "mailchimp_connector contributors",
     "license": "LGPL-3",
-    "depends": ["mass_mailing", "contacts", "queue_job"],
+    "depends": ["mass_mailing", "contacts", "queue_job", "privacy_lookup"],
     "external_dependencies": {"python": ["requests", "phonenumbers"]},
     "post_load": "_post_load",
     "data": [
@@ -31,6 +31,8 @@
         "views/mailing_contact_views.xml",
         "views/res_partner_views.xml",
         "views/mailing_mailing_views.xml",
+        "views/mailchimp_audit_log_views.xml",
+        "views/mailchimp_erasure_views.xml",
         "wizards/mailchimp_operation_views.xml",
         "wizards/mailchimp_export_existing_views.xml",
         "views/mailchimp_menus.xml",

@@ -13,6 +13,7 @@ from odoo.exceptions import AccessError, ValidationError
 from ..services import mailchimp_errors as mce
 from ..services.mailchimp_client import JOB_RETRY_LIMITS, MailchimpClient, parse_api_key
 from ..services.mailchimp_data import account_values
+from .erasure_tools import scrub_fields
 from .job_tools import (
     JOB_CONTEXT_KEY,
     delay,
@@ -20,6 +21,7 @@ from .job_tools import (
     mailchimp_job,
     retry_later,
 )
+from .mailchimp_audit_log import audit, audit_write, settings_before
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP, MAILCHIMP_USER_GROUP
 from .smart_buttons import related_action, set_counts
 from .ui_text import count_text, notification
@@ -143,6 +145,21 @@ class MailchimpAccount(models.Model):
             "The campaign report window cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        for account in accounts:
+            audit(
+                self.env, "account_created", self.env._("Account %s created", account.name), account
+            )
+        return accounts
+
+    def write(self, vals):
+        before = settings_before(self, vals, "account")
+        result = super().write(vals)
+        audit_write(self, vals, before, "account")
+        return result
 
     @api.depends("mc_account_id", "mc_login_email", "active")
     def _compute_same_login_warning(self):
@@ -575,3 +592,7 @@ class MailchimpAccount(models.Model):
         )
         action["context"] = {"default_account_id": self.id}
         return action
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: an account's last error naming one of these addresses."""
+        return scrub_fields(self, ["last_error"], keys, preview)

@@ -5,10 +5,12 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..services.erasure_rules import refused_dated
 from ..services.mailchimp_campaigns import (
     email_activity_rows,
     unsubscribe_rows,
 )
+from .erasure_tools import erase_records, erased_at_by_key
 
 _logger = logging.getLogger(__name__)
 
@@ -101,7 +103,13 @@ class MailchimpCampaignActivity(models.Model):
                 ["identity_key"],
             )
         }
-        rows = [row for row in rows if row["identity_key"] not in known]
+        erased = erased_at_by_key(self.env, [row["email_normalized"] for row in rows])
+        rows = [
+            row
+            for row in rows
+            if row["identity_key"] not in known
+            and not refused_dated(row["email_normalized"], row.get("timestamp"), erased)
+        ]
         if not rows:
             return 0
         members = {}
@@ -183,3 +191,7 @@ class MailchimpCampaignActivity(models.Model):
         if linked:
             self.invalidate_model(["member_id", "mailing_contact_id", "partner_id"])
         return linked
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: the activity rows of these addresses."""
+        return erase_records(self.search([("email_normalized", "in", list(keys))]), preview)

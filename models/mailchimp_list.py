@@ -34,7 +34,9 @@ from ..services.webhook_rules import (
     token_hash,
     url_problem,
 )
+from .erasure_tools import erased_at_by_key, scrub_fields
 from .job_tools import delay, lock_audience_sync, mailchimp_job, retry_later
+from .mailchimp_audit_log import audit, audit_write, settings_before
 from .mailchimp_field_mapping import DEFAULT_MAPPING
 from .mailchimp_membership_mixin import MAILCHIMP_MANAGER_GROUP
 from .smart_buttons import related_action, set_counts
@@ -294,7 +296,10 @@ class MailchimpList(models.Model):
             # no initial push: what exists now is sent only by Export existing contacts
             for audience in self.filtered(lambda a: not a.push_new and not a.sync_from):
                 audience.sync_from = fields.Datetime.now()
-        return super().write(vals)
+        before = settings_before(self, vals, "audience")
+        result = super().write(vals)
+        audit_write(self, vals, before, "audience")
+        return result
 
     def _compute_campaign_count(self):
         set_counts(self, "campaign_count", "mailchimp.campaign", "list_id")
@@ -425,6 +430,15 @@ class MailchimpList(models.Model):
         message = self.account_id._error_message(exc)
         self.sudo().write({"last_sync_result": message, "last_sync_date": fields.Datetime.now()})
         self.sudo().message_post(body=self.env._("Member import failed: %s", message))
+        audit(
+            self.env,
+            "import",
+            self.env._(
+                "Member import of %(audience)s failed: %(error)s", audience=self.name, error=message
+            ),
+            self,
+            counts=(0, 1),
+        )
         return message
 
     @api.model
@@ -490,6 +504,15 @@ class MailchimpList(models.Model):
             ]
             previous = (self.push_skipped or "").splitlines()
             self.sudo().push_skipped = "\n".join((lines + previous)[:200])
+        erased = erased_at_by_key(self.env, subjects)
+        if erased:
+            # right to erasure: an erased address is never sent again from Odoo's data (a
+            # contact imported again from an old file); only its own sign-up brings it back
+            for email in erased:
+                subjects.pop(email)
+            previous = (self.push_skipped or "").splitlines()
+            line = self.env._("%s erased address(es) not sent (right to erasure)", len(erased))
+            self.sudo().push_skipped = "\n".join(([line] + previous)[:200])
         if not subjects:
             return Member.browse(), skipped
         existing = Member.search(
@@ -575,11 +598,30 @@ class MailchimpList(models.Model):
             self.sudo().write(
                 {"last_push_result": message, "last_push_date": fields.Datetime.now()}
             )
+            audit(
+                self.env,
+                "export",
+                self.env._(
+                    "Export to %(audience)s failed: %(error)s", audience=self.name, error=message
+                ),
+                self,
+                counts=(0, len(bindings)),
+            )
             return f"failed: {exc}"
         summary = self.env._(
             "%(created)s added, %(updated)s updated, %(unsubscribed)s unsubscribed, "
             "%(errors)s refused, %(skipped)s skipped.",
             **counts,
+        )
+        audit(
+            self.env,
+            "export",
+            self.env._("Export to %(audience)s: %(summary)s", audience=self.name, summary=summary),
+            self,
+            counts=(
+                counts["created"] + counts["updated"] + counts["unsubscribed"],
+                counts["errors"],
+            ),
         )
         if skipped:
             summary += "\n" + "\n".join(skipped[:50])
@@ -830,6 +872,13 @@ class MailchimpList(models.Model):
             results = registered._register_webhooks(rotate=self)
             return registered._notify_webhook_results(results)
         self._in_own_transaction(lambda audiences: audiences._set_webhook_secret())
+        for audience in self:
+            audit(
+                self.env,
+                "webhook_rotated",
+                self.env._("Webhook secret of %s replaced", audience.name),
+                audience,
+            )
         return notification(
             self.env._("Mailchimp"),
             self.env._("New webhook secret: register it with Generate Webhook URL."),
@@ -924,6 +973,14 @@ class MailchimpList(models.Model):
                 }
             )
             results.append((audience, True, self.env._("registered")))
+            audit(
+                self.env,
+                "webhook_rotated" if audience.id in rotate_ids else "webhook_registered",
+                self.env._("Webhook of %s registered", audience.name)
+                if audience.id not in rotate_ids
+                else self.env._("Webhook secret of %s replaced and registered", audience.name),
+                audience,
+            )
         return results
 
     def _delete_our_webhooks(self, client):
@@ -961,6 +1018,12 @@ class MailchimpList(models.Model):
             audience.sudo().write(
                 {"webhook_state": "none", "webhook_mc_id": False, "webhook_error": False}
             )
+            audit(
+                self.env,
+                "webhook_removed",
+                self.env._("Webhook of %s removed", audience.name),
+                audience,
+            )
 
     def _webhook_url_warning(self):
         """A translated warning when Mailchimp cannot reach this database's URL, or ""."""
@@ -996,3 +1059,8 @@ class MailchimpList(models.Model):
             kind="danger" if failed else ("warning" if warning else "success"),
             sticky=failed or bool(warning),
         )
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: an import's or export's result naming one of these addresses."""
+        names = ["last_sync_result", "last_push_result", "push_skipped", "webhook_error"]
+        return scrub_fields(self, names, keys, preview)

@@ -14,6 +14,8 @@ from ..services.mailchimp_data import binding_values, member_status, member_web_
 from ..services.push_rules import RESUBSCRIBE_NOT_NEEDED, resubscribe_request
 from ..services.statuses import STATUS_SELECTION, tombstone
 from ..services.sync_rules import MemberElsewhere, stale_contact_link
+from .erasure_tools import erase_records
+from .mailchimp_audit_log import audit
 from .mailchimp_membership_mixin import batch_default_get
 
 _logger = logging.getLogger(__name__)
@@ -328,6 +330,8 @@ class MailchimpMember(models.Model):
                     "push_reason": self.env._("Re-subscription requested (pending)"),
                 }
             )
+            summary = self.env._("Opt-in confirmation asked in %s", binding.list_id.name)
+            audit(self.env, "resubscribe", summary, binding, counts=(1, 0))
         return True
 
     @api.model
@@ -384,3 +388,8 @@ class MailchimpMember(models.Model):
             "ON mailchimp_member (list_id) WHERE need_push"
         )
         return res
+
+    # ------------------------------------------------------------------
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: the bindings of these addresses."""
+        return erase_records(self.search([("email_normalized", "in", list(keys))]), preview)

@@ -14,6 +14,7 @@ import logging
 
 from odoo import api, fields, models
 
+from ..services.erasure_rules import refused_members
 from ..services.identity import member_key
 from ..services.mailchimp_data import binding_values, read_members
 from ..services.push_rules import join_name
@@ -29,6 +30,7 @@ from ..services.sync_rules import (
     status_decided_at,
     synced_names,
 )
+from .erasure_tools import erased_at_by_key
 from .job_tools import CONCURRENCY_ERRORS
 from .odoo_identity import odoo_email_forms, stored_case_variants
 
@@ -66,6 +68,12 @@ class MailchimpMemberImport(models.AbstractModel):
         remotes, invalid = read_members(items)
         problems = [(value, self.env._("not one valid address")) for value in invalid]
         counts["skipped"] += len(invalid)
+        # right to erasure: an erased address's old data never comes back (no problem line
+        # names it); a sign-up dated after the erasure is a new member
+        refused = refused_members(remotes, erased_at_by_key(self.env, remotes))
+        for key in refused:
+            del remotes[key]
+        counts["skipped"] += len(refused)
         if not remotes:
             return counts, problems
         attempt = dict.fromkeys(counts, 0)

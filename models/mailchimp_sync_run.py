@@ -33,7 +33,9 @@ from ..services.mailchimp_data import (
     address_key,
     page_members,
 )
+from .erasure_tools import scrub_fields
 from .job_tools import delay, lock_audience_sync, lock_for_job, mailchimp_job, retry_later
+from .mailchimp_audit_log import audit
 from .ui_text import count_text
 
 _logger = logging.getLogger(__name__)
@@ -387,6 +389,18 @@ class MailchimpSyncRun(models.Model):
             summary += "\n" + self.env._(
                 "%(n)s not imported:\n%(lines)s", n=not_imported, lines=self.problems
             )
+        audit(
+            self.env,
+            "import",
+            self.env._(
+                "Member import of %(audience)s%(full)s: %(summary)s",
+                audience=audience.name,
+                full=self.env._(" (Full Resync)") if self.full else "",
+                summary=sync_summary(self.env, self.processed, self.created, self.updated, in_sync),
+            ),
+            audience,
+            counts=(self.processed, not_imported),
+        )
         audience._record_import_done(self.until, now, summary)
         # activity stored by a report job running at the same time as a member page (neither
         # transaction saw the other's rows) is linked here, or at the next run's end
@@ -517,3 +531,7 @@ class MailchimpSyncRun(models.Model):
         """The read is complete: its ``until`` is the campaign's Last Activity Read."""
         self.write({"state": "done", "date_end": fields.Datetime.now()})
         self.env["mailchimp.campaign.activity"].sudo()._link_members(self.campaign_id)
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: a run's problems or error naming one of these addresses."""
+        return scrub_fields(self, ["problems", "last_error"], keys, preview)

@@ -207,6 +207,10 @@ class MailchimpWebhookEventFlow(models.Model):
         )
         if not events:
             return "no event waiting"
+        events = events._drop_erased()
+        if not events:
+            self._queue_jobs(audience)  # more may wait behind the ones dropped
+            return "events of erased addresses dropped"
         _logger.debug(
             "job %s takes the webhook events %s of audience %s",
             self.env.context.get("job_uuid"),

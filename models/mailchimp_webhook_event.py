@@ -19,6 +19,10 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES
 from odoo.tools import SQL
 
+from ..services.erasure_rules import refused_dated
+from ..services.identity import member_key
+from .erasure_tools import erase_records, erased_at_by_key, scrub_fields
+
 _logger = logging.getLogger(__name__)
 
 #: the states of a job that has not started yet (queue_job's identity key covers these; its
@@ -189,6 +193,30 @@ class MailchimpWebhookEvent(models.Model):
         self._queue_jobs(audiences.filtered(lambda a: a.account_id.active))
         return True
 
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: the deliveries about these addresses (new or old address)."""
+        self.flush_model(["email", "old_email"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM mailchimp_webhook_event "
+                "WHERE lower(email) = ANY(%s) OR lower(old_email) = ANY(%s)",
+                list(keys),
+                list(keys),
+            )
+        )
+        return erase_records(self.browse(row[0] for row in self.env.cr.fetchall()), preview)
+
+    def _drop_erased(self):
+        """Deliveries about an erased address fired before its erasure: old data, deleted
+        unapplied (the erasure removed what they were about). Returns the others."""
+        keys = {event.id: member_key(event.email or "") for event in self}
+        erased = erased_at_by_key(self.env, keys.values())
+        if not erased:
+            return self
+        old = self.filtered(lambda e: refused_dated(keys[e.id], e.fired_at, erased))
+        old.sudo().unlink()
+        return self - old
+
 
 class MailchimpWebhookRejection(models.Model):
     """The deliveries an audience refused (its token matched, the body did not pass): one row
@@ -246,3 +274,7 @@ class MailchimpWebhookRejection(models.Model):
             # the count is a courtesy: the delivery is refused all the same (the audience
             # deleted meanwhile, the database busy...), never answered 503 for it
             _logger.warning("Mailchimp webhook: a refused delivery was not counted: %s", exc)
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: a refusal's reason naming one of these addresses."""
+        return scrub_fields(self, ["last_reason"], keys, preview)

@@ -3,10 +3,12 @@
 from odoo import api, fields, models
 
 from ..services.push_rules import split_name
+from .erasure_tools import erase_records
 from .mailchimp_membership_mixin import (
     MAILCHIMP_USER_GROUP,
     batch_default_get,
 )
+from .odoo_identity import odoo_email_forms, stored_case_variants
 
 
 class MailingContact(models.Model):
@@ -89,3 +91,10 @@ class MailingContact(models.Model):
             audience._bind_for_push(contacts=members)
         queued = audiences._queue_push()
         return queued._notify_queued_push(queued)
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: the mailing contacts at these addresses (their subscriptions
+        go with them)."""
+        forms = odoo_email_forms(keys)
+        forms |= stored_case_variants(self.env, forms)
+        return erase_records(self.search([("email_normalized", "in", list(forms))]), preview)

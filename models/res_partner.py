@@ -1,9 +1,12 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import mute_logger
 
 from ..services.push_rules import split_name
+from .erasure_tools import erase_line, erase_records
 from .mailchimp_membership_mixin import MAILCHIMP_USER_GROUP
+from .odoo_identity import odoo_email_forms
 
 
 class ResPartner(models.Model):
@@ -75,3 +78,46 @@ class ResPartner(models.Model):
             audience._bind_for_push(partners=self)
         queued = audiences._queue_push()
         return queued._notify_queued_push(queued)
+
+    def _mailchimp_erase(self, keys, preview=False):
+        """Right to erasure: the partners at these addresses, deleted; a partner other
+        documents refer to (its deletion refused) is anonymized instead; a user's partner
+        is kept (said so)."""
+        partners = self.search([("email_normalized", "in", list(odoo_email_forms(keys)))])
+        users = partners.filtered("user_ids")
+        partners -= users
+        lines = [erase_line(users, preview, "keep")] if users else []
+        if preview:
+            return lines + erase_records(partners, preview)
+        deleted, anonymized = self.browse(), self.browse()
+        for partner in partners:
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    partner.unlink()
+                    self.env.flush_all()
+                deleted |= partner
+            except Exception:  # pylint: disable=broad-except
+                # referenced by documents that must stay (invoices, orders...)
+                self.env.invalidate_all()
+                partner.write(
+                    {
+                        "name": self.env._("Erased Contact"),
+                        "email": False,
+                        "phone": False,
+                        "mobile": False,
+                        "street": False,
+                        "street2": False,
+                        "city": False,
+                        "zip": False,
+                        "website": False,
+                        "comment": False,
+                        "vat": False,
+                        "function": False,
+                        "image_1920": False,
+                    }
+                )
+                anonymized |= partner
+        for records, action in ((deleted, "delete"), (anonymized, "anonymize")):
+            if records:
+                lines.append(erase_line(records, False, action))
+        return lines

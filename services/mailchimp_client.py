@@ -344,6 +344,13 @@ class MailchimpClient:
                 return None
             raise
 
+    def delete_member_permanent(self, list_id, email):
+        """Erase a member for good (``POST .../actions/delete-permanent``, 204). Afterwards
+        Mailchimp answers 404 on the member and refuses to re-add it through the API (400
+        'Forgotten Email Not Subscribed'); a member it does not hold answers 404
+        (``MailchimpNotFound``), raised here: the caller decides what it means."""
+        return self.post(f"{self._member_path(list_id, email)}/actions/delete-permanent")
+
     def batch_subscribe(self, list_id, members, *, update_existing=True, sync_tags=False):
         """Batch subscribe in calls of at most 500; failures come back inside the 200."""
         merged = {

@@ -1,9 +1,11 @@
 from . import (
     test_access,
     test_account,
+    test_audit_log,
     test_campaign_figures,
     test_campaigns,
     test_contact_export,
+    test_erasure,
     test_first_hour,
     test_jobs,
     test_live,

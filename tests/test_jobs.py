@@ -383,7 +383,9 @@ class TestJobsOfGoneAccounts(MailchimpCase):
 
     def test_the_list_covers_every_job(self):
         found = {method for _model, method in mailchimp_job_methods(self.env)}
-        self.assertEqual(found, self.JOB_METHODS)
+        # an erasure request is no account's job: it spans every account, and an archived
+        # account's audience is a step in error on it (tests/test_erasure.py)
+        self.assertEqual(found - {"_job_erase"}, self.JOB_METHODS)
 
     def assertAllSkipped(self, jobs):
         with self.assertMailchimpCalls(count=0):

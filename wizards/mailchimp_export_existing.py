@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..models.mailchimp_audit_log import audit
 from ..models.ui_text import count_text
 
 
@@ -44,6 +45,13 @@ class MailchimpExportExisting(models.TransientModel):
                 count=count_text(self.env, len(bindings)),
                 audience=audience.name,
             )
+        audit(
+            self.env,
+            "export_existing",
+            queued_text,
+            audience,
+            counts=(len(bindings), len(skipped)),
+        )
         lines = [queued_text]
         if not queued:
             lines.append(self.env._("Nothing was queued: check the account and audience options."))

@@ -307,3 +307,28 @@ def test_archiving_an_archived_member_is_no_error(emulator):
     assert emulator.count_requests() - before == 1
     with pytest.raises(mce.MailchimpNotFound):
         client.archive_member(list_id, "never@example.org")
+
+
+def test_delete_member_permanent_then_mailchimp_answers_404_and_forgotten(emulator):
+    """``delete-permanent`` answers 204; afterwards the member is a 404 (like an address never
+    seen), a second erasure a 404 too, and re-adding it through the API is refused with
+    'Forgotten Email Not Subscribed' until the person signs up again through a form."""
+    list_id = emulator.state.add_list(name="Erase")
+    emulator.state.add_member(list_id, "Erase.Me@example.org")
+    client = make_client(emulator)
+    assert client.delete_member_permanent(list_id, "erase.me@example.org") is None
+    with pytest.raises(mce.MailchimpNotFound):
+        client.member(list_id, "erase.me@example.org")
+    with pytest.raises(mce.MailchimpNotFound):
+        client.delete_member_permanent(list_id, "Erase.Me@example.org")
+    with pytest.raises(mce.MailchimpForgottenError) as info:
+        upsert(client, list_id, "erase.me@example.org", {"status": "subscribed"})
+    assert info.value.status == 400
+    assert "permanently deleted" in info.value.detail
+    answer = client.batch_subscribe(
+        list_id, [{"email_address": "erase.me@example.org", "status": "subscribed"}]
+    )
+    assert answer["error_count"] == 1
+    # the person's own sign-up through a Mailchimp form brings them back, as a new member
+    emulator.state.add_member(list_id, "erase.me@example.org", source="Hosted Signup Form")
+    assert client.member(list_id, "erase.me@example.org")["status"] == "subscribed"
