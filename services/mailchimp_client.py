@@ -363,6 +363,46 @@ class MailchimpClient:
                 merged[key] += result.get(key) or 0
         return merged
 
+    # static segments (tags): an Odoo selection kept as a Mailchimp segment
+    def create_segment(self, list_id, body):
+        """``POST /lists/{id}/segments``: a new segment (``body`` from mailchimp_data)."""
+        return self.post(f"/lists/{list_id}/segments", json=body) or {}
+
+    def segment(self, list_id, segment_id):
+        """``GET /lists/{id}/segments/{seg}``; MailchimpNotFound once it was deleted."""
+        return self.get(f"/lists/{list_id}/segments/{segment_id}") or {}
+
+    def rename_segment(self, list_id, segment_id, name):
+        """``PATCH /lists/{id}/segments/{seg}`` with its new name only."""
+        return self.patch(f"/lists/{list_id}/segments/{segment_id}", json={"name": name}) or {}
+
+    def delete_segment(self, list_id, segment_id):
+        """``DELETE /lists/{id}/segments/{seg}``: the segment (its members stay)."""
+        return self.delete(f"/lists/{list_id}/segments/{segment_id}")
+
+    def segment_members_pages(self, list_id, segment_id, *, fields=None, count=MAX_PAGE):
+        """Every page of ``GET /lists/{id}/segments/{seg}/members``, members of every status
+        (Mailchimp leaves out unsubscribed, cleaned and transactional ones unless asked)."""
+        params = {
+            "include_unsubscribed": "true",
+            "include_cleaned": "true",
+            "include_transactional": "true",
+        }
+        path = f"/lists/{list_id}/segments/{segment_id}/members"
+        for _offset, items, total in self.iter_page_batches(
+            path, "members", params=params, count=count, fields=fields
+        ):
+            yield {"members": items, "total_items": total}
+
+    def update_segment_members(self, list_id, segment_id, body):
+        """``POST /lists/{id}/segments/{seg}``: one call of ``members_to_add`` /
+        ``members_to_remove`` (at most 500 each: the caller pairs them); failures come back
+        inside the 200."""
+        for key in ("members_to_add", "members_to_remove"):
+            if len(body.get(key) or ()) > BATCH_LIMIT:
+                raise ValueError(f"{key}: at most {BATCH_LIMIT} addresses a call")
+        return self.post(f"/lists/{list_id}/segments/{segment_id}", json=body) or {}
+
     def automations(self):
         """Every classic automation of the account (``GET /automations``, all pages)."""
         return self.iter_pages("/automations", "automations")

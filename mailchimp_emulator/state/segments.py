@@ -153,10 +153,21 @@ class SegmentMixin:
 
     @locked
     def segment_member_page(self, list_id, segment_id, query):
-        """GET /lists/{id}/segments/{seg}/members."""
+        """GET /lists/{id}/segments/{seg}/members: unsubscribed, cleaned and transactional
+        members only with ``include_unsubscribed`` / ``include_cleaned`` /
+        ``include_transactional`` (the API's query parameters, off by default)."""
         lst = self._list(list_id)
         seg = self._segment(lst, segment_id)
-        items = [lst.by_web[w] for w in seg["members"] if w in lst.by_web]
+        hidden = {
+            status
+            for status in ("unsubscribed", "cleaned", "transactional")
+            if str(query.get(f"include_{status}", "")).lower() != "true"
+        }
+        items = [
+            lst.by_web[w]
+            for w in seg["members"]
+            if w in lst.by_web and lst.by_web[w]["status"] not in hidden
+        ]
         return page(query, "members", items, self._render_member)
 
     @locked
