@@ -20,6 +20,8 @@ from . import (
     mailchimp_member_import,
     mailchimp_membership_mixin,
     mailchimp_merge_field,
+    mailchimp_segment,
+    mailchimp_segment_skip,
     mailchimp_sync_run,
     mailchimp_template,
     mailchimp_webhook,

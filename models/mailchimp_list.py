@@ -178,6 +178,8 @@ class MailchimpList(models.Model):
     )
     campaign_ids = fields.One2many("mailchimp.campaign", "list_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
+    segment_ids = fields.One2many("mailchimp.segment", "list_id", string="Segments")
+    segment_count = fields.Integer(compute="_compute_segment_count")
 
     # webhook (registration here; deliveries are mailchimp.webhook.event's)
     webhook_secret = fields.Char(
@@ -297,6 +299,9 @@ class MailchimpList(models.Model):
 
     def _compute_campaign_count(self):
         set_counts(self, "campaign_count", "mailchimp.campaign", "list_id")
+
+    def _compute_segment_count(self):
+        set_counts(self, "segment_count", "mailchimp.segment", "list_id")
 
     # ------------------------------------------------------------------
     # Audiences import
@@ -427,6 +432,11 @@ class MailchimpList(models.Model):
 
     def action_view_campaigns(self):
         return related_action(self, "action_mailchimp_campaign", "list_id")
+
+    def action_view_segments(self):
+        return related_action(
+            self, "action_mailchimp_segment", "list_id", {"default_list_id": self.id}
+        )
 
     # ------------------------------------------------------------------
     # Odoo -> Mailchimp export

@@ -98,9 +98,10 @@ def plan_segment(selected, statuses, current, waiting=()):
     return plan
 
 
-def segment_calls(to_add, to_remove, limit=SEGMENT_BATCH_LIMIT):
+def segment_calls(to_add, to_remove, limit=None):
     """The (additions, removals) of each call: at most ``limit`` of each per call, both in
     the same call while both remain (so max(ceil(adds/limit), ceil(removes/limit)) calls)."""
+    limit = limit or SEGMENT_BATCH_LIMIT
     to_add, to_remove = list(to_add), list(to_remove)
     calls = []
     for start in range(0, max(len(to_add), len(to_remove)), limit):

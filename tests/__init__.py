@@ -11,6 +11,7 @@ from . import (
     test_member_import,
     test_oauth,
     test_screen_words,
+    test_segments,
     test_sync_correctness,
     test_sync_invariants_strict,
     test_tour,
