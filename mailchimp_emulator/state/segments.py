@@ -40,10 +40,16 @@ class SegmentMixin:
         lst.segments[str(self._segment_id)] = seg
         return seg
 
-    @staticmethod
-    def _render_segment(seg):
+    def _render_segment(self, seg):
+        """A segment as the API shows it: ``member_count`` counts its subscribed members
+        only ("the number of active subscribers currently included in the segment")."""
         info = dict(seg["info"])
-        info["member_count"] = len(seg["members"])
+        lst = self.lists[str(info["list_id"])]
+        info["member_count"] = sum(
+            1
+            for web_id in seg["members"]
+            if web_id in lst.by_web and lst.by_web[web_id]["status"] == "subscribed"
+        )
         return info
 
     def _tag_member(self, lst, member, seg, active=True, when=None):
