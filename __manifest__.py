@@ -34,6 +34,7 @@
         "views/mailing_mailing_views.xml",
         "wizards/mailchimp_operation_views.xml",
         "wizards/mailchimp_export_existing_views.xml",
+        "wizards/mailchimp_partner_push_views.xml",
         "views/mailchimp_menus.xml",
     ],
     "assets": {

@@ -5,6 +5,7 @@
 # audience's, and Odoo allows no _inherit of it elsewhere here (issue 25). The flows
 # themselves live in their own models: mailchimp.member.import / .export, mailchimp.sync.run,
 # mailchimp.webhook.event.
+import ast
 import logging
 
 from odoo import api, fields, models
@@ -137,6 +138,14 @@ class MailchimpList(models.Model):
         string="Push fields",
         help="Changes of the mapped fields in Odoo (name, phone, address...) are sent to "
         "Mailchimp (with the account's Auto Update Contact option).",
+    )
+    partner_push_domain = fields.Char(
+        string="Partners to Push",
+        readonly=True,
+        copy=False,
+        help="Contacts (partners) matching this filter are exported to this audience with "
+        "the export's rules (set with the Partners to Push button, which first says how many "
+        "it adds); the hourly export adds those that come to match it.",
     )
     sync_from = fields.Datetime(
         help="Only contacts created or changed after this date are pushed automatically (set "
@@ -599,10 +608,80 @@ class MailchimpList(models.Model):
 
     @api.model
     def _cron_push(self):
-        """Hourly: enqueue the export of every audience with bindings waiting (found through
-        the need-push flag's partial index, no scan of the contacts)."""
+        """Hourly: bind the partners that came to match an audience's Partners to Push, then
+        enqueue the export of every audience with bindings waiting (found through the
+        need-push flag's partial index, no scan of the contacts)."""
+        self._bind_partner_selections()
         audiences = self.browse(self.env["mailchimp.member"]._audiences_waiting_push()).exists()
         return len(audiences._queue_push())
+
+    def _partners_to_push(self, domain):
+        """(the partners matching ``domain`` (a list) in this audience's company or shared,
+        those of them whose address would be a new member: no binding in this audience yet,
+        not blacklisted; one partner per address)."""
+        self.ensure_one()
+        company = [("company_id", "in", [False, self.company_id.id])]
+        Partner = self.env["res.partner"].sudo()
+        matched = Partner.search(["&", *company, *domain] if domain else company, order="id")
+        keys = {p.id: member_key(contact_email(p.email, p.parent_id.email)) for p in matched}
+        wanted = {key for key in keys.values() if key}
+        bound = set(
+            self.env["mailchimp.member"]
+            .sudo()
+            .search([("list_id", "=", self.id), ("email_normalized", "in", list(wanted))])
+            .mapped("email_normalized")
+        )
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", list(wanted - bound))])
+            .mapped("email")
+        )
+        new, seen = Partner.browse(), set()
+        for partner in matched:
+            key = keys[partner.id]
+            if key and key not in bound and key not in blacklisted and key not in seen:
+                seen.add(key)
+                new |= partner
+        return matched, new
+
+    def _bind_partner_selections(self):
+        """Bind the partners newly matching the Partners to Push of the audiences that push
+        new records (their export is queued by the hourly cron)."""
+        audiences = self.search(
+            [
+                ("partner_push_domain", "!=", False),
+                ("push_new", "=", True),
+                ("account_id.push_contacts", "=", True),
+            ]
+        )
+        for audience in audiences:
+            try:
+                domain = ast.literal_eval(audience.partner_push_domain)
+            except (ValueError, SyntaxError):
+                _logger.warning("audience %s: Partners to Push is not a domain", audience.id)
+                continue
+            _matched, partners = audience._partners_to_push(domain)
+            if partners:
+                audience._bind_for_push(partners=partners, only_new=True)
+        return audiences
+
+    def action_partners_to_push(self):
+        """Open the dialog that sets Partners to Push and says how many it would add."""
+        self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        wizard = self.env["mailchimp.partner.push"].create(
+            {"list_id": self.id, "domain": self.partner_push_domain or "[]"}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Partners to Push"),
+            "res_model": "mailchimp.partner.push",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     def action_push_now(self):
         self.env["mailchimp.account"]._check_mailchimp_group(manager=True)

@@ -4,7 +4,7 @@
 
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..services import segment_rules
@@ -259,3 +259,83 @@ class TestSegments(MailchimpCase):
             self.assertGreater(self.env[model].with_user(self.manager).search_count([]), 0)
         with self.assertRaises(AccessError):
             segment.with_user(manager_b).action_sync_now()
+
+
+@tagged("post_install", "-at_install")
+class TestPartnersToPush(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.add_member(self.list_mc_id, "gone@vip.org", status="unsubscribed")
+        self.audience = self.env["mailchimp.list"]._import_from_account(self.account)
+        self.import_members(self.audience)
+        self.audience.write({"push_new": True})
+        Partner = self.env["res.partner"]
+        self.vip = self.env["res.partner.category"].create({"name": "VIP"})
+        tag = [(4, self.vip.id)]
+        company = Partner.create(
+            {"name": "Acme", "email": "acme@vip.org", "is_company": True, "category_id": tag}
+        )
+        Partner.create({"name": "Child", "parent_id": company.id, "category_id": tag})
+        Partner.create({"name": "Ann", "email": "ann@vip.org", "category_id": tag})
+        Partner.create({"name": "Ann again", "email": "ANN@vip.org", "category_id": tag})
+        Partner.create({"name": "Gone", "email": "gone@vip.org", "category_id": tag})
+        Partner.create({"name": "Black", "email": "black@vip.org", "category_id": tag})
+        self.env["mail.blacklist"].create({"email": "black@vip.org"})
+        Partner.create({"name": "Plain", "email": "plain@vip.org"})
+        self.domain = f"[('category_id', 'in', [{self.vip.id}])]"
+
+    def open_dialog(self):
+        action = self.audience.with_user(self.manager).action_partners_to_push()
+        return self.env["mailchimp.partner.push"].with_user(self.manager).browse(action["res_id"])
+
+    def test_preview_then_export_with_the_export_rules(self):
+        writes = self.emulator.count_requests(method="POST")
+        dialog = self.open_dialog()
+        dialog.domain = self.domain
+        # 6 partners matched; new members: acme (and its child), ann (once)
+        self.assertEqual(dialog.matched_count, 6)
+        self.assertEqual(dialog.new_count, 2)
+        self.assertEqual(self.emulator.count_requests(method="POST"), writes, "sent nothing")
+        dialog.action_confirm()
+        self.assertIn("2 new members", dialog.result)
+        self.assertEqual(self.audience.partner_push_domain, self.domain)
+        self.run_jobs()
+        members = {m["email_address"]: m["status"] for m in self.state.members(self.list_mc_id)}
+        self.assertEqual(
+            members,
+            {
+                "gone@vip.org": "unsubscribed",
+                "acme@vip.org": "subscribed",
+                "ann@vip.org": "subscribed",
+            },
+        )
+        # nothing new to add afterwards
+        self.assertEqual(self.open_dialog().new_count, 0)
+
+    def test_partners_coming_to_match_are_added_by_the_hourly_export(self):
+        dialog = self.open_dialog()
+        dialog.domain = self.domain
+        dialog.action_confirm()
+        self.run_jobs()
+        self.env["res.partner"].create(
+            {"name": "Late", "email": "late@vip.org", "category_id": [(4, self.vip.id)]}
+        )
+        self.env["mailchimp.list"]._cron_push()
+        self.run_jobs()
+        self.assertEqual(
+            self.state.get_member(self.list_mc_id, "late@vip.org")["status"], "subscribed"
+        )
+        self.assertIsNone(self.state.get_member(self.list_mc_id, "plain@vip.org"))
+
+    def test_refused_when_the_audience_pushes_no_new_records(self):
+        dialog = self.open_dialog()
+        dialog.domain = self.domain
+        self.audience.push_new = False
+        with self.assertRaises(UserError):
+            dialog.action_confirm()
+        self.assertFalse(self.audience.partner_push_domain)
+        with self.assertRaises(AccessError):
+            self.audience.with_user(self.mc_user).action_partners_to_push()

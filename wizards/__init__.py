@@ -2,5 +2,6 @@ from . import (
     mailchimp_campaign_track,
     mailchimp_export_existing,
     mailchimp_operation,
+    mailchimp_partner_push,
     mailing_mailing_mailchimp,
 )
