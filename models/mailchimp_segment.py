@@ -232,8 +232,9 @@ class MailchimpSegment(models.Model):
 
     # ------------------------------------------------------------------ Mailchimp's side
     def _remote_segment(self, client):
-        """The Mailchimp segment's id: created when there is none (or it was deleted in
-        Mailchimp), renamed when the name changed in Odoo."""
+        """(the Mailchimp segment's id, whether it was just created (empty)): created when
+        there is none (or it was deleted in Mailchimp), renamed when the name changed in
+        Odoo."""
         audience_id = self.list_id.mc_id
         if self.mc_segment_id:
             try:
@@ -243,11 +244,11 @@ class MailchimpSegment(models.Model):
                             client.rename_segment(audience_id, self.mc_segment_id, self.name)
                         )
                     )
-                return self.mc_segment_id
+                return self.mc_segment_id, False
             except mce.MailchimpNotFound:
                 _logger.info("segment %s: gone from Mailchimp, made again", self.mc_segment_id)
         self.write(segment_values(client.create_segment(audience_id, segment_body(self.name))))
-        return self.mc_segment_id
+        return self.mc_segment_id, True
 
     def _remote_members(self, client, segment_id):
         keys = set()
@@ -362,8 +363,14 @@ class MailchimpSegment(models.Model):
                 self._queue_sync()
                 return "exported part of the selection; the sync goes on in the next job"
             bindings = self._bindings({k for k in keys.values() if k})
-            segment_id = self._remote_segment(client)
-            current = self._remote_members(client, segment_id)
+            segment_id, created = self._remote_segment(client)
+            try:
+                current = set() if created else self._remote_members(client, segment_id)
+            except mce.MailchimpNotFound:
+                # deleted in Mailchimp meanwhile: made again
+                self.write({"mc_segment_id": False, "mc_name": False})
+                segment_id, _created = self._remote_segment(client)
+                current = set()
             plan = sr.plan_segment(
                 list(dict.fromkeys(keys.values())),
                 {k: status for k, (status, _need) in bindings.items()},

@@ -202,6 +202,13 @@ class TestSegments(MailchimpCase):
         self.assertFalse(segment.mc_segment_id)
         self.assertEqual(segment.state, "pending")
         self.assertFalse(segment.member_ids)
+        # deleted in Mailchimp by hand: the next sync makes it again
+        segment.active = True
+        self.sync(segment)
+        self.state.delete_segment(self.list_mc_id, segment.mc_segment_id)
+        self.sync(segment)
+        self.assertEqual(segment.state, "synced", segment.last_error)
+        self.assertEqual(len(self.remote_members(segment)), 3)
         # members stay in the audience
         self.assertEqual(
             self.state.get_member(self.list_mc_id, "ann@keep.org")["status"], "subscribed"
