@@ -429,7 +429,8 @@ class MailchimpSegment(models.Model):
             try:
                 client.delete_segment(segment.list_id.mc_id, segment.mc_segment_id)
             except mce.MailchimpNotFound:
-                pass  # already gone: the state asked for
+                # already gone: the state asked for
+                _logger.info("segment %s: already deleted in Mailchimp", segment.mc_segment_id)
             except mce.MailchimpError as exc:
                 raise UserError(segment.account_id._error_message(exc)) from None
             segment.write(
