@@ -23,6 +23,7 @@ from . import (
     mailchimp_segment,
     mailchimp_segment_skip,
     mailchimp_sync_run,
+    mailchimp_tag_sync,
     mailchimp_template,
     mailchimp_webhook,
     mailchimp_welcome,

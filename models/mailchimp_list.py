@@ -139,6 +139,14 @@ class MailchimpList(models.Model):
         help="Changes of the mapped fields in Odoo (name, phone, address...) are sent to "
         "Mailchimp (with the account's Auto Update Contact option).",
     )
+    sync_tags = fields.Boolean(
+        string="Sync tags",
+        help="A member's Mailchimp tags and the tags of its contact and partner in Odoo are "
+        "kept the same, both ways (hourly, or Sync Tags Now): a tag added or removed on one "
+        "side since the last tag sync is added or removed on the other. Tags sent to "
+        "Mailchimp do not start its tag automations.",
+    )
+    last_tag_sync_result = fields.Char(readonly=True, copy=False)
     partner_push_domain = fields.Char(
         string="Partners to Push",
         readonly=True,
@@ -300,6 +308,13 @@ class MailchimpList(models.Model):
                 )
 
     def write(self, vals):
+        if vals.get("sync_tags"):
+            # turned on: every member's tags are merged once (both sides' tags kept)
+            turned_on = self.filtered(lambda a: not a.sync_tags)
+            if turned_on:
+                self.env["mailchimp.member"].sudo().search(
+                    [("list_id", "in", turned_on.ids)]
+                ).write({"tags_dirty": True})
         if vals.get("push_new") and not vals.get("sync_from"):
             # no initial push: what exists now is sent only by Export existing contacts
             for audience in self.filtered(lambda a: not a.push_new and not a.sync_from):
@@ -614,6 +629,56 @@ class MailchimpList(models.Model):
         self._bind_partner_selections()
         audiences = self.browse(self.env["mailchimp.member"]._audiences_waiting_push()).exists()
         return len(audiences._queue_push())
+
+    # ------------------------------------------------------------------
+    # Tags both ways (the flow: mailchimp.tag.sync)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_sync_tags(self):
+        """Hourly: one tag-sync job per audience with Sync tags of a connected account."""
+        audiences = self.search([("sync_tags", "=", True), ("account_id.state", "=", "connected")])
+        return len(audiences._queue_sync_tags())
+
+    def _queue_sync_tags(self):
+        for audience in self:
+            delay(
+                audience,
+                self.env._("Mailchimp: sync the tags of %s", audience.name),
+                f"mailchimp-tags-{audience.id}",
+            )._job_sync_tags()
+        return self
+
+    def action_sync_tags_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        audiences = self.filtered("sync_tags")
+        audiences.sudo()._queue_sync_tags()
+        return notification(
+            self.env._("Mailchimp"),
+            self.env._("Tag sync queued for %s.", ", ".join(audiences.mapped("name")))
+            if audiences
+            else self.env._("Sync tags is off for this audience."),
+            close=True,
+        )
+
+    @mailchimp_job()
+    def _job_sync_tags(self):
+        """Merge the tags of the members changed on either side (mailchimp.tag.sync), under
+        the audience's lock; the next job is queued while more wait."""
+        self.ensure_one()
+        if not self.sync_tags:
+            return "skipped: Sync tags is off"
+        lock_audience_sync(self, "Another job of this audience runs")
+        client = self.account_id._get_client()
+        try:
+            done, calls, more = self.env["mailchimp.tag.sync"]._sync(self, client)
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        summary = f"{done} members' tags merged, {calls} sent to Mailchimp"
+        self.sudo().last_tag_sync_result = summary
+        if more:
+            self._queue_sync_tags()
+        return summary
 
     def _partners_to_push(self, domain):
         """(the partners matching ``domain`` (a list) in this audience's company or shared,

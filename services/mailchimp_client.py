@@ -344,6 +344,11 @@ class MailchimpClient:
                 return None
             raise
 
+    def update_member_tags(self, list_id, email, body):
+        """``POST /lists/{id}/members/{hash}/tags`` (204): a member's tags made active or
+        inactive (``body`` from mailchimp_data.member_tags_body)."""
+        return self.post(f"{self._member_path(list_id, email)}/tags", json=body)
+
     def batch_subscribe(self, list_id, members, *, update_existing=True, sync_tags=False):
         """Batch subscribe in calls of at most 500; failures come back inside the 200."""
         merged = {

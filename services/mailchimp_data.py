@@ -270,3 +270,12 @@ def segment_answer(answer):
 def segment_values(remote):
     """A segment Mailchimp answered, as Odoo stores it: its id and name."""
     return {"mc_segment_id": str(remote.get("id") or ""), "mc_name": remote.get("name") or ""}
+
+
+# ---------------------------------------------------------------------------- member tags
+def member_tags_body(active, inactive):
+    """``POST /lists/{id}/members/{hash}/tags``: the tags to make active and inactive, as a
+    sync (``is_syncing``: Mailchimp's tag-triggered automations do not fire for it)."""
+    tags = [{"name": name, "status": "active"} for name in active]
+    tags += [{"name": name, "status": "inactive"} for name in inactive]
+    return {"tags": tags, "is_syncing": True}

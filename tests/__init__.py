@@ -14,6 +14,7 @@ from . import (
     test_segments,
     test_sync_correctness,
     test_sync_invariants_strict,
+    test_tags,
     test_tour,
     test_webhooks,
     test_welcome,
