@@ -18,9 +18,24 @@ from odoo import models
 from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
-from ..services.mailchimp_data import member_tags_body
+from ..services.identity import member_key
+from ..services.mailchimp_data import (
+    member_tags_body,
+    segment_answer,
+    segment_body,
+    segment_members_body,
+    segment_values,
+)
+from ..services.segment_rules import segment_calls
 from ..services.statuses import STATUS_ARCHIVED, STATUS_DELETED
-from ..services.tag_rules import join_tags, merge_tags, parse_tags, same_tags, tag_changes
+from ..services.tag_rules import (
+    group_changes,
+    join_tags,
+    merge_tags,
+    parse_tags,
+    same_tags,
+    tag_changes,
+)
 from .job_tools import CALLS_BUDGET_SECONDS
 
 _logger = logging.getLogger(__name__)
@@ -65,43 +80,96 @@ class MailchimpTagSync(models.AbstractModel):
         return found
 
     def _sync(self, audience, client):
-        """Merge the tags of the waiting bindings (at most TAG_JOB_SIZE, and the Mailchimp
-        calls within CALLS_BUDGET_SECONDS). Returns (bindings done, calls made, whether more
-        wait)."""
+        """Merge the tags of the waiting bindings (at most TAG_JOB_SIZE). A tag changed on
+        many members goes through its static segment (500 a call); the other changes one
+        call per member (``is_syncing``), within CALLS_BUDGET_SECONDS. Returns (bindings
+        done, calls made, whether more wait)."""
         bindings = self._waiting(audience)
-        started, calls, done = time.monotonic(), 0, 0
+        merged_of, changes = {}, {}
         for binding in bindings:
-            if time.monotonic() - started > CALLS_BUDGET_SECONDS:
-                return done, calls, True
             mailchimp = parse_tags(binding.tags)
             base = parse_tags(binding.synced_tags)
-            records = [binding[link][field] for link, field in TAG_FIELDS if binding[link]]
-            odoo_sides = [set(tags.mapped("name")) for tags in records]
-            merged = merge_tags(base, mailchimp, *odoo_sides)
+            odoo_sides = [
+                set(binding[link][field].mapped("name"))
+                for link, field in TAG_FIELDS
+                if binding[link]
+            ]
+            merged_of[binding] = merged = merge_tags(base, mailchimp, *odoo_sides)
             active, inactive = tag_changes(mailchimp, merged)
             if active or inactive:
-                try:
-                    client.update_member_tags(
-                        audience.mc_id, binding.email, member_tags_body(active, inactive)
-                    )
-                    calls += 1
-                except mce.RETRYABLE_ERRORS:
-                    raise
-                except mce.MailchimpError as exc:
-                    binding.write({"sync_error": str(exc), "tags_dirty": False})
-                    _logger.warning("member %s: tags not sent: %s", binding.id, exc)
-                    continue
-            categories = self._categories(merged) if merged else {}
-            wanted = [categories[name.lower()].id for name in merged]
-            for link, field in TAG_FIELDS:
-                record = binding[link]
-                if record and not same_tags(record[field].mapped("name"), merged):
-                    record.with_context(mailchimp_no_push=True).sudo().write(
-                        {field: [(6, 0, wanted)]}
-                    )
-            # Mailchimp's spelling of the list is kept while it holds the merged tags, so that
-            # the next import (which writes it again) finds nothing changed
-            text = binding.tags if same_tags(mailchimp, merged) else join_tags(merged)
-            binding.write({"tags": text, "synced_tags": text, "tags_dirty": False})
+                changes[binding] = (active, inactive)
+        bulk, single = group_changes(changes)
+        failed, calls = set(), 0
+        if bulk:
+            calls += self._send_bulk(audience, client, bulk, failed)
+        started, left = time.monotonic(), False
+        items = list(single.items())
+        for index, (binding, (active, inactive)) in enumerate(items):
+            if binding in failed:
+                continue
+            if time.monotonic() - started > CALLS_BUDGET_SECONDS:
+                # the rest waits for the next job (their bindings stay as they are)
+                left = True
+                failed.update(b for b, _change in items[index:])
+                break
+            try:
+                client.update_member_tags(
+                    audience.mc_id, binding.email, member_tags_body(active, inactive)
+                )
+                calls += 1
+            except mce.RETRYABLE_ERRORS:
+                raise
+            except mce.MailchimpError as exc:
+                failed.add(binding)
+                binding.write({"sync_error": str(exc), "tags_dirty": False})
+                _logger.warning("member %s: tags not sent: %s", binding.id, exc)
+        done = 0
+        for binding, merged in merged_of.items():
+            if binding in failed:
+                continue
+            self._apply(binding, merged)
             done += 1
-        return done, calls, len(bindings) >= TAG_JOB_SIZE
+        return done, calls, left or len(bindings) >= TAG_JOB_SIZE
+
+    def _send_bulk(self, audience, client, bulk, failed):
+        """The tags changed on many members, through their static segments (made when
+        missing); the members Mailchimp refused join ``failed``. Returns the calls made."""
+        segments = {
+            str(seg.get("name") or "").lower(): seg.get("id")
+            for seg in client.static_segments(audience.mc_id)
+        }
+        calls = 1
+        for key, (name, adds, removes) in bulk.items():
+            segment_id = segments.get(key)
+            if not segment_id:
+                if not adds:
+                    continue
+                segment_id = segment_values(
+                    client.create_segment(audience.mc_id, segment_body(name))
+                )["mc_segment_id"]
+                calls += 1
+            by_key = {member_key(b.email): b for b in adds + removes}
+            for add, remove in segment_calls([b.email for b in adds], [b.email for b in removes]):
+                answer = client.update_segment_members(
+                    audience.mc_id, segment_id, segment_members_body(add, remove)
+                )
+                calls += 1
+                for email_key, words in segment_answer(answer)[2].items():
+                    binding = by_key.get(email_key)
+                    if binding:
+                        failed.add(binding)
+                        binding.write({"sync_error": words, "tags_dirty": False})
+        return calls
+
+    def _apply(self, binding, merged):
+        """The merged tags on the binding's records and as its new base."""
+        categories = self._categories(merged) if merged else {}
+        wanted = [categories[name.lower()].id for name in merged]
+        for link, field in TAG_FIELDS:
+            record = binding[link]
+            if record and not same_tags(record[field].mapped("name"), merged):
+                record.with_context(mailchimp_no_push=True).sudo().write({field: [(6, 0, wanted)]})
+        # Mailchimp's spelling of the list is kept while it holds the merged tags, so that
+        # the next import (which writes it again) finds nothing changed
+        text = binding.tags if same_tags(parse_tags(binding.tags), merged) else join_tags(merged)
+        binding.write({"tags": text, "synced_tags": text, "tags_dirty": False})

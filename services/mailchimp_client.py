@@ -373,6 +373,16 @@ class MailchimpClient:
         """``POST /lists/{id}/segments``: a new segment (``body`` from mailchimp_data)."""
         return self.post(f"/lists/{list_id}/segments", json=body) or {}
 
+    def static_segments(self, list_id):
+        """Every static segment (tag) of an audience: ``GET /lists/{id}/segments``, all
+        pages, their id and name."""
+        return self.iter_pages(
+            f"/lists/{list_id}/segments",
+            "segments",
+            params={"type": "static"},
+            fields=("id", "name"),
+        )
+
     def segment(self, list_id, segment_id):
         """``GET /lists/{id}/segments/{seg}``; MailchimpNotFound once it was deleted."""
         return self.get(f"/lists/{list_id}/segments/{segment_id}") or {}

@@ -56,3 +56,34 @@ def tag_changes(current, wanted):
 
 def same_tags(left, right):
     return set(_by_key(left)) == set(_by_key(right))
+
+
+#: a tag changed on at least this many members in one sync goes through its static segment
+#: (500 members a call) instead of one call per member
+TAG_BATCH_THRESHOLD = 20
+
+
+def group_changes(changes, threshold=None):
+    """Split the members' tag changes (``changes``: {member: (active names, inactive
+    names)}) into (bulk, single): ``bulk`` {lower-cased tag: (name, [members to add],
+    [members to remove])} for the tags changed on at least ``threshold`` members,
+    ``single`` {member: (active, inactive)} for the rest (members with nothing left out)."""
+    threshold = threshold or TAG_BATCH_THRESHOLD
+    per_tag = {}
+    for member, (active, inactive) in changes.items():
+        for name in active:
+            per_tag.setdefault(name.lower(), (name, [], []))[1].append(member)
+        for name in inactive:
+            per_tag.setdefault(name.lower(), (name, [], []))[2].append(member)
+    bulk = {
+        key: value for key, value in per_tag.items() if len(value[1]) + len(value[2]) >= threshold
+    }
+    single = {}
+    for member, (active, inactive) in changes.items():
+        rest = (
+            [n for n in active if n.lower() not in bulk],
+            [n for n in inactive if n.lower() not in bulk],
+        )
+        if rest[0] or rest[1]:
+            single[member] = rest
+    return bulk, single

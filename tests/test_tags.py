@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..services import tag_rules
 from ..services.mailchimp_client import MailchimpClient
 from .common import MailchimpCase
 
@@ -116,3 +117,24 @@ class TestTagsBothWays(MailchimpCase):
         self.env["mailchimp.list"]._cron_sync_tags()
         self.assertFalse(self.mailchimp_jobs())
         self.assertEqual(self.remote_tags("ann@example.org"), {"vip"})
+
+    def test_a_tag_on_many_members_goes_through_its_static_segment(self):
+        self.audience.sync_tags = True
+        self.sync_tags()
+        gold = self.Category.create({"name": "gold"})
+        contacts = self.audience.member_ids.mailing_contact_id
+        self.assertEqual(len(contacts), 3)
+        contacts.write({"tag_ids": [(4, gold.id)]})
+        self.sent.clear()
+        before = self.emulator.count_requests(path_prefix="/lists")
+        with patch.object(tag_rules, "TAG_BATCH_THRESHOLD", 2):
+            self.sync_tags()
+        # the tags read, the tag made, one call for the three members: none one by one
+        self.assertEqual(self.emulator.count_requests(path_prefix="/lists") - before, 3)
+        self.assertEqual(self.sent, [])
+        for email in ("ann@example.org", "bob@example.org", "cid@example.org"):
+            self.assertIn("gold", self.remote_tags(email))
+        self.import_members(self.audience)
+        self.sync_tags()
+        self.assertEqual(self.sent, [])
+        self.assertFalse(self.env["mailchimp.tag.sync"]._waiting(self.audience))

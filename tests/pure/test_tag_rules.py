@@ -46,3 +46,15 @@ def test_tags_body_is_a_sync():
         "tags": [{"name": "x", "status": "active"}, {"name": "y", "status": "inactive"}],
         "is_syncing": True,
     }
+
+
+def test_a_tag_changed_on_many_members_goes_in_bulk():
+    changes = {f"m{i}": (["vip"], []) for i in range(25)}
+    changes["m0"] = (["vip", "rare"], ["old"])
+    bulk, single = tr.group_changes(changes, threshold=20)
+    assert list(bulk) == ["vip"]
+    name, adds, removes = bulk["vip"]
+    assert name == "vip" and len(adds) == 25 and removes == []
+    assert single == {"m0": (["rare"], ["old"])}
+    bulk, single = tr.group_changes(changes, threshold=100)
+    assert bulk == {} and len(single) == 25
