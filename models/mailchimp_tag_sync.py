@@ -41,7 +41,7 @@ from .job_tools import CALLS_BUDGET_SECONDS
 _logger = logging.getLogger(__name__)
 
 #: bindings one tag-sync job looks at
-TAG_JOB_SIZE = 2000
+TAG_JOB_SIZE = 5000
 #: the field holding the Odoo tags of each linked record
 TAG_FIELDS = (("mailing_contact_id", "tag_ids"), ("partner_id", "category_id"))
 
@@ -123,13 +123,9 @@ class MailchimpTagSync(models.AbstractModel):
                 failed.add(binding)
                 binding.write({"sync_error": str(exc), "tags_dirty": False})
                 _logger.warning("member %s: tags not sent: %s", binding.id, exc)
-        done = 0
-        for binding, merged in merged_of.items():
-            if binding in failed:
-                continue
-            self._apply(binding, merged)
-            done += 1
-        return done, calls, left or len(bindings) >= TAG_JOB_SIZE
+        done = {b: m for b, m in merged_of.items() if b not in failed}
+        self._apply(done)
+        return len(done), calls, left or len(bindings) >= TAG_JOB_SIZE
 
     def _send_bulk(self, audience, client, bulk, failed):
         """The tags changed on many members, through their static segments (made when
@@ -161,15 +157,38 @@ class MailchimpTagSync(models.AbstractModel):
                         binding.write({"sync_error": words, "tags_dirty": False})
         return calls
 
-    def _apply(self, binding, merged):
-        """The merged tags on the binding's records and as its new base."""
-        categories = self._categories(merged) if merged else {}
-        wanted = [categories[name.lower()].id for name in merged]
-        for link, field in TAG_FIELDS:
-            record = binding[link]
-            if record and not same_tags(record[field].mapped("name"), merged):
-                record.with_context(mailchimp_no_push=True).sudo().write({field: [(6, 0, wanted)]})
-        # Mailchimp's spelling of the list is kept while it holds the merged tags, so that
-        # the next import (which writes it again) finds nothing changed
-        text = binding.tags if same_tags(parse_tags(binding.tags), merged) else join_tags(merged)
-        binding.write({"tags": text, "synced_tags": text, "tags_dirty": False})
+    def _apply(self, merged_of):
+        """The merged tags ({binding: names}) on the bindings' records and as their new
+        base: one write per distinct set of tags and field, one UPDATE per stored list."""
+        names = set().union(*merged_of.values()) if merged_of else set()
+        categories = self._categories(names) if names else {}
+        targets, texts = {}, {}
+        for binding, merged in merged_of.items():
+            for link, field in TAG_FIELDS:
+                record = binding[link]
+                if record and not same_tags(record[field].mapped("name"), merged):
+                    ids = tuple(sorted(categories[name.lower()].id for name in merged))
+                    targets.setdefault((record._name, field, ids), []).append(record.id)
+            # Mailchimp's spelling of the list is kept while it holds the merged tags, so
+            # that the next import (which writes it again) finds nothing changed
+            text = (
+                binding.tags if same_tags(parse_tags(binding.tags), merged) else join_tags(merged)
+            )
+            texts.setdefault(text or None, []).append(binding.id)
+        for (model, field, ids), record_ids in targets.items():
+            self.env[model].sudo().browse(record_ids).with_context(mailchimp_no_push=True).write(
+                {field: [(6, 0, list(ids))]}
+            )
+        Member = self.env["mailchimp.member"]
+        Member.flush_model()
+        for text, binding_ids in texts.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE mailchimp_member SET tags = %s, synced_tags = %s, "
+                    "tags_dirty = false WHERE id = ANY(%s)",
+                    text,
+                    text,
+                    binding_ids,
+                )
+            )
+        Member.invalidate_model(["tags", "synced_tags", "tags_dirty"])
