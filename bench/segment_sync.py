@@ -109,6 +109,31 @@ for run in range(RUNS):
 # ---- no change ---------------------------------------------------------------------------
 idle = [measured_sync(segment) for _run in range(RUNS)]
 
+# ---- one tag added in Odoo to every selected member (Sync tags) ---------------------------
+# first the tags both sides have merged once (what turning Sync tags on does), then the tag
+audience.sync_tags = True
+audience._queue_sync_tags()
+env.cr.commit()
+run_all_jobs()
+bench_tag = env["res.partner.category"].create({"name": "Bench tag"})
+tagged = Contact.search([("company_name", "=", "In")])
+tagged.write({"tag_ids": [(4, bench_tag.id)]})
+env.cr.commit()
+before = len(emulator_requests())
+tag_cpu, tag_start = cpu_seconds(), time.perf_counter()
+audience._queue_sync_tags()
+env.cr.commit()
+run_all_jobs()
+tag_cpu, tag_wall = cpu_seconds() - tag_cpu, time.perf_counter() - tag_start
+tag_calls = emulator_requests()[before:]
+tag_writes = sum(1 for c in tag_calls if c["method"] != "GET")
+tag_member_calls = sum(1 for c in tag_calls if c["path"].endswith("/tags"))
+env.cr.execute(
+    "SELECT count(*) FROM mailchimp_member WHERE list_id = %s AND tags LIKE %s",
+    [audience.id, "%Bench tag%"],
+)
+tag_holders = env.cr.fetchone()[0]
+
 print("BENCH segment sync (median of 3 runs each)")
 print(f"  audience members imported (setup) : {Contact.search_count([])} in {import_seconds:.0f} s")
 print(f"  selected, in the segment          : {segment.matched_count}, {in_segment}")
@@ -130,3 +155,9 @@ print(
     f"pages read {median(idle, 2):.0f}"
 )
 print(f"  no change: CPU s / wall s         : {median(idle, 3):.1f} / {median(idle, 4):.1f}")
+print(
+    f"  one tag added to {len(tagged)} members : {tag_writes} write calls (goal <= 100; "
+    f"{tag_member_calls} one member at a time), {len(tag_calls) - tag_writes} reads, "
+    f"{tag_holders} bindings hold it"
+)
+print(f"  one tag added: CPU s / wall s     : {tag_cpu:.1f} / {tag_wall:.1f} (one run)")
