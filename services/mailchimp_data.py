@@ -279,3 +279,14 @@ def member_tags_body(active, inactive):
     tags = [{"name": name, "status": "active"} for name in active]
     tags += [{"name": name, "status": "inactive"} for name in inactive]
     return {"tags": tags, "is_syncing": True}
+
+
+def campaign_recipients(list_id, segment_id=None, clear_segment=False):
+    """A campaign's ``recipients``: its audience, and the static segment it is sent to
+    (``segment_id``); ``clear_segment``: an update that takes a segment off."""
+    recipients = {"list_id": list_id}
+    if segment_id:
+        recipients["segment_opts"] = {"saved_segment_id": int(segment_id)}
+    elif clear_segment:
+        recipients["segment_opts"] = {}
+    return recipients

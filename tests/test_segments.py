@@ -233,6 +233,46 @@ class TestSegments(MailchimpCase):
         self.assertEqual((first.state, second.state), ("synced", "synced"))
         self.assertEqual(self.remote_members(second), {"dan@other.org"})
 
+    def test_a_mailing_sent_through_mailchimp_to_a_segment(self):
+        segment = self.new_segment()
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "name": "Keepers only",
+                "subject": "For you",
+                "body_arch": "<p>Hello</p>",
+                "body_html": "<p>Hello *|UNSUB|*</p>",
+                "email_from": "news@example.org",
+                "reply_to": "news@example.org",
+                "send_with": "mailchimp",
+                "mailchimp_list_id": self.audience.id,
+                "mailchimp_segment_id": segment.id,
+            }
+        )
+        # not in Mailchimp yet: refused before anything is sent
+        with self.assertRaises(UserError):
+            mailing.with_user(self.manager).action_mailchimp_check()
+        self.sync(segment)
+        mailing.with_user(self.manager).action_mailchimp_check()
+        camp = self.state.campaign(mailing.mailchimp_campaign_id.mc_id)
+        self.assertEqual(
+            camp["info"]["recipients"]["segment_opts"],
+            {"saved_segment_id": int(segment.mc_segment_id)},
+        )
+        mailing.with_user(self.manager).action_launch()
+        self.run_jobs()
+        self.assertEqual(mailing.state, "sending")
+        # the send reaches the segment's members only
+        recipients = self.state._campaign_recipients(self.state.campaign(camp["info"]["id"]))
+        self.assertEqual(
+            {m["email_address"] for m in recipients},
+            {"ann@keep.org", "bob@keep.org", "cid@keep.org"},
+        )
+        # the segment taken off: the whole audience again
+        mailing2 = mailing.copy({"mailchimp_segment_id": False})
+        mailing2.with_user(self.manager).action_mailchimp_check()
+        camp2 = self.state.campaign(mailing2.mailchimp_campaign_id.mc_id)
+        self.assertFalse(camp2["info"]["recipients"].get("segment_opts"))
+
     def test_a_bad_domain_is_refused(self):
         with self.assertRaises(ValidationError):
             self.new_segment(domain="[('email', 'ilike'")
