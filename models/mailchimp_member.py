@@ -81,12 +81,8 @@ class MailchimpMember(models.Model):
     )
     merge_values = fields.Json(copy=False)
     tags = fields.Char(copy=False)
-    synced_tags = fields.Char(
-        copy=False, help="The tags both sides had at the last tag sync (Sync tags)."
-    )
-    tags_dirty = fields.Boolean(
-        copy=False, help="The Odoo tags of its contact or partner changed since."
-    )
+    synced_tags = fields.Char(copy=False)  # the tags both sides had at the last tag sync
+    tags_dirty = fields.Boolean(copy=False)  # its records' Odoo tags changed since then
     segment_ids = fields.Many2many(
         "mailchimp.segment",
         "mailchimp_segment_member_rel",
