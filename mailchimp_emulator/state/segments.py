@@ -104,6 +104,18 @@ class SegmentMixin:
         return page(query, "segments", segs, self._render_segment, {"list_id": list_id})
 
     @locked
+    def tag_search(self, list_id, query):
+        """GET /lists/{id}/tag-search: the tags (static segments) whose name starts with
+        ``name`` (case-insensitive prefix; none given: every tag), {tags: [{id, name}]}."""
+        prefix = str(query.get("name") or "").lower()
+        tags = [
+            {"id": seg["info"]["id"], "name": seg["info"]["name"]}
+            for seg in self._list(list_id).segments.values()
+            if seg["info"]["type"] == "static" and seg["info"]["name"].lower().startswith(prefix)
+        ]
+        return page(query, "tags", tags)
+
+    @locked
     def segment(self, list_id, segment_id):
         return self._render_segment(self._segment(self._list(list_id), segment_id))
 

@@ -156,3 +156,15 @@ def test_emulator_segment_members_hide_those_who_left_by_default(mc, emulator):
     assert everyone.json()["total_items"] == 3
     # a static segment is a tag: the member carries it
     assert [t["name"] for t in st.get_member(list_id, "out@example.org")["tags"]] == ["T"]
+
+
+def test_emulator_tag_search_matches_by_prefix(mc, emulator):
+    st = emulator.state
+    list_id = st.add_list("Tags")
+    st.add_member(list_id, "a@example.org", tags=["VIP gold", "vip silver", "news"])
+    mc.post(f"/lists/{list_id}/segments", json={"name": "Saved", "options": {"match": "any"}})
+    found = mc.get(f"/lists/{list_id}/tag-search", params={"name": "vip"}).json()
+    assert sorted(t["name"] for t in found["tags"]) == ["VIP gold", "vip silver"]
+    assert found["total_items"] == 2
+    # no name: every tag (a saved segment is no tag)
+    assert mc.get(f"/lists/{list_id}/tag-search").json()["total_items"] == 3
