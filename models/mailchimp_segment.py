@@ -380,8 +380,13 @@ class MailchimpSegment(models.Model):
             members, refused = self._send(client, segment_id, plan)
         except mce.RETRYABLE_ERRORS as exc:
             raise retry_later(exc) from None
-        except mce.MailchimpError as exc:
-            message = self.account_id._error_message(exc)
+        except (mce.MailchimpError, UserError) as exc:
+            # Mailchimp's refusal in its words; a field mapping the export cannot use
+            message = (
+                self.account_id._error_message(exc)
+                if isinstance(exc, mce.MailchimpError)
+                else str(exc)
+            )
             self.write({"state": "error", "last_error": message})
             _logger.warning("Mailchimp segment %s (%s): sync failed: %s", self.id, self.name, exc)
             return f"failed: {exc}"

@@ -158,6 +158,17 @@ class TestSegments(MailchimpCase):
             self.state.get_member(self.list_mc_id, "cleo@keep.org")["status"], "cleaned"
         )
 
+    def test_a_mapping_the_export_cannot_use_puts_the_segment_in_error(self):
+        self.audience.write({"push_new": True})
+        self.audience._ensure_default_mappings()
+        self.audience.merge_field_ids.filtered(lambda m: m.tag == "LNAME").required = True
+        self.audience.mapping_ids.filtered(lambda m: m.merge_tag == "LNAME").unlink()
+        segment = self.new_segment()
+        self.sync(segment)
+        self.assertEqual(segment.state, "error")
+        self.assertIn("LNAME", segment.last_error)
+        self.assertIsNone(self.state.get_member(self.list_mc_id, "xena@keep.org"))
+
     def test_errors_inside_the_200_are_recorded_per_address(self):
         segment = self.new_segment()
         # gone from Mailchimp without Odoo knowing yet: Mailchimp refuses it in its 200
