@@ -97,7 +97,6 @@ class MailingMailing(models.Model):
     )
     mailchimp_segment_id = fields.Many2one(
         "mailchimp.segment",
-        string="Mailchimp Segment",
         ondelete="set null",
         domain="[('list_id', '=', mailchimp_list_id), ('mc_segment_id', '!=', False)]",
         help="Send to this segment of the audience only (its members in Mailchimp at the "
