@@ -28,6 +28,7 @@
         "views/mailchimp_list_views.xml",
         "views/mailchimp_sync_run_views.xml",
         "views/mailchimp_member_views.xml",
+        "views/mailchimp_segment_views.xml",
         "views/mailing_contact_views.xml",
         "views/res_partner_views.xml",
         "views/mailing_mailing_views.xml",
@@ -35,6 +36,7 @@
         "views/mailchimp_erasure_views.xml",
         "wizards/mailchimp_operation_views.xml",
         "wizards/mailchimp_export_existing_views.xml",
+        "wizards/mailchimp_partner_push_views.xml",
         "views/mailchimp_menus.xml",
     ],
     "assets": {

@@ -137,6 +137,7 @@ class MailchimpAccount(models.Model):
     template_count = fields.Integer(
         compute="_compute_content_counts",
     )
+    segment_count = fields.Integer(compute="_compute_content_counts")
 
     _sql_constraints = [
         (
@@ -211,6 +212,7 @@ class MailchimpAccount(models.Model):
     def _compute_content_counts(self):
         set_counts(self, "campaign_count", "mailchimp.campaign", "account_id")
         set_counts(self, "template_count", "mailchimp.template", "account_id")
+        set_counts(self, "segment_count", "mailchimp.segment", "account_id")
 
     @api.constrains("api_key")
     def _check_api_key_format(self):
@@ -569,6 +571,9 @@ class MailchimpAccount(models.Model):
 
     def action_view_templates(self):
         return related_action(self, "action_mailchimp_template", "account_id")
+
+    def action_view_segments(self):
+        return related_action(self, "action_mailchimp_segment", "account_id")
 
     def action_view_crons(self):
         """The scheduled actions of the connector (audience refresh, exports, campaign

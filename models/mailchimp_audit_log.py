@@ -48,9 +48,16 @@ OPERATIONS = [
     ("webhook_removed", "Webhook removed"),
     ("erasure_requested", "Erasure requested"),
     ("erasure_done", "Erasure completed"),
+    ("segment_sync", "Segment sync"),
 ]
 #: the models a row's record may be
-RECORD_MODELS = ["mailchimp.account", "mailchimp.list", "mailchimp.member", "mailchimp.erasure"]
+RECORD_MODELS = [
+    "mailchimp.account",
+    "mailchimp.list",
+    "mailchimp.member",
+    "mailchimp.erasure",
+    "mailchimp.segment",
+]
 ACTORS = [
     ("user", "User"),
     ("job", "Job"),

@@ -5,6 +5,7 @@
 # audience's, and Odoo allows no _inherit of it elsewhere here (issue 25). The flows
 # themselves live in their own models: mailchimp.member.import / .export, mailchimp.sync.run,
 # mailchimp.webhook.event.
+import ast
 import logging
 
 from odoo import api, fields, models
@@ -141,6 +142,22 @@ class MailchimpList(models.Model):
         help="Changes of the mapped fields in Odoo (name, phone, address...) are sent to "
         "Mailchimp (with the account's Auto Update Contact option).",
     )
+    sync_tags = fields.Boolean(
+        string="Sync tags",
+        help="A member's Mailchimp tags and the tags of its contact and partner in Odoo are "
+        "kept the same, both ways (hourly, or Sync Tags Now): a tag added or removed on one "
+        "side since the last tag sync is added or removed on the other. Tags sent to "
+        "Mailchimp do not start its tag automations.",
+    )
+    last_tag_sync_result = fields.Char(readonly=True, copy=False)
+    partner_push_domain = fields.Char(
+        string="Partners to Push",
+        readonly=True,
+        copy=False,
+        help="Contacts (partners) matching this filter are exported to this audience with "
+        "the export's rules (set with the Partners to Push button, which first says how many "
+        "it adds); the hourly export adds those that come to match it.",
+    )
     sync_from = fields.Datetime(
         help="Only contacts created or changed after this date are pushed automatically (set "
         "when Push new records is turned on); Export existing contacts sends the others."
@@ -181,6 +198,8 @@ class MailchimpList(models.Model):
     )
     campaign_ids = fields.One2many("mailchimp.campaign", "list_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
+    segment_ids = fields.One2many("mailchimp.segment", "list_id", string="Segments")
+    segment_count = fields.Integer(compute="_compute_segment_count")
 
     # webhook (registration here; deliveries are mailchimp.webhook.event's)
     webhook_secret = fields.Char(
@@ -292,6 +311,13 @@ class MailchimpList(models.Model):
                 )
 
     def write(self, vals):
+        if vals.get("sync_tags"):
+            # turned on: every member's tags are merged once (both sides' tags kept)
+            turned_on = self.filtered(lambda a: not a.sync_tags)
+            if turned_on:
+                self.env["mailchimp.member"].sudo().search(
+                    [("list_id", "in", turned_on.ids)]
+                ).write({"tags_dirty": True})
         if vals.get("push_new") and not vals.get("sync_from"):
             # no initial push: what exists now is sent only by Export existing contacts
             for audience in self.filtered(lambda a: not a.push_new and not a.sync_from):
@@ -303,6 +329,9 @@ class MailchimpList(models.Model):
 
     def _compute_campaign_count(self):
         set_counts(self, "campaign_count", "mailchimp.campaign", "list_id")
+
+    def _compute_segment_count(self):
+        set_counts(self, "segment_count", "mailchimp.segment", "list_id")
 
     # ------------------------------------------------------------------
     # Audiences import
@@ -456,6 +485,11 @@ class MailchimpList(models.Model):
 
     def action_view_campaigns(self):
         return related_action(self, "action_mailchimp_campaign", "list_id")
+
+    def action_view_segments(self):
+        return related_action(
+            self, "action_mailchimp_segment", "list_id", {"default_list_id": self.id}
+        )
 
     # ------------------------------------------------------------------
     # Odoo -> Mailchimp export
@@ -646,10 +680,130 @@ class MailchimpList(models.Model):
 
     @api.model
     def _cron_push(self):
-        """Hourly: enqueue the export of every audience with bindings waiting (found through
-        the need-push flag's partial index, no scan of the contacts)."""
+        """Hourly: bind the partners that came to match an audience's Partners to Push, then
+        enqueue the export of every audience with bindings waiting (found through the
+        need-push flag's partial index, no scan of the contacts)."""
+        self._bind_partner_selections()
         audiences = self.browse(self.env["mailchimp.member"]._audiences_waiting_push()).exists()
         return len(audiences._queue_push())
+
+    # ------------------------------------------------------------------
+    # Tags both ways (the flow: mailchimp.tag.sync)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_sync_tags(self):
+        """Hourly: one tag-sync job per audience with Sync tags of a connected account."""
+        audiences = self.search([("sync_tags", "=", True), ("account_id.state", "=", "connected")])
+        return len(audiences._queue_sync_tags())
+
+    def _queue_sync_tags(self):
+        for audience in self:
+            delay(
+                audience,
+                self.env._("Mailchimp: sync the tags of %s", audience.name),
+                f"mailchimp-tags-{audience.id}",
+            )._job_sync_tags()
+        return self
+
+    def action_sync_tags_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        audiences = self.filtered("sync_tags")
+        audiences.sudo()._queue_sync_tags()
+        return notification(
+            self.env._("Mailchimp"),
+            self.env._("Tag sync queued for %s.", ", ".join(audiences.mapped("name")))
+            if audiences
+            else self.env._("Sync tags is off for this audience."),
+            close=True,
+        )
+
+    @mailchimp_job()
+    def _job_sync_tags(self):
+        """Merge the tags of the members changed on either side (mailchimp.tag.sync), under
+        the audience's lock; the next job is queued while more wait."""
+        self.ensure_one()
+        if not self.sync_tags:
+            return "skipped: Sync tags is off"
+        lock_audience_sync(self, "Another job of this audience runs")
+        client = self.account_id._get_client()
+        try:
+            done, calls, more = self.env["mailchimp.tag.sync"]._sync(self, client)
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        summary = f"{done} members' tags merged, {calls} sent to Mailchimp"
+        self.sudo().last_tag_sync_result = summary
+        if more:
+            self._queue_sync_tags()
+        return summary
+
+    def _partners_to_push(self, domain):
+        """(the partners matching ``domain`` (a list) in this audience's company or shared,
+        those of them whose address would be a new member: no binding in this audience yet,
+        not blacklisted; one partner per address)."""
+        self.ensure_one()
+        company = [("company_id", "in", [False, self.company_id.id])]
+        Partner = self.env["res.partner"].sudo()
+        matched = Partner.search(["&", *company, *domain] if domain else company, order="id")
+        keys = {p.id: member_key(contact_email(p.email, p.parent_id.email)) for p in matched}
+        wanted = {key for key in keys.values() if key}
+        bound = set(
+            self.env["mailchimp.member"]
+            .sudo()
+            .search([("list_id", "=", self.id), ("email_normalized", "in", list(wanted))])
+            .mapped("email_normalized")
+        )
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", list(wanted - bound))])
+            .mapped("email")
+        )
+        new, seen = Partner.browse(), set()
+        for partner in matched:
+            key = keys[partner.id]
+            if key and key not in bound and key not in blacklisted and key not in seen:
+                seen.add(key)
+                new |= partner
+        return matched, new
+
+    def _bind_partner_selections(self):
+        """Bind the partners newly matching the Partners to Push of the audiences that push
+        new records (their export is queued by the hourly cron)."""
+        audiences = self.search(
+            [
+                ("partner_push_domain", "!=", False),
+                ("push_new", "=", True),
+                ("account_id.push_contacts", "=", True),
+            ]
+        )
+        for audience in audiences:
+            try:
+                domain = ast.literal_eval(audience.partner_push_domain)
+            except (ValueError, SyntaxError):
+                _logger.warning("audience %s: Partners to Push is not a domain", audience.id)
+                continue
+            _matched, partners = audience._partners_to_push(domain)
+            if partners:
+                audience._bind_for_push(partners=partners, only_new=True)
+        return audiences
+
+    def action_partners_to_push(self):
+        """Open the dialog that sets Partners to Push and says how many it would add."""
+        self.ensure_one()
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        wizard = self.env["mailchimp.partner.push"].create(
+            {"list_id": self.id, "domain": self.partner_push_domain or "[]"}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Partners to Push"),
+            "res_model": "mailchimp.partner.push",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     def action_push_now(self):
         self.env["mailchimp.account"]._check_mailchimp_group(manager=True)

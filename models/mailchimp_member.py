@@ -83,6 +83,17 @@ class MailchimpMember(models.Model):
     )
     merge_values = fields.Json(copy=False)
     tags = fields.Char(copy=False)
+    synced_tags = fields.Char(copy=False)  # the tags both sides had at the last tag sync
+    tags_dirty = fields.Boolean(copy=False)  # its records' Odoo tags changed since then
+    segment_ids = fields.Many2many(
+        "mailchimp.segment",
+        "mailchimp_segment_member_rel",
+        "member_id",
+        "segment_id",
+        string="Segments",
+        readonly=True,
+        copy=False,
+    )
     unsubscribe_reason = fields.Char(copy=False)
     mailing_contact_id = fields.Many2one("mailing.contact", ondelete="set null", index=True)
     partner_id = fields.Many2one("res.partner", string="Contact", ondelete="set null", index=True)

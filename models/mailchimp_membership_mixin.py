@@ -112,6 +112,18 @@ class MailchimpMembershipMixin(models.AbstractModel):
             ]
         ).write({"need_push": True})
 
+    def _mailchimp_mark_tags_changed(self):
+        """The Odoo tags of these records changed: their memberships in audiences that sync
+        tags wait for the next tag sync (not while the tag sync itself writes them)."""
+        if self.env.context.get("mailchimp_no_push") or not self.ids:
+            return
+        self.env["mailchimp.member"].sudo().search(
+            [
+                (self._mailchimp_member_field, "in", self.ids),
+                ("list_id.sync_tags", "=", True),
+            ]
+        ).write({"tags_dirty": True})
+
     def _compute_mailchimp_activity_count(self):
         # the activity row carries the same field names as the member binding
         set_counts(

@@ -66,6 +66,8 @@ class MailingContact(models.Model):
             self._mailchimp_mark_changed()
         if "list_ids" in vals or "subscription_ids" in vals:
             self._mailchimp_mark_subscriptions()
+        if "tag_ids" in vals:
+            self._mailchimp_mark_tags_changed()
 
     def _mailchimp_mark_subscriptions(self):
         if self.env.context.get("mailchimp_no_push") or not self:

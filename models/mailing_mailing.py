@@ -28,6 +28,7 @@ from odoo.tools import SQL, mute_logger
 
 from ..services import mailchimp_errors as mce
 from ..services import mailing_content as mcontent
+from ..services.mailchimp_data import campaign_recipients
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_campaign import CAMPAIGN_FIELDS
@@ -94,6 +95,13 @@ class MailingMailing(models.Model):
         index="btree_not_null",
         help="The audience the campaign is sent to (its subscribed members); its Odoo "
         "mailing list stands for the recipients.",
+    )
+    mailchimp_segment_id = fields.Many2one(
+        "mailchimp.segment",
+        ondelete="set null",
+        domain="[('list_id', '=', mailchimp_list_id), ('mc_segment_id', '!=', False)]",
+        help="Send to this segment of the audience only (its members in Mailchimp at the "
+        "time of sending); empty: every subscribed member of the audience.",
     )
     mailchimp_account_id = fields.Many2one(related="mailchimp_list_id.account_id")
     mailchimp_campaign_id = fields.Many2one(
@@ -384,7 +392,9 @@ class MailingMailing(models.Model):
         preview, _warnings = mcontent.mailchimp_text(self.preview or "", placeholders)
         return {
             "type": "regular",
-            "recipients": {"list_id": self.sudo().mailchimp_list_id.mc_id},
+            "recipients": campaign_recipients(
+                self.sudo().mailchimp_list_id.mc_id, self.sudo().mailchimp_segment_id.mc_segment_id
+            ),
             "settings": {
                 "subject_line": subject,
                 "preview_text": preview,
@@ -407,6 +417,16 @@ class MailingMailing(models.Model):
         if not audience:
             raise UserError(self.env._("Choose the Mailchimp audience to send this mailing to."))
         account = audience.account_id
+        segment = self.sudo().mailchimp_segment_id
+        if segment and (segment.list_id != audience or not segment.mc_segment_id):
+            raise UserError(
+                self.env._(
+                    "The segment %(segment)s is not a Mailchimp segment of %(audience)s yet: "
+                    "sync it first, or choose another.",
+                    segment=segment.name,
+                    audience=audience.name,
+                )
+            )
         if not account.active or account.state != "connected":
             raise UserError(
                 self.env._(
@@ -542,8 +562,12 @@ class MailingMailing(models.Model):
                 remote = self._mailchimp_remote(client)
                 if remote.get("status") not in EDITABLE:
                     return remote
-                if (remote.get("recipients") or {}).get("list_id") != body["recipients"]["list_id"]:
-                    body["recipients"]["segment_opts"] = {}
+                # a segment taken off (or one of the audience before): the whole audience
+                body["recipients"] = campaign_recipients(
+                    body["recipients"]["list_id"],
+                    self.sudo().mailchimp_segment_id.mc_segment_id,
+                    clear_segment=True,
+                )
                 client.update_campaign(campaign.mc_id, body)
             client.set_campaign_content(campaign.mc_id, html)
         except mce.MailchimpError as exc:

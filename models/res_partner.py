@@ -41,6 +41,8 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if self._mailchimp_push_fields.intersection(vals):
             self._mailchimp_mark_changed()
+        if "category_id" in vals:
+            self._mailchimp_mark_tags_changed()
         if vals.get("name") and not self.env.context.get("mailchimp_no_push"):
             self._mailchimp_share_name()
         return res

@@ -351,6 +351,11 @@ class MailchimpClient:
         (``MailchimpNotFound``), raised here: the caller decides what it means."""
         return self.post(f"{self._member_path(list_id, email)}/actions/delete-permanent")
 
+    def update_member_tags(self, list_id, email, body):
+        """``POST /lists/{id}/members/{hash}/tags`` (204): a member's tags made active or
+        inactive (``body`` from mailchimp_data.member_tags_body)."""
+        return self.post(f"{self._member_path(list_id, email)}/tags", json=body)
+
     def batch_subscribe(self, list_id, members, *, update_existing=True, sync_tags=False):
         """Batch subscribe in calls of at most 500; failures come back inside the 200."""
         merged = {
@@ -369,6 +374,56 @@ class MailchimpClient:
             for key in ("total_created", "total_updated", "error_count"):
                 merged[key] += result.get(key) or 0
         return merged
+
+    # static segments (tags): an Odoo selection kept as a Mailchimp segment
+    def create_segment(self, list_id, body):
+        """``POST /lists/{id}/segments``: a new segment (``body`` from mailchimp_data)."""
+        return self.post(f"/lists/{list_id}/segments", json=body) or {}
+
+    def static_segments(self, list_id):
+        """Every static segment (tag) of an audience: ``GET /lists/{id}/segments``, all
+        pages, their id and name."""
+        return self.iter_pages(
+            f"/lists/{list_id}/segments",
+            "segments",
+            params={"type": "static"},
+            fields=("id", "name"),
+        )
+
+    def segment(self, list_id, segment_id):
+        """``GET /lists/{id}/segments/{seg}``; MailchimpNotFound once it was deleted."""
+        return self.get(f"/lists/{list_id}/segments/{segment_id}") or {}
+
+    def rename_segment(self, list_id, segment_id, name):
+        """``PATCH /lists/{id}/segments/{seg}`` with its new name only."""
+        return self.patch(f"/lists/{list_id}/segments/{segment_id}", json={"name": name}) or {}
+
+    def delete_segment(self, list_id, segment_id):
+        """``DELETE /lists/{id}/segments/{seg}``: the segment (its members stay)."""
+        return self.delete(f"/lists/{list_id}/segments/{segment_id}")
+
+    def segment_members_pages(self, list_id, segment_id, *, fields=None, count=MAX_PAGE):
+        """Every page of ``GET /lists/{id}/segments/{seg}/members``, members of every status
+        (Mailchimp leaves out unsubscribed, cleaned and transactional ones unless asked)."""
+        params = {
+            "include_unsubscribed": "true",
+            "include_cleaned": "true",
+            "include_transactional": "true",
+        }
+        path = f"/lists/{list_id}/segments/{segment_id}/members"
+        for _offset, items, total in self.iter_page_batches(
+            path, "members", params=params, count=count, fields=fields
+        ):
+            yield {"members": items, "total_items": total}
+
+    def update_segment_members(self, list_id, segment_id, body):
+        """``POST /lists/{id}/segments/{seg}``: one call of ``members_to_add`` /
+        ``members_to_remove`` (at most 500 each: the caller pairs them); failures come back
+        inside the 200."""
+        for key in ("members_to_add", "members_to_remove"):
+            if len(body.get(key) or ()) > BATCH_LIMIT:
+                raise ValueError(f"{key}: at most {BATCH_LIMIT} addresses a call")
+        return self.post(f"/lists/{list_id}/segments/{segment_id}", json=body) or {}
 
     def automations(self):
         """Every classic automation of the account (``GET /automations``, all pages)."""

@@ -228,3 +228,65 @@ def delivery_campaign_id(data):
 def member_web_id(member):
     """A member's ``web_id`` as Odoo stores it ('' when the answer has none)."""
     return str(member.get("web_id") or "")
+
+
+# ---------------------------------------------------------------------------- segments
+#: a segment's member fields the connector reads (its membership: the addresses only)
+SEGMENT_MEMBER_FIELDS = ("email_address",)
+
+
+def segment_body(name, emails=None):
+    """``POST /lists/{id}/segments``: a static segment (a tag) named ``name``, with
+    ``emails`` (none: empty)."""
+    return {"name": name, "static_segment": list(emails or [])}
+
+
+def segment_members_body(to_add, to_remove):
+    """``POST /lists/{id}/segments/{seg}``: the addresses to add and to remove."""
+    body = {}
+    if to_add:
+        body["members_to_add"] = list(to_add)
+    if to_remove:
+        body["members_to_remove"] = list(to_remove)
+    return body
+
+
+def segment_member_keys(page):
+    """The member keys of a page of ``GET …/segments/{seg}/members``."""
+    return [key for key in (address_key(m) for m in page.get("members") or []) if key]
+
+
+def segment_answer(answer):
+    """A segment update's answer (HTTP 200 even with failures): (added, removed, errors),
+    ``errors`` a dict member key -> Mailchimp's words."""
+    errors = {}
+    for error in answer.get("errors") or []:
+        for email in error.get("email_addresses") or []:
+            key = member_key(email) or email
+            errors[key] = error.get("error") or ""
+    return int(answer.get("total_added") or 0), int(answer.get("total_removed") or 0), errors
+
+
+def segment_values(remote):
+    """A segment Mailchimp answered, as Odoo stores it: its id and name."""
+    return {"mc_segment_id": str(remote.get("id") or ""), "mc_name": remote.get("name") or ""}
+
+
+# ---------------------------------------------------------------------------- member tags
+def member_tags_body(active, inactive):
+    """``POST /lists/{id}/members/{hash}/tags``: the tags to make active and inactive, as a
+    sync (``is_syncing``: Mailchimp's tag-triggered automations do not fire for it)."""
+    tags = [{"name": name, "status": "active"} for name in active]
+    tags += [{"name": name, "status": "inactive"} for name in inactive]
+    return {"tags": tags, "is_syncing": True}
+
+
+def campaign_recipients(list_id, segment_id=None, clear_segment=False):
+    """A campaign's ``recipients``: its audience, and the static segment it is sent to
+    (``segment_id``); ``clear_segment``: an update that takes a segment off."""
+    recipients = {"list_id": list_id}
+    if segment_id:
+        recipients["segment_opts"] = {"saved_segment_id": int(segment_id)}
+    elif clear_segment:
+        recipients["segment_opts"] = {}
+    return recipients

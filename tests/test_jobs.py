@@ -303,6 +303,8 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         "_job_apply_webhooks",
         "_job_send_welcome",
         "_job_mailchimp_send",
+        "_job_sync",
+        "_job_sync_tags",
     }
 
     def setUp(self):
@@ -377,6 +379,12 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         full._queue_reconcile()
         self.env["mailchimp.webhook.event"]._queue_jobs(audience)
         audience._queue_welcome()
+        # a segment's sync, the audience's tag sync
+        self.env["mailchimp.segment"].create(
+            {"name": "Everyone", "list_id": audience.id, "domain": "[]"}
+        )._queue_sync()
+        audience.sync_tags = True
+        audience._queue_sync_tags()
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs

@@ -3,5 +3,6 @@ from . import (
     mailchimp_erasure_wizard,
     mailchimp_export_existing,
     mailchimp_operation,
+    mailchimp_partner_push,
     mailing_mailing_mailchimp,
 )

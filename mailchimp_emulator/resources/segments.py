@@ -31,7 +31,12 @@ def get_segment_members(req, list_id, seg):
     return req.state.segment_member_page(list_id, seg, req.query)
 
 
+def get_tag_search(req, list_id):
+    return req.state.tag_search(list_id, req.query)
+
+
 ROUTES = [
+    ("/lists/{list_id}/tag-search", {"GET": get_tag_search}),
     ("/lists/{list_id}/segments", {"GET": get_segments, "POST": post_segment}),
     (
         "/lists/{list_id}/segments/{seg}",

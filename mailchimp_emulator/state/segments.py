@@ -40,10 +40,16 @@ class SegmentMixin:
         lst.segments[str(self._segment_id)] = seg
         return seg
 
-    @staticmethod
-    def _render_segment(seg):
+    def _render_segment(self, seg):
+        """A segment as the API shows it: ``member_count`` counts its subscribed members
+        only ("the number of active subscribers currently included in the segment")."""
         info = dict(seg["info"])
-        info["member_count"] = len(seg["members"])
+        lst = self.lists[str(info["list_id"])]
+        info["member_count"] = sum(
+            1
+            for web_id in seg["members"]
+            if web_id in lst.by_web and lst.by_web[web_id]["status"] == "subscribed"
+        )
         return info
 
     def _tag_member(self, lst, member, seg, active=True, when=None):
@@ -96,6 +102,18 @@ class SegmentMixin:
         if seg_type:
             segs = [s for s in segs if s["info"]["type"] == seg_type]
         return page(query, "segments", segs, self._render_segment, {"list_id": list_id})
+
+    @locked
+    def tag_search(self, list_id, query):
+        """GET /lists/{id}/tag-search: the tags (static segments) whose name starts with
+        ``name`` (case-insensitive prefix; none given: every tag), {tags: [{id, name}]}."""
+        prefix = str(query.get("name") or "").lower()
+        tags = [
+            {"id": seg["info"]["id"], "name": seg["info"]["name"]}
+            for seg in self._list(list_id).segments.values()
+            if seg["info"]["type"] == "static" and seg["info"]["name"].lower().startswith(prefix)
+        ]
+        return page(query, "tags", tags)
 
     @locked
     def segment(self, list_id, segment_id):
@@ -153,10 +171,21 @@ class SegmentMixin:
 
     @locked
     def segment_member_page(self, list_id, segment_id, query):
-        """GET /lists/{id}/segments/{seg}/members."""
+        """GET /lists/{id}/segments/{seg}/members: unsubscribed, cleaned and transactional
+        members only with ``include_unsubscribed`` / ``include_cleaned`` /
+        ``include_transactional`` (the API's query parameters, off by default)."""
         lst = self._list(list_id)
         seg = self._segment(lst, segment_id)
-        items = [lst.by_web[w] for w in seg["members"] if w in lst.by_web]
+        hidden = {
+            status
+            for status in ("unsubscribed", "cleaned", "transactional")
+            if str(query.get(f"include_{status}", "")).lower() != "true"
+        }
+        items = [
+            lst.by_web[w]
+            for w in seg["members"]
+            if w in lst.by_web and lst.by_web[w]["status"] not in hidden
+        ]
         return page(query, "members", items, self._render_member)
 
     @locked
