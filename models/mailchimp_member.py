@@ -1,5 +1,8 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# size: the binding record (its ~45 fields, most of them Mailchimp's member as last read) and
+# the SQL on its own table the flows ask of it (the page's INSERT, the seen marks, the
+# tombstone); the flows themselves live in the import, export and webhook models.
 import logging
 
 from markupsafe import Markup
