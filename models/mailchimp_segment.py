@@ -71,6 +71,7 @@ def skip_reason_text(env, reason):
 
 class MailchimpSegment(models.Model):
     _name = "mailchimp.segment"
+    _inherit = ["mailchimp.live.mixin"]
     _description = "Mailchimp Segment"
     _order = "name, id"
 

@@ -72,3 +72,18 @@ class TestLiveScreens(MailchimpCase):
         self.audience.write({"name": "Renamed"})
         self.env.cr.precommit.clear()  # what a rollback does
         self.assertFalse(self.told())
+
+    def test_a_segment_sync_tells_the_segment_screens(self):
+        segment = self.env["mailchimp.segment"].create(
+            {"name": "Live ones", "list_id": self.audience.id, "domain": "[]"}
+        )
+        self.last_id = max(self.env["bus.bus"].sudo().search([]).ids, default=0)
+        segment.action_sync_now()
+        self.assertIn(
+            {"model": "mailchimp.segment", "ids": segment.ids}, [p for _c, p in self.told()]
+        )
+        self.run_jobs()
+        self.assertEqual(segment.state, "synced", segment.last_error)
+        self.assertIn(
+            {"model": "mailchimp.segment", "ids": segment.ids}, [p for _c, p in self.told()]
+        )
