@@ -46,16 +46,7 @@ def steal_seconds():
     return cpu_times.host_steal() / cpu_times.TICKS
 
 
-def cpu_seconds():
-    """CPU seconds used so far by this Odoo process, PostgreSQL's backends and the
-    emulator: unlike wall time, not changed by what the host takes from the machine."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    total = usage.ru_utime + usage.ru_stime
-    for var in ("BENCH_PG_PID", "BENCH_EMULATOR_PID"):
-        pid = os.environ.get(var)
-        if pid:
-            total += cpu_times.used(int(pid)) / cpu_times.TICKS
-    return total
+cpu_seconds = cpu_times.bench_seconds
 
 
 account = env["mailchimp.account"].create(

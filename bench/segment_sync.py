@@ -13,7 +13,6 @@ emulator (bench/cpu_times.py). Reads BENCH_EMULATOR_URL, BENCH_KEY, BENCH_SEGMEN
 
 import importlib.util
 import os
-import resource
 import statistics
 import time
 
@@ -25,14 +24,7 @@ SEGMENT = int(os.environ["BENCH_SEGMENT"])
 RUNS = 3
 
 
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    total = usage.ru_utime + usage.ru_stime
-    for var in ("BENCH_PG_PID", "BENCH_EMULATOR_PID"):
-        pid = os.environ.get(var)
-        if pid:
-            total += cpu_times.used(int(pid)) / cpu_times.TICKS
-    return total
+cpu_seconds = cpu_times.bench_seconds
 
 
 def segment_calls(calls):
