@@ -38,7 +38,11 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if self._mailchimp_push_fields.intersection(vals):
             self._mailchimp_mark_changed()
-        if vals.get("name") and not self.env.context.get("mailchimp_no_push"):
+        if (
+            vals.get("name")
+            and not self.env.context.get("mailchimp_no_push")
+            and not self.env.context.get("mailchimp_name_from_contact")
+        ):
             self._mailchimp_share_name()
         return res
 
