@@ -2,21 +2,24 @@
 import { registry } from "@web/core/registry";
 
 /**
- * From the audiences' kanban to the form of the audience ``name``, whose members are not in
- * Odoo yet. Shared by the tours that start on an audience's form.
+ * From the audiences' kanban to the form of the audience ``name``, with ``members`` members
+ * in Odoo (not checked when null). Shared by the tours that start on an audience's form.
  */
 export function openAudienceSteps(name, members = 0) {
-    return [
+    const steps = [
         {
             content: `Open the audience ${name}`,
             trigger: `.o_kanban_record:contains('${name}')`,
             run: "click",
         },
-        {
+    ];
+    if (members !== null) {
+        steps.push({
             content: `${members} member(s) in Odoo`,
             trigger: `button[name='action_view_members'] .o_stat_value:contains(/^${members}$/)`,
-        },
-    ];
+        });
+    }
+    return steps;
 }
 
 /** Open the audience ``name`` (no member in Odoo yet), press Import Members: announced. */

@@ -9,9 +9,9 @@ import { openAudienceSteps } from "./mailchimp_audience_import_tour";
 registry.category("web_tour.tours").add("mailchimp_connector_live_webhook_tour", {
     checkDelay: 50,
     steps: () => [
-        // (the delivery is stored at once, its job applies it a second later: the event count
-        // may already show it here, the member count not yet)
-        ...openAudienceSteps("Webhook Audience", 3),
+        // the form opens with 3 members (the test fires the subscribe once it has read them;
+        // on a busy machine its job may be applied before a step could look: not checked)
+        ...openAudienceSteps("Webhook Audience", null),
         {
             content: "A subscribe arrives: the new member is counted on the open form",
             trigger: "button[name='action_view_members'] .o_stat_value:contains(/^4$/)",
