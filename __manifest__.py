@@ -42,6 +42,7 @@
     "assets": {
         "web.assets_backend": [
             "mailchimp_connector/static/src/live/**/*",
+            "mailchimp_connector/static/src/campaign_menu/**/*",
         ],
         "web.assets_tests": [
             "mailchimp_connector/static/src/tours/**/*",

@@ -72,6 +72,14 @@ class MailchimpErasureTombstone(models.Model):
 
     _sql_constraints = [("hash_uniq", "unique(hash)", "An address is tombstoned once.")]
 
+    @api.depends("erased_at")
+    def _compute_display_name(self):
+        # never the hash, which names nobody but is no title either
+        for tombstone in self:
+            tombstone.display_name = self.env._(
+                "Address erased on %s", fields.Datetime.to_string(tombstone.erased_at) or "?"
+            )
+
 
 class MailchimpErasure(models.Model):
     _name = "mailchimp.erasure"
@@ -314,6 +322,7 @@ class MailchimpErasureLine(models.Model):
     _name = "mailchimp.erasure.line"
     _description = "Mailchimp Erasure Step"
     _order = "erasure_id, id"
+    _rec_name = "audience_name"
 
     erasure_id = fields.Many2one("mailchimp.erasure", required=True, ondelete="cascade")
     list_id = fields.Many2one("mailchimp.list", string="Audience", ondelete="set null")

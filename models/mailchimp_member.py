@@ -105,7 +105,9 @@ class MailchimpMember(models.Model):
         string="Name Sent to Mailchimp",
         compute="_compute_name_source",
         help="Which Odoo record's name the export sends: the mailing contact's when the member "
-        "has one, else the partner's. Renaming the other record changes nothing in Mailchimp.",
+        "has one, else the partner's. A partner renamed renames the member's mailing contact; "
+        "a mailing contact renamed renames the member's partner when the account's option "
+        '"Auto Create Customers In Odoo?" is on (else the partner keeps its own name).',
     )
     synced_first_name = fields.Char(copy=False)
     synced_last_name = fields.Char(copy=False)

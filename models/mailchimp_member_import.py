@@ -22,11 +22,13 @@ from ..services.sync_rules import (
     ACTION_CREATE,
     ACTION_SKIP,
     ACTION_UPDATE,
+    NAMES_NOT_OVERRIDDEN,
     LocalMember,
     OdooConsent,
     PullOptions,
     blacklist_consent,
     decide_pull,
+    remote_names,
     status_decided_at,
     synced_names,
 )
@@ -57,11 +59,14 @@ class MailchimpMemberImport(models.AbstractModel):
             override_name=account.override_contact_name,
         )
 
-    def _apply_member_page(self, audience, items, full=False):
+    def _apply_member_page(self, audience, items, full=False, names_kept=None):
         """Apply one page of Mailchimp members: one query per kind of record read, one
         batched ``create`` per kind of record made. A member Odoo cannot take (not one valid
         address, or a value that fails) is named in ``problems`` and the others go on.
         ``full``: a Full Resync (consent state re-asserted for unchanged members too).
+        ``names_kept``: a dict to fill with {address: (Odoo's name, Mailchimp's name)} for
+        the members whose differing Mailchimp name was not written (the account does not
+        override contact names: ``NAMES_NOT_OVERRIDDEN``).
         Returns (counts, problems): problems are (address, reason) pairs."""
         audience.ensure_one()
         counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
@@ -79,7 +84,7 @@ class MailchimpMemberImport(models.AbstractModel):
         attempt = dict.fromkeys(counts, 0)
         try:
             with self.env.cr.savepoint():
-                self._apply_members(audience, remotes, attempt, full)
+                self._apply_members(audience, remotes, attempt, full, names_kept)
         except CONCURRENCY_ERRORS:
             raise  # a concurrent transaction, never a member's fault: the job tries again
         except Exception:  # pylint: disable=broad-except
@@ -91,7 +96,7 @@ class MailchimpMemberImport(models.AbstractModel):
                 one = dict.fromkeys(counts, 0)
                 try:
                     with self.env.cr.savepoint():
-                        self._apply_members(audience, {remote_key: remote}, one, full)
+                        self._apply_members(audience, {remote_key: remote}, one, full, names_kept)
                 except CONCURRENCY_ERRORS:
                     raise
                 except Exception as exc:  # pylint: disable=broad-except
@@ -117,7 +122,7 @@ class MailchimpMemberImport(models.AbstractModel):
             _logger.info("Mailchimp audience %s: skipped %r: %s", audience.mc_id, address, reason)
         return counts, problems
 
-    def _apply_members(self, audience, remotes, counts, full=False):
+    def _apply_members(self, audience, remotes, counts, full=False, names_kept=None):
         """The body of :meth:`_apply_member_page` for members with a valid key."""
         env = self.env(
             context=dict(
@@ -172,6 +177,11 @@ class MailchimpMemberImport(models.AbstractModel):
                 odoo=consent.get(email),
                 elsewhere=elsewhere.get(email),
             )
+            if names_kept is not None and decisions[email].name_reason == NAMES_NOT_OVERRIDDEN:
+                names_kept[email] = (
+                    binding.mailing_contact_id.name or "",
+                    join_name(*remote_names(remote)),
+                )
 
         contacts = service._pull_contacts(audience_su, remotes, decisions, by_email)
         partners = service._pull_partners(remotes, decisions)

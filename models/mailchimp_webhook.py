@@ -36,11 +36,9 @@ from ..services.mailchimp_campaigns import (
 )
 from ..services.mailchimp_data import (
     MEMBER_FIELDS,
-    address_key,
     delivery_campaign_id,
     delivery_new_email,
 )
-from ..services.sync_rules import remote_names
 from ..services.webhook_rules import (
     MAX_BODY_BYTES,
     MEMBER_EVENTS,
@@ -305,7 +303,10 @@ class MailchimpWebhookEventFlow(models.Model):
                 found.append(client.member(audience.mc_id, email, fields=MEMBER_FIELDS))
             except mce.MailchimpNotFound:
                 gone.append(email)
-        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(audience, found)
+        kept_names = {}
+        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(
+            audience, found, names_kept=kept_names
+        )
         failed = {member_key(address): reason for address, reason in problems}
         if gone:
             bindings = (
@@ -321,49 +322,30 @@ class MailchimpWebhookEventFlow(models.Model):
             )
             bindings.with_context(mailchimp_no_push=True)._mark_gone()
         gone_set = set(gone)
-        kept_names = self._names_kept(audience, found)
         for event in events:
             if event.email in failed:
                 event._mark("failed", failed[event.email][:250])
             elif event.email in gone_set:
                 event._mark("ignored", self.env._("not in Mailchimp any more"))
             elif event.event_type == "profile" and member_key(event.email) in kept_names:
-                event._mark("done", kept_names[member_key(event.email)])
+                event._mark(
+                    "done", self._name_kept_reason(audience, *kept_names[member_key(event.email)])
+                )
             else:
                 event._mark("done")
         return counts
 
-    def _names_kept(self, audience, members):
-        """{address: why}: the members whose name in Mailchimp differs from their Odoo
-        contact's, which the import left as it is because the account does not override
-        contact names: an event applied without changing the name says so."""
-        account = audience.account_id
-        if account.override_contact_name or not members:
-            return {}
-        keys = {address_key(m): m for m in members}
-        bindings = (
-            self.env["mailchimp.member"]
-            .sudo()
-            .search([("list_id", "=", audience.id), ("email_normalized", "in", list(keys))])
-        )
-        kept = {}
-        for binding in bindings:
-            contact = binding.mailing_contact_id or binding.partner_id
-            remote = keys.get(binding.email_normalized)
-            if not contact or not remote:
-                continue
-            first, last = remote_names(remote)
-            name = " ".join(part for part in (first, last) if part)
-            if name and name != (contact.name or ""):
-                kept[binding.email_normalized] = self.env._(
-                    "no change to the name: contact names are not overridden (option "
-                    '"Is Override Contact Name?" of account %(account)s is off); Odoo keeps '
-                    "%(odoo)s, Mailchimp says %(mailchimp)s",
-                    account=account.name,
-                    odoo=contact.name or "",
-                    mailchimp=name,
-                )[:250]
-        return kept
+    def _name_kept_reason(self, audience, odoo_name, mailchimp_name):
+        """Why an applied profile event left the contact's name (the import's name rule said
+        ``NAMES_NOT_OVERRIDDEN``: the account does not override contact names)."""
+        return self.env._(
+            "no change to the name: contact names are not overridden (option "
+            '"Is Override Contact Name?" of account %(account)s is off); Odoo keeps '
+            "%(odoo)s, Mailchimp says %(mailchimp)s",
+            account=audience.account_id.name,
+            odoo=odoo_name,
+            mailchimp=mailchimp_name,
+        )[:250]
 
     def _rekey(self, audience, event):
         """An address change: the binding (and its contact) moves from the old address to

@@ -64,10 +64,42 @@ class MailingContact(models.Model):
             return
         if self._mailchimp_push_fields.intersection(vals):
             self._mailchimp_mark_changed()
+        if {"name", "first_name", "last_name"} & set(vals):
+            self._mailchimp_share_name()
         if "list_ids" in vals or "subscription_ids" in vals:
             self._mailchimp_mark_subscriptions()
         if "tag_ids" in vals:
             self._mailchimp_mark_tags_changed()
+
+    def _mailchimp_share_name(self):
+        """The mailing contact's name is the one Mailchimp receives (FNAME/LNAME): renamed, it
+        reaches the partner of the same Mailchimp member where the member's account links
+        members to partners (its option "Auto Create Customers In Odoo?"), so that one
+        person has one name in Odoo (a partner's new name reaches the contact in any case:
+        ``res.partner._mailchimp_share_name``). Elsewhere a partner, a record of sales and
+        invoices too, keeps its own name; the member's *Name Sent to Mailchimp* says which
+        name goes. Never while the import writes (it renames both itself)."""
+        if self.env.context.get("mailchimp_no_push"):
+            return
+        bindings = (
+            self.env["mailchimp.member"]
+            .sudo()
+            .search(
+                [
+                    ("mailing_contact_id", "in", self.ids),
+                    ("partner_id", "!=", False),
+                    ("list_id.account_id.auto_create_partner", "=", True),
+                ]
+            )
+        )
+        for contact in self.filtered("name"):
+            partners = bindings.filtered(lambda b, c=contact: b.mailing_contact_id == c).partner_id
+            partners = partners.filtered(lambda p, c=contact: p.name != c.name)
+            if partners:
+                # the partner's own rule would split the name again: told not to come back
+                partners.with_context(mailchimp_name_from_contact=True).write(
+                    {"name": contact.name}
+                )
 
     def _mailchimp_mark_subscriptions(self):
         if self.env.context.get("mailchimp_no_push") or not self:

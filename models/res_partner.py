@@ -43,7 +43,11 @@ class ResPartner(models.Model):
             self._mailchimp_mark_changed()
         if "category_id" in vals:
             self._mailchimp_mark_tags_changed()
-        if vals.get("name") and not self.env.context.get("mailchimp_no_push"):
+        if (
+            vals.get("name")
+            and not self.env.context.get("mailchimp_no_push")
+            and not self.env.context.get("mailchimp_name_from_contact")
+        ):
             self._mailchimp_share_name()
         return res
 

@@ -172,6 +172,8 @@ class PullDecision:
     decided_at: datetime = None
     #: Odoo's opt-out is newer than Mailchimp's subscribed status: the export must send it
     push_opt_out: bool = False
+    #: why a name Mailchimp changed was left as Odoo has it (``NAMES_NOT_OVERRIDDEN``)
+    name_reason: str = ""
 
 
 def fields_differ(remote, local):
@@ -188,10 +190,16 @@ def remote_names(remote):
     return clean_text(merges.get("FNAME")), clean_text(merges.get("LNAME"))
 
 
-def _name_updates(remote, local, opts):
-    """Names Mailchimp may write: only where Odoo did not change them since the last sync
-    (the Odoo change wins), and only over a differing non-empty name if override is on."""
-    values = {}
+#: why a pull left a name Mailchimp changed as Odoo has it (``PullDecision.name_reason``)
+NAMES_NOT_OVERRIDDEN = "names not overridden"
+
+
+def name_updates(remote, local, opts):
+    """Names Mailchimp may write, and why a differing one was not written: (values,
+    reason). Only where Odoo did not change them since the last sync (the Odoo change wins),
+    and only over a differing non-empty name if override is on; a differing Mailchimp name
+    left for that last reason gives ``NAMES_NOT_OVERRIDDEN`` (else reason is "")."""
+    values, reason = {}, ""
     first, last = remote_names(remote)
     pairs = (
         ("first_name", first, local.first_name or "", local.synced_first_name or ""),
@@ -203,9 +211,10 @@ def _name_updates(remote, local, opts):
         if remote_value == current:
             continue
         if current and not opts.override_name:
+            reason = NAMES_NOT_OVERRIDDEN
             continue
         values[fname] = remote_value
-    return values
+    return values, reason
 
 
 def synced_names(local, first_name, last_name, export_pending):
@@ -567,7 +576,7 @@ def decide_pull(remote, local, opts, full=False, odoo=None, elsewhere=None):
         decision.reason = "archived in Mailchimp"
         return decision
     if opts.pull_fields and local.has_contact:
-        decision.contact_values = _name_updates(remote, local, opts)
+        decision.contact_values, decision.name_reason = name_updates(remote, local, opts)
     _consent(
         decision,
         status,

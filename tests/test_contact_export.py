@@ -298,6 +298,8 @@ class TestContactExport(MailchimpCase):
         with Form(contact) as form:
             form.name = "Janet van Dyke"
         self.assertEqual((contact.first_name, contact.last_name), ("Janet", "van Dyke"))
+        # the account links members to partners: the member's partner follows its contact
+        self.assertEqual(partner.name, "Janet van Dyke")
         self.assertTrue(binding.need_push)
         self.push()
         merges = self.remote("name@example.org")["merge_fields"]
@@ -321,6 +323,27 @@ class TestContactExport(MailchimpCase):
         self.assertEqual(contact.name, "Amy Laurence")
         self.assertEqual(partner.name, "Amy Laurence")
         self.assertFalse(binding.need_push, "the import's own write is not sent back")
+
+    def test_a_renamed_contact_leaves_the_partner_where_the_account_does_not_link_them(self):
+        """The mailing contact holds the name Mailchimp receives; its partner (found by the
+        import while the account linked partners) keeps its own name once the account no
+        longer creates partners for members, and the member says which name goes."""
+        self.account.auto_create_partner = True
+        self.state.add_member(
+            self.list_mc_id, "own@example.org", merge_fields={"FNAME": "Beth", "LNAME": "March"}
+        )
+        self.audience._start_member_import(full=True)
+        self.run_jobs()
+        binding = self.binding("own@example.org")
+        contact, partner = binding.mailing_contact_id, binding.partner_id
+        self.assertEqual((contact.name, partner.name), ("Beth March", "Beth March"))
+        self.account.auto_create_partner = False
+        contact.name = "Elizabeth March"
+        self.assertEqual(partner.name, "Beth March", "the partner keeps its own name")
+        self.assertEqual(binding.name_source, "Elizabeth March (the mailing contact)")
+        self.push()
+        merges = self.remote("own@example.org")["merge_fields"]
+        self.assertEqual((merges["FNAME"], merges["LNAME"]), ("Elizabeth", "March"))
 
     def test_name_of_a_partner_only_member_reaches_mailchimp(self):
         partner = self.env["res.partner"].create({"name": "Meg March", "email": "meg@example.org"})

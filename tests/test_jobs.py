@@ -173,7 +173,7 @@ class TestJobRetries(MailchimpCase):
             psycopg2.errors.UniqueViolation("duplicate key value violates unique constraint"),
         ]
 
-        def conflict(service, audience, remotes, counts, full=False):
+        def conflict(service, audience, remotes, counts, *args):
             raise conflicts[0]
 
         for _attempt in range(2):

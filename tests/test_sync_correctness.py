@@ -285,10 +285,10 @@ class TestSyncCorrectness(MailchimpCase):
         service = type(self.env["mailchimp.member.import"])
         original = service._apply_members
 
-        def apply_members(recs, audience, remotes, counts, full=False):
+        def apply_members(recs, audience, remotes, counts, *args):
             if "poison@example.org" in remotes:
                 raise ValueError("A string literal cannot contain NUL (0x00) characters.")
-            return original(recs, audience, remotes, counts, full)
+            return original(recs, audience, remotes, counts, *args)
 
         with patch.object(service, "_apply_members", apply_members):
             run = self.import_members(audience)

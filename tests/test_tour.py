@@ -1,6 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -178,24 +179,31 @@ class TestTours(MailchimpCommon, HttpCase):
             "30 members read: 30 new, 0 updated. 30 members in sync.",
         )
 
-    def test_edit_a_contact_and_export_it(self):
+    def audience_exporting_fields(self, name):
+        """An audience ``name`` of 3 subscribers, imported, whose contacts' field changes
+        are exported: (audience, the binding of member00001, bound to a mailing contact,
+        nothing waiting to be sent)."""
         emulator = self.start()
-        seeded = emulator.seed("Tour Audience", members=3, statuses=["subscribed"])
+        seeded = emulator.seed(name, members=3, statuses=["subscribed"])
         self.list_mc_id = seeded["list_id"]
         self.connect()
         self.account.auto_update_contact = True
         audience = self.import_audiences()
         audience.write({"push_new": True, "push_fields": True})
         self.import_members(audience)
-        email = "member00001@example.org"
         binding = self.env["mailchimp.member"].search(
-            [("list_id", "=", audience.id), ("email_normalized", "=", email)]
+            [("list_id", "=", audience.id), ("email_normalized", "=", "member00001@example.org")]
         )
         self.assertTrue(binding.mailing_contact_id, "the member is bound to a mailing contact")
         self.assertFalse(binding.need_push)
         self.assertFalse(self.mailchimp_jobs())
+        return audience, binding
+
+    def test_edit_a_contact_and_export_it(self):
+        _audience, binding = self.audience_exporting_fields("Tour Audience")
+        email = binding.email_normalized
         self.assertNotEqual(
-            emulator.state.get_member(self.list_mc_id, email)["merge_fields"]["FNAME"], "Ada"
+            self.emulator.state.get_member(self.list_mc_id, email)["merge_fields"]["FNAME"], "Ada"
         )
         self.start_tour(
             "/odoo/action-mass_mailing.action_view_mass_mailing_contacts",
@@ -214,14 +222,17 @@ class TestTours(MailchimpCommon, HttpCase):
         writes_before = self.list_writes()
         self.run_jobs()
         self.assertEqual(self.list_writes() - writes_before, 1, "one call sends the contact")
-        remote = emulator.state.get_member(self.list_mc_id, email)
+        remote = self.emulator.state.get_member(self.list_mc_id, email)
         self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
         self.assertEqual(remote["merge_fields"]["LNAME"], "Lovelace")
         self.assertEqual(remote["status"], "subscribed")
         self.assertFalse(binding.need_push)
         self.assertFalse(binding.sync_error)
 
-    def test_read_a_campaign_report(self):
+    def campaign_read_once(self):
+        """A campaign sent to 20 subscribers, imported with its report (two opens); since,
+        in Mailchimp, a third reader, a second open and two clickers. Returns the campaign
+        and its id in the emulator."""
         emulator = self.start()
         state = emulator.state
         self.list_mc_id = state.add_list("Tour Audience")
@@ -251,6 +262,11 @@ class TestTours(MailchimpCommon, HttpCase):
         state.add_campaign_event(cid, emails[0], "open")
         for email in emails[:2]:
             state.add_campaign_event(cid, email, "click", url="https://www.example.org/spring")
+        return campaign, cid
+
+    def test_read_a_campaign_report(self):
+        campaign, cid = self.campaign_read_once()
+        state = self.emulator.state
         self.start_tour(
             "/odoo/action-mailchimp_connector.action_mailchimp_campaign",
             "mailchimp_connector_campaign_report_tour",
@@ -282,15 +298,20 @@ class TestTours(MailchimpCommon, HttpCase):
         self.assertEqual(sorted(activity.mapped("action")), ["click"] * 2 + ["open"] * 4)
 
     @contextlib.contextmanager
-    def jobs_in_background(self, model, method, delay=1.0):
+    def jobs_in_background(self, model, method, delay=1.0, mailchimp=None):
         """queue_job's runner, as in production, while a tour runs: the Mailchimp jobs queued
         by the tour's clicks run ``delay`` seconds after they appear (after the click's own
         screen update), each batch in its own transaction; then the bus tells the open
         screens, as its NOTIFY would after a real commit (a test's commits are savepoints:
         Odoo's bus does not notify during tests). The runner starts when the tour first calls
-        ``method`` of ``model`` (the button that queues the jobs): before that, the test's
-        own thread uses the database cursor they share. Yields the jobs run per batch, as a
-        list, so the test can check that they ran during the tour."""
+        ``method`` of ``model`` (the button that queues the jobs, or the screen it opens):
+        before that, the test's own thread uses the database cursor they share.
+
+        ``mailchimp``: what Mailchimp does meanwhile, {(model, method): callable}: the
+        callable runs once, in the runner's thread (a webhook delivery is an HTTP request to
+        Odoo, which the tour's own requests would block), after the tour first calls that
+        method (its screen is open), before the jobs it queues run. Yields the jobs run per
+        batch, as a list, so the test can check that they ran during the tour."""
         from odoo.addons.bus.models.bus import dispatch
         from odoo.addons.bus.websocket import WebsocketConnectionHandler
 
@@ -298,17 +319,29 @@ class TestTours(MailchimpCommon, HttpCase):
         self.startPatcher(
             patch.object(WebsocketConnectionHandler, "websocket_allowed", return_value=True)
         )
-        stop, clicked, batches, errors = threading.Event(), threading.Event(), [], []
+        stop, called, batches, errors = threading.Event(), threading.Event(), [], []
+        actions = {(model, method): None, **(mailchimp or {})}
+        seen, waiting = set(), []  # the triggers called, those whose action is still to run
         registry = self.env.registry
-        cls = type(self.env[model])
-        original = getattr(cls, method)
 
-        def clicked_method(records, *args, **kwargs):
-            result = original(records, *args, **kwargs)
-            clicked.set()
-            return result
+        def watch(key):
+            cls = type(self.env[key[0]])
+            original = getattr(cls, key[1])
 
-        self.startPatcher(patch.object(cls, method, clicked_method))
+            # wraps: the method's markers (api.model, readonly) are kept for the RPC dispatch
+            @functools.wraps(original)
+            def watched(records, *args, **kwargs):
+                result = original(records, *args, **kwargs)
+                if key not in seen:
+                    seen.add(key)
+                    waiting.append(key)
+                    called.set()
+                return result
+
+            self.startPatcher(patch.object(cls, key[1], watched))
+
+        for key in actions:
+            watch(key)
 
         def pending(env):
             return env["queue.job"].search_count(
@@ -317,11 +350,15 @@ class TestTours(MailchimpCommon, HttpCase):
 
         def loop():
             threading.current_thread().testing = True
-            while not clicked.wait(0.2):
+            while not called.wait(0.2):
                 if stop.is_set():
                     return
             while not stop.is_set():
                 try:
+                    while waiting:
+                        action = actions[waiting.pop(0)]
+                        if action:
+                            action()
                     with registry.cursor() as cr:
                         found = pending(api.Environment(cr, SUPERUSER_ID, {}))
                     if not found:
@@ -376,17 +413,7 @@ class TestTours(MailchimpCommon, HttpCase):
     def test_export_result_follows_export_now_live(self):
         """Export Now on the audience form: the contacts waiting turn to zero and the last
         export result appears on the open form as the export job commits, no reload."""
-        emulator = self.start()
-        seeded = emulator.seed("Live Export", members=3, statuses=["subscribed"])
-        self.list_mc_id = seeded["list_id"]
-        self.connect()
-        self.account.auto_update_contact = True
-        audience = self.import_audiences()
-        audience.write({"push_new": True, "push_fields": True})
-        self.import_members(audience)
-        binding = self.env["mailchimp.member"].search(
-            [("list_id", "=", audience.id), ("email_normalized", "=", "member00001@example.org")]
-        )
+        audience, binding = self.audience_exporting_fields("Live Export")
         binding.mailing_contact_id.write({"first_name": "Ada", "last_name": "Lovelace"})
         self.assertTrue(binding.need_push)
         self.assertEqual(audience.push_pending_count, 1)
@@ -397,10 +424,109 @@ class TestTours(MailchimpCommon, HttpCase):
                 login="mc_manager",
             )
         self.assertTrue(batches and sum(batches) >= 1, "the export ran while the tour waited")
-        remote = emulator.state.get_member(self.list_mc_id, "member00001@example.org")
+        remote = self.emulator.state.get_member(self.list_mc_id, "member00001@example.org")
         self.assertEqual(remote["merge_fields"]["FNAME"], "Ada")
         audience.invalidate_recordset()
         self.assertEqual(audience.push_pending_count, 0)
+
+    def test_webhook_events_show_live(self):
+        """Webhook deliveries while the audience's form, then its events list, are open: the
+        member and event counts, then the new event with its reason, appear without any
+        reload (the emulator delivers to Odoo's test server; the jobs run in the
+        background)."""
+        emulator = self.start()
+        state = emulator.state
+        seeded = emulator.seed("Webhook Audience", members=3, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        audience = self.import_audiences()
+        self.import_members(audience)
+        self.assertEqual(audience.member_count, 3)
+        self.assertFalse(self.account.override_contact_name)
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
+        # the first request builds the routing map: not during Mailchimp's check of the URL
+        self.url_open("/web/health", timeout=60)
+        self.account.action_generate_webhook_urls()
+        self.assertEqual(audience.webhook_state, "registered", audience.webhook_error)
+
+        def deliver(type_, email):
+            result = emulator.fire_member_webhook(self.list_mc_id, type_, email)
+            if [status for _url, status in result] != [200]:
+                raise AssertionError(f"{type_} delivery refused: {result}")
+
+        def subscribe():  # while the audience's form is open
+            state.add_member(
+                self.list_mc_id, "newcomer@example.org", merge_fields={"FNAME": "Nova"}
+            )
+            deliver("subscribe", "newcomer@example.org")
+
+        def profile():  # while the events list is open
+            state.advance(60)
+            state.update_member(
+                self.list_mc_id, "member00001@example.org", merge_fields={"FNAME": "Renamed"}
+            )
+            deliver("profile", "member00001@example.org")
+
+        with self.jobs_in_background(
+            "mailchimp.list",
+            "web_read",
+            mailchimp={
+                ("mailchimp.list", "web_read"): subscribe,
+                ("mailchimp.webhook.event", "web_search_read"): profile,
+            },
+        ) as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_list",
+                "mailchimp_connector_live_webhook_tour",
+                login="mc_manager",  # the Webhook Events button is the managers'
+            )
+        self.assertGreaterEqual(len(batches), 2, "each delivery applied while the tour waited")
+        events = self.env["mailchimp.webhook.event"].search([("list_id", "=", audience.id)])
+        self.assertEqual(sorted(events.mapped("event_type")), ["profile", "subscribe"])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        audience.invalidate_recordset()
+        self.assertEqual(audience.member_count, 4)
+
+    def test_full_resync_figures_follow_live(self):
+        """Full Resync on the audience form: the new members and the resync's result appear
+        on the open form as its jobs commit, no reload."""
+        emulator = self.start()
+        seeded = emulator.seed("Resync Audience", members=30, statuses=["subscribed"])
+        self.list_mc_id = seeded["list_id"]
+        self.connect()
+        audience = self.import_audiences()
+        self.import_members(audience)
+        self.assertEqual(audience.member_count, 30)
+        emulator.state.advance(60)
+        for email in ("late1@example.org", "late2@example.org"):
+            emulator.state.add_member(self.list_mc_id, email)
+        with self.jobs_in_background("mailchimp.list", "action_full_resync") as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_list",
+                "mailchimp_connector_live_resync_tour",
+                login="mc_manager",
+            )
+        self.assertTrue(batches and sum(batches) >= 1, "the resync ran while the tour waited")
+        audience.invalidate_recordset()
+        self.assertEqual(audience.member_count, 32)
+        self.assertIn("32 members read: 2 new", audience.last_sync_result)
+        runs = self.env["mailchimp.sync.run"].search([("list_id", "=", audience.id)])
+        self.assertEqual(len(runs), 2, "the first import, then the resync")
+        self.assertEqual(set(runs.mapped("state")), {"done"})
+
+    def test_report_refresh_follows_live(self):
+        """Refresh All Reports (the campaigns' gear menu): the report's new figures appear in
+        the open list as its job commits, no reload."""
+        campaign, _cid = self.campaign_read_once()
+        with self.jobs_in_background("mailchimp.campaign", "action_refresh_all_reports") as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_campaign",
+                "mailchimp_connector_live_report_tour",
+                login="mc_user",
+            )
+        self.assertTrue(batches and sum(batches) >= 1, "the report was read while the tour waited")
+        campaign.invalidate_recordset()
+        self.assertRecordValues(campaign, [{"unique_opens": 3, "unique_subscriber_clicks": 2}])
 
     def test_send_a_mailing_through_mailchimp(self):
         """Compose in Odoo's editor, send through Mailchimp, read the figures back."""

@@ -9,6 +9,7 @@ from services.sync_rules import (
     ACTION_UPDATE,
     BLACKLIST_LIFTED,
     BLACKLIST_OPT_OUT,
+    NAMES_NOT_OVERRIDDEN,
     LocalMember,
     MemberElsewhere,
     OdooConsent,
@@ -19,6 +20,7 @@ from services.sync_rules import (
     decide_pull,
     format_mc_datetime,
     lifted_in_odoo,
+    name_updates,
     parse_mc_datetime,
     synced_names,
 )
@@ -165,6 +167,29 @@ def test_without_override_a_differing_name_stays_but_an_empty_one_is_filled():
     local = known(first="", synced=("", "Lee"))
     decision = decide_pull(remote(fname="Anna", last_changed=T1), local, PullOptions())
     assert decision.contact_values == {"first_name": "Anna"}
+
+
+def test_the_name_rule_says_when_a_name_is_kept_because_names_are_not_overridden():
+    changed = remote(fname="Anna", last_changed=T1)
+    # override off: Mailchimp's differing name is not written, and the rule says why
+    assert name_updates(changed, known(), PullOptions()) == ({}, NAMES_NOT_OVERRIDDEN)
+    decision = decide_pull(changed, known(), PullOptions())
+    assert decision.contact_values == {} and decision.name_reason == NAMES_NOT_OVERRIDDEN
+    # override on: written, nothing to explain
+    assert name_updates(changed, known(), PullOptions(override_name=True)) == (
+        {"first_name": "Anna"},
+        "",
+    )
+    # the same name on both sides, an empty Odoo name filled, a name changed in Odoo (Odoo
+    # wins, whatever the option): no reason either
+    assert name_updates(remote(last_changed=T1), known(), PullOptions()) == ({}, "")
+    empty = known(first="", synced=("", "Lee"))
+    assert name_updates(changed, empty, PullOptions()) == ({"first_name": "Anna"}, "")
+    assert name_updates(changed, known(first="Annie"), PullOptions()) == ({}, "")
+    # one name kept, the other (empty in Odoo) filled
+    both = remote(fname="Anna", lname="Lee", last_changed=T1)
+    local = known(last="", synced=("Ann", ""))
+    assert name_updates(both, local, PullOptions()) == ({"last_name": "Lee"}, NAMES_NOT_OVERRIDDEN)
 
 
 def test_pull_fields_off_pulls_no_field():

@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
+import { importMembersSteps } from "./mailchimp_audience_import_tour";
 
 // Live screens: Import Members on an audience's form, then wait, without any reload, for the
 // figures the import's jobs commit (run by the test in the background): the member count and
@@ -7,24 +8,7 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("mailchimp_connector_live_import_tour", {
     checkDelay: 50,
     steps: () => [
-        {
-            content: "Open the audience",
-            trigger: ".o_kanban_record:contains('Live Audience')",
-            run: "click",
-        },
-        {
-            content: "No member in Odoo yet",
-            trigger: "button[name='action_view_members'] .o_stat_value:contains(/^0$/)",
-        },
-        {
-            content: "Press Import Members",
-            trigger: "button[name='action_import_members']",
-            run: "click",
-        },
-        {
-            content: "The import is announced",
-            trigger: ".o_notification:contains('Member import queued')",
-        },
+        ...importMembersSteps("Live Audience"),
         {
             content: "The members arrive on the open form (no reload)",
             trigger: "button[name='action_view_members'] .o_stat_value:contains(/^30$/)",
