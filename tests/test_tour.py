@@ -528,6 +528,35 @@ class TestTours(MailchimpCommon, HttpCase):
         campaign.invalidate_recordset()
         self.assertRecordValues(campaign, [{"unique_opens": 3, "unique_subscriber_clicks": 2}])
 
+    def test_segment_sync_follows_live(self):
+        """Sync Now on a segment's form: its status and member count follow the sync job as
+        it commits, no reload."""
+        emulator = self.start()
+        state = emulator.state
+        self.list_mc_id = state.add_list("Segment Audience")
+        for email in ("ann@keep.org", "bob@keep.org", "cid@keep.org", "dan@other.org"):
+            state.add_member(self.list_mc_id, email)
+        state.add_member(self.list_mc_id, "uma@keep.org", status="unsubscribed")
+        self.connect()
+        audience = self.import_audiences()
+        self.import_members(audience)
+        segment = self.env["mailchimp.segment"].create(
+            {
+                "name": "Live Keepers",
+                "list_id": audience.id,
+                "domain": "[('email', 'ilike', '@keep.org')]",
+            }
+        )
+        with self.jobs_in_background("mailchimp.segment", "action_sync_now") as batches:
+            self.start_tour(
+                "/odoo/action-mailchimp_connector.action_mailchimp_segment",
+                "mailchimp_connector_live_segment_tour",
+                login="mc_manager",
+            )
+        self.assertTrue(batches and sum(batches) >= 1, "the sync ran while the tour waited")
+        segment.invalidate_recordset()
+        self.assertRecordValues(segment, [{"state": "synced", "member_count": 3}])
+
     def test_send_a_mailing_through_mailchimp(self):
         """Compose in Odoo's editor, send through Mailchimp, read the figures back."""
         emulator = self.start()
