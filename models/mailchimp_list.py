@@ -460,6 +460,8 @@ class MailchimpList(models.Model):
         self.write(
             {"members_watermark": watermark, "last_sync_date": when, "last_sync_result": summary}
         )
+        # the interests read by the import reach the mapped mailing lists
+        self.filtered(lambda a: a.interest_ids.filtered("mailing_list_id"))._queue_sync_interests()
 
     def _record_sync_error(self, exc):
         message = self.account_id._error_message(exc)
