@@ -50,7 +50,6 @@ class MailchimpInterest(models.Model):
     mc_interest_id = fields.Char(string="Interest ID", required=True, readonly=True)
     mailing_list_id = fields.Many2one(
         "mailing.list",
-        string="Mailing List",
         ondelete="set null",
         help="Membership of this mailing list (not opted out) and the member's interest in "
         "Mailchimp are kept equal both ways, the newest change winning; an opt-out from the "

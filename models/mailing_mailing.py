@@ -105,7 +105,6 @@ class MailingMailing(models.Model):
     )
     mailchimp_interest_id = fields.Many2one(
         "mailchimp.interest",
-        string="Mailchimp Interest",
         ondelete="set null",
         domain="[('list_id', '=', mailchimp_list_id)]",
         help="Send to the members who have this interest (group) on only; with a segment, "
