@@ -14,6 +14,10 @@ class MailchimpInterestCreate(models.TransientModel):
     _name = "mailchimp.interest.create"
     _description = "Mailchimp: Create Interests"
 
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._("Create Interests in Mailchimp")
+
     list_id = fields.Many2one("mailchimp.list", string="Audience", required=True)
     category_name = fields.Char(string="Category", required=True, default="Mailing Lists")
     category_type = fields.Selection(CATEGORY_TYPES, required=True, default="checkboxes")
