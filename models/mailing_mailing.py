@@ -276,6 +276,8 @@ class MailingMailing(models.Model):
             audience = mailing.mailchimp_list_id
             if audience and audience.mailing_list_id:
                 mailing.contact_list_ids = audience.mailing_list_id
+            if mailing.mailchimp_interest_id.list_id != audience:
+                mailing.mailchimp_interest_id = False
             mailing.ab_testing_enabled = False
 
     @api.constrains("send_with", "mailchimp_list_id", "ab_testing_enabled")
