@@ -25,6 +25,7 @@
         "views/mailchimp_account_views.xml",
         "views/mailchimp_oauth_templates.xml",
         "views/mailchimp_webhook_event_views.xml",
+        "views/mailchimp_interest_views.xml",
         "views/mailchimp_list_views.xml",
         "views/mailchimp_sync_run_views.xml",
         "views/mailchimp_member_views.xml",

@@ -16,6 +16,8 @@ from . import (
     mailchimp_campaign_report,
     mailchimp_erasure,
     mailchimp_field_mapping,
+    mailchimp_interest,
+    mailchimp_interest_sync,
     mailchimp_list,
     mailchimp_member,
     mailchimp_member_export,

@@ -555,6 +555,7 @@ class MailchimpAccount(models.Model):
         except mce.MailchimpError as exc:
             _logger.warning("Mailchimp account %s: audience refresh failed: %s", self.id, exc)
             return f"failed: {exc}"
+        audiences._refresh_interests()
         runs = audiences._start_member_import(full=False)
         return f"audiences refreshed: {len(audiences)}, member imports queued: {len(runs)}"
 

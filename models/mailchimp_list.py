@@ -200,6 +200,9 @@ class MailchimpList(models.Model):
     campaign_count = fields.Integer(compute="_compute_campaign_count")
     segment_ids = fields.One2many("mailchimp.segment", "list_id", string="Segments")
     segment_count = fields.Integer(compute="_compute_segment_count")
+    interest_ids = fields.One2many("mailchimp.interest", "list_id", string="Interests")
+    interest_count = fields.Integer(compute="_compute_interest_count")
+    last_interest_sync_result = fields.Char(readonly=True, copy=False)
 
     # webhook (registration here; deliveries are mailchimp.webhook.event's)
     webhook_secret = fields.Char(
@@ -333,6 +336,9 @@ class MailchimpList(models.Model):
     def _compute_segment_count(self):
         set_counts(self, "segment_count", "mailchimp.segment", "list_id")
 
+    def _compute_interest_count(self):
+        set_counts(self, "interest_count", "mailchimp.interest", "list_id")
+
     # ------------------------------------------------------------------
     # Audiences import
     # ------------------------------------------------------------------
@@ -454,6 +460,8 @@ class MailchimpList(models.Model):
         self.write(
             {"members_watermark": watermark, "last_sync_date": when, "last_sync_result": summary}
         )
+        # the interests read by the import reach the mapped mailing lists
+        self.filtered(lambda a: a.interest_ids.filtered("mailing_list_id"))._queue_sync_interests()
 
     def _record_sync_error(self, exc):
         message = self.account_id._error_message(exc)
@@ -735,6 +743,102 @@ class MailchimpList(models.Model):
         self.sudo().last_tag_sync_result = summary
         if more:
             self._queue_sync_tags()
+        return summary
+
+    # ------------------------------------------------------------------
+    # Interest groups <-> mailing lists (the flow: mailchimp.interest.sync)
+    # ------------------------------------------------------------------
+    def _refresh_interests(self):
+        """The audience refresh's read of the interest categories and interests (a
+        refusal of one audience does not stop the others)."""
+        for audience in self:
+            try:
+                self.env["mailchimp.interest"]._import_for(
+                    audience, audience.account_id._get_client()
+                )
+            except mce.RETRYABLE_ERRORS:
+                raise
+            except mce.MailchimpError as exc:
+                _logger.warning("audience %s: interests not read: %s", audience.id, exc)
+
+    def action_import_interests(self):
+        """*Import Interests*: read the interest categories and interests, then offer to
+        create the mailing lists of the interests without one."""
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        self.ensure_one()
+        try:
+            interests = self.env["mailchimp.interest"]._import_for(
+                self.sudo(), self.account_id.sudo()._get_client()
+            )
+        except mce.MailchimpError as exc:
+            raise UserError(self.account_id.sudo()._error_message(exc)) from None
+        action = related_action(
+            self, "action_mailchimp_interest", "list_id", {"default_list_id": self.id}
+        )
+        unmapped = interests.filtered(lambda i: not i.mailing_list_id)
+        if unmapped:
+            action["help"] = self.env._(
+                "%s interests have no mailing list yet: select them and use Create the "
+                "mailing lists.",
+                len(unmapped),
+            )
+        return action
+
+    def action_view_interests(self):
+        return related_action(
+            self, "action_mailchimp_interest", "list_id", {"default_list_id": self.id}
+        )
+
+    @api.model
+    def _cron_sync_interests(self):
+        """Hourly: one interest-sync job per audience with a mapped interest."""
+        audiences = self.search(
+            [
+                ("interest_ids.mailing_list_id", "!=", False),
+                ("account_id.state", "=", "connected"),
+            ]
+        )
+        return len(audiences._queue_sync_interests())
+
+    def _queue_sync_interests(self):
+        for audience in self:
+            delay(
+                audience,
+                self.env._("Mailchimp: sync the interests of %s", audience.name),
+                f"mailchimp-interests-{audience.id}",
+            )._job_sync_interests()
+        return self
+
+    def action_sync_interests_now(self):
+        self.env["mailchimp.account"]._check_mailchimp_group(manager=True)
+        self.check_access("write")
+        audiences = self.filtered(lambda a: a.interest_ids.filtered("mailing_list_id"))
+        audiences.sudo()._queue_sync_interests()
+        return notification(
+            self.env._("Mailchimp"),
+            self.env._("Interest sync queued for %s.", ", ".join(audiences.mapped("name")))
+            if audiences
+            else self.env._("No interest of this audience is mapped to a mailing list."),
+            close=True,
+        )
+
+    @mailchimp_job()
+    def _job_sync_interests(self):
+        """Merge the interests of the members changed on either side
+        (mailchimp.interest.sync), under the audience's lock; the next job is queued while
+        more wait."""
+        self.ensure_one()
+        lock_audience_sync(self, "Another job of this audience runs")
+        client = self.account_id._get_client()
+        try:
+            done, calls, more = self.env["mailchimp.interest.sync"]._sync(self, client)
+        except mce.RETRYABLE_ERRORS as exc:
+            raise retry_later(exc) from None
+        summary = f"{done} members' interests merged, {calls} calls to Mailchimp"
+        self.sudo().last_interest_sync_result = summary
+        if more:
+            self._queue_sync_interests()
         return summary
 
     def _partners_to_push(self, domain):

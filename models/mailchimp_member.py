@@ -88,6 +88,13 @@ class MailchimpMember(models.Model):
     tags = fields.Char(copy=False)
     synced_tags = fields.Char(copy=False)  # the tags both sides had at the last tag sync
     tags_dirty = fields.Boolean(copy=False)  # its records' Odoo tags changed since then
+    # interest groups: Mailchimp's interests map as last read (JSON), that map at the last
+    # interest sync, the merged values of that sync ({"interest:list": bool}), and whether
+    # its contact's subscriptions to mapped lists changed in Odoo since
+    mc_interests = fields.Text(copy=False)
+    synced_interests = fields.Text(copy=False)
+    interest_base = fields.Text(copy=False)
+    interests_dirty = fields.Boolean(copy=False)
     segment_ids = fields.Many2many(
         "mailchimp.segment",
         "mailchimp_segment_member_rel",

@@ -103,6 +103,13 @@ class MailingMailing(models.Model):
         help="Send to this segment of the audience only (its members in Mailchimp at the "
         "time of sending); empty: every subscribed member of the audience.",
     )
+    mailchimp_interest_id = fields.Many2one(
+        "mailchimp.interest",
+        ondelete="set null",
+        domain="[('list_id', '=', mailchimp_list_id)]",
+        help="Send to the members who have this interest (group) on only; with a segment, "
+        "the segment wins.",
+    )
     mailchimp_account_id = fields.Many2one(related="mailchimp_list_id.account_id")
     mailchimp_campaign_id = fields.Many2one(
         "mailchimp.campaign",
@@ -269,6 +276,8 @@ class MailingMailing(models.Model):
             audience = mailing.mailchimp_list_id
             if audience and audience.mailing_list_id:
                 mailing.contact_list_ids = audience.mailing_list_id
+            if mailing.mailchimp_interest_id.list_id != audience:
+                mailing.mailchimp_interest_id = False
             mailing.ab_testing_enabled = False
 
     @api.constrains("send_with", "mailchimp_list_id", "ab_testing_enabled")
@@ -385,6 +394,13 @@ class MailingMailing(models.Model):
                 )
         return mapped.html, "\n".join(messages)
 
+    def _mailchimp_interest(self):
+        """(category id, interest id) of the interest the campaign is sent to, or None."""
+        interest = self.sudo().mailchimp_interest_id
+        if not interest:
+            return None
+        return interest.mc_category_id, interest.mc_interest_id
+
     def _mailchimp_campaign_body(self):
         from_name, reply_to = self._mailchimp_sender()
         placeholders = self._mailchimp_placeholders()
@@ -393,7 +409,9 @@ class MailingMailing(models.Model):
         return {
             "type": "regular",
             "recipients": campaign_recipients(
-                self.sudo().mailchimp_list_id.mc_id, self.sudo().mailchimp_segment_id.mc_segment_id
+                self.sudo().mailchimp_list_id.mc_id,
+                self.sudo().mailchimp_segment_id.mc_segment_id,
+                interest=self._mailchimp_interest(),
             ),
             "settings": {
                 "subject_line": subject,
@@ -424,6 +442,15 @@ class MailingMailing(models.Model):
                     "The segment %(segment)s is not a Mailchimp segment of %(audience)s yet: "
                     "sync it first, or choose another.",
                     segment=segment.name,
+                    audience=audience.name,
+                )
+            )
+        interest = self.sudo().mailchimp_interest_id
+        if interest and interest.list_id != audience:
+            raise UserError(
+                self.env._(
+                    "The interest %(interest)s is not one of %(audience)s: choose another.",
+                    interest=interest.display_name,
                     audience=audience.name,
                 )
             )
@@ -567,6 +594,7 @@ class MailingMailing(models.Model):
                     body["recipients"]["list_id"],
                     self.sudo().mailchimp_segment_id.mc_segment_id,
                     clear_segment=True,
+                    interest=self._mailchimp_interest(),
                 )
                 client.update_campaign(campaign.mc_id, body)
             client.set_campaign_content(campaign.mc_id, html)

@@ -25,6 +25,7 @@ class MailingSubscription(models.Model):
     def create(self, vals_list):
         subscriptions = super().create(vals_list)
         subscriptions._mailchimp_mark()
+        subscriptions._mailchimp_mark_interests()
         return subscriptions
 
     def write(self, vals):
@@ -57,7 +58,20 @@ class MailingSubscription(models.Model):
             super(MailingSubscription, lifted).write({"mailchimp_opt_in_date": self.env.cr.now()})
         if "opt_out" in vals or "list_id" in vals:
             self._mailchimp_mark()
+            self._mailchimp_mark_interests()
         return res
+
+    def unlink(self):
+        self._mailchimp_mark_interests()
+        return super().unlink()
+
+    def _mailchimp_mark_interests(self):
+        """A subscription to a mailing list mapped to a Mailchimp interest changed in Odoo:
+        its contact's members wait for the next interest sync (not while the sync itself
+        writes it)."""
+        if self.env.context.get("mailchimp_no_push") or not self:
+            return
+        self.env["mailchimp.interest.sync"]._mark_subscriptions(self)
 
     def _mailchimp_mark(self):
         """A contact joining an audience's mailing list (after its 'sync from' date) becomes a

@@ -425,6 +425,31 @@ class MailchimpClient:
                 raise ValueError(f"{key}: at most {BATCH_LIMIT} addresses a call")
         return self.post(f"/lists/{list_id}/segments/{segment_id}", json=body) or {}
 
+    # interest groups: an audience's interest categories and their interests
+    def interest_categories(self, list_id):
+        """Every interest category of an audience (``GET /lists/{id}/interest-categories``,
+        all pages of at most 1,000)."""
+        return self.iter_pages(f"/lists/{list_id}/interest-categories", "categories")
+
+    def create_interest_category(self, list_id, body):
+        """``POST /lists/{id}/interest-categories`` (``body`` from mailchimp_data)."""
+        return self.post(f"/lists/{list_id}/interest-categories", json=body) or {}
+
+    def interests(self, list_id, category_id):
+        """Every interest of a category (``GET …/interest-categories/{cat}/interests``, all
+        pages of at most 1,000)."""
+        return self.iter_pages(
+            f"/lists/{list_id}/interest-categories/{category_id}/interests", "interests"
+        )
+
+    def create_interest(self, list_id, category_id, body):
+        """``POST …/interest-categories/{cat}/interests``: Mailchimp refuses (400) past 60
+        interests in the audience."""
+        return (
+            self.post(f"/lists/{list_id}/interest-categories/{category_id}/interests", json=body)
+            or {}
+        )
+
     def automations(self):
         """Every classic automation of the account (``GET /automations``, all pages)."""
         return self.iter_pages("/automations", "automations")

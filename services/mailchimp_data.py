@@ -9,6 +9,8 @@ built by :func:`subscribe_item` and :func:`patch_body`. Campaigns, their reports
 and templates: ``mailchimp_campaigns.py``.
 """
 
+import json
+
 from .identity import member_key
 from .sync_rules import clean_merge_fields, clean_text, parse_mc_datetime
 
@@ -26,6 +28,7 @@ MEMBER_FIELDS = (
     "unique_email_id",
     "unsubscribe_reason",
     "tags",
+    "interests",
 )
 #: an export's check of the archived members: their addresses only
 ADDRESS_FIELDS = ("email_address",)
@@ -83,7 +86,7 @@ def binding_values(member):
     """A binding's values from a Mailchimp member: the one mapper, for the import (a
     member read) and the export (Mailchimp's answer, see :func:`answer_values`)."""
     tags = member.get("tags") or []
-    return {
+    values = {
         "email": (member.get("email_address") or "").strip(),
         "subscriber_hash": member.get("id"),
         "status": member.get("status"),
@@ -95,6 +98,10 @@ def binding_values(member):
         "mc_unique_email_id": member.get("unique_email_id"),
         "unsubscribe_reason": clean_text(member.get("unsubscribe_reason")) or False,
     }
+    if "interests" in member:
+        # only when Mailchimp gave them (a webhook's data has none: the last map read stays)
+        values["mc_interests"] = dump_interests(member.get("interests"))
+    return values
 
 
 def answer_values(member, known):
@@ -281,12 +288,88 @@ def member_tags_body(active, inactive):
     return {"tags": tags, "is_syncing": True}
 
 
-def campaign_recipients(list_id, segment_id=None, clear_segment=False):
+def campaign_recipients(list_id, segment_id=None, clear_segment=False, interest=None):
     """A campaign's ``recipients``: its audience, and the static segment it is sent to
-    (``segment_id``); ``clear_segment``: an update that takes a segment off."""
+    (``segment_id``) or the members with an interest on (``interest``: (category id,
+    interest id)); ``clear_segment``: an update that takes a segment off."""
     recipients = {"list_id": list_id}
     if segment_id:
         recipients["segment_opts"] = {"saved_segment_id": int(segment_id)}
+    elif interest:
+        recipients["segment_opts"] = interest_conditions(interest[0], [interest[1]])
     elif clear_segment:
         recipients["segment_opts"] = {}
     return recipients
+
+
+# ---------------------------------------------------------------------------- interest groups
+def dump_interests(interests):
+    """A member's ``interests`` map as the binding stores it (JSON text, keys sorted; False
+    when Mailchimp gave none)."""
+    if not isinstance(interests, dict) or not interests:
+        return False
+    return json.dumps({str(k): bool(v) for k, v in interests.items()}, sort_keys=True)
+
+
+def load_interests(text):
+    """{interest id: bool} of a stored map ('' or None: {})."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): bool(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def interest_category_body(title, kind="checkboxes"):
+    """``POST /lists/{id}/interest-categories``: a category (checkboxes, dropdown, radio or
+    hidden)."""
+    return {"title": title, "type": kind}
+
+
+def interest_body(name):
+    """``POST …/interest-categories/{cat}/interests``: an interest."""
+    return {"name": name}
+
+
+def category_values(remote):
+    """An interest category Mailchimp answered, as Odoo stores it."""
+    return {
+        "mc_category_id": str(remote.get("id") or ""),
+        "category_name": remote.get("title") or "",
+        "category_type": remote.get("type") or "checkboxes",
+    }
+
+
+def interest_values(remote):
+    """An interest Mailchimp answered, as Odoo stores it."""
+    try:
+        count = int(remote.get("subscriber_count") or 0)
+    except (TypeError, ValueError):
+        count = 0
+    return {
+        "mc_interest_id": str(remote.get("id") or ""),
+        "name": remote.get("name") or "",
+        "member_count": count,
+    }
+
+
+def interests_item(email, interests):
+    """One member of a batch subscribe (``update_existing``) changing only its interests
+    ({interest id: bool}); its status is not touched."""
+    return {"email_address": email, "interests": {str(k): bool(v) for k, v in interests.items()}}
+
+
+def interest_conditions(category_id, interest_ids, match="all"):
+    """A campaign's ``segment_opts`` for the members with any of ``interest_ids`` (of the
+    category ``category_id``) on."""
+    return {
+        "match": match,
+        "conditions": [
+            {
+                "condition_type": "Interests",
+                "field": f"interests-{category_id}",
+                "op": "interestcontains",
+                "value": [str(i) for i in interest_ids],
+            }
+        ],
+    }

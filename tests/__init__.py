@@ -7,6 +7,7 @@ from . import (
     test_contact_export,
     test_erasure,
     test_first_hour,
+    test_interests,
     test_jobs,
     test_live,
     test_mailing_mailchimp,

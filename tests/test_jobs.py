@@ -305,6 +305,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         "_job_mailchimp_send",
         "_job_sync",
         "_job_sync_tags",
+        "_job_sync_interests",
     }
 
     def setUp(self):
@@ -385,6 +386,7 @@ class TestJobsOfGoneAccounts(MailchimpCase):
         )._queue_sync()
         audience.sync_tags = True
         audience._queue_sync_tags()
+        audience._queue_sync_interests()
         jobs = self.mailchimp_jobs()
         self.assertEqual(set(jobs.mapped("method_name")), self.JOB_METHODS)
         return jobs

@@ -5,13 +5,25 @@ Each module lists its ``ROUTES``: ``(path pattern, {method: handler})``. A handl
 returns the body (or ``(status, body)``).
 """
 
-from . import automations, batches, content, lists, members, reports, root, segments, webhooks
+from . import (
+    automations,
+    batches,
+    content,
+    interests,
+    lists,
+    members,
+    reports,
+    root,
+    segments,
+    webhooks,
+)
 
 ROUTES = (
     root.ROUTES
     + lists.ROUTES
     + members.ROUTES
     + segments.ROUTES
+    + interests.ROUTES
     + webhooks.ROUTES
     + batches.ROUTES
     + content.ROUTES

@@ -15,6 +15,7 @@ from ..util import UTC, fmt_ts, locked, parse_ts
 from .automations import AutomationMixin
 from .batches import BatchMixin
 from .content import ContentMixin
+from .interests import InterestMixin
 from .lists import ListMixin
 from .members import MemberMixin
 from .merge_fields import MergeFieldMixin
@@ -31,6 +32,7 @@ class State(
     MergeFieldMixin,
     MemberMixin,
     SegmentMixin,
+    InterestMixin,
     WebhookMixin,
     ContentMixin,
     SendingMixin,

@@ -23,6 +23,8 @@ class AudienceData:
         self.merge_fields = []  # merge field dicts
         self.segments = {}  # segment id -> {"info": {...}, "members": {web_id: ts}}
         self.webhooks = {}  # webhook id -> dict
+        # category id -> {"info": {...}, "interests": {interest id: {...}}}
+        self.interest_categories = {}
         self.version = 0
         self.views = {}  # cached filtered/sorted member views
         self.stats_cache = None

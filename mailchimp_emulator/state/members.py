@@ -314,7 +314,7 @@ class MemberMixin:
             "sms_subscription_status": "",
             "sms_subscription_last_updated": "",
             "merge_fields": {f["tag"]: "" for f in lst.merge_fields},
-            "interests": {},
+            "interests": dict.fromkeys(self._interest_ids(lst), False),
             "stats": {"avg_open_rate": 0, "avg_click_rate": 0},
             "ip_signup": "",
             "timestamp_signup": now,
@@ -426,6 +426,8 @@ class MemberMixin:
                 if not isinstance(body[key], dict):
                     raise invalid_field(key, f"{key} must be an object.")
                 changes[key] = body[key]
+        if "interests" in changes:
+            changes["interests"] = {str(k): bool(v) for k, v in changes["interests"].items()}
         tags = body.get("tags")
         if tags is not None:
             if not isinstance(tags, list):
@@ -520,6 +522,7 @@ class MemberMixin:
         _check_status(status, field)
         merge = self._validate_merge(lst, body.get("merge_fields"), None, skip_merge)
         changes = self._prepare_simple(body)
+        self._check_member_interests(lst, changes.get("interests"))
         member = self._build_member(lst, email, status, now)
         member["merge_fields"].update(merge)
         self._full_name(member)
@@ -566,6 +569,7 @@ class MemberMixin:
             lst, body.get("merge_fields"), member["merge_fields"], skip_merge
         )
         changes = self._prepare_simple(body)
+        self._check_member_interests(lst, changes.get("interests"))
         # ---- all checks passed: mutate
         if new_key:
             del lst.members[member["id"]]
@@ -815,7 +819,10 @@ class MemberMixin:
             m["merge_fields"].update({str(k).upper(): v for k, v in merge_fields.items()})
             self._full_name(m)
         for key, value in extra.items():
-            m[key] = value
+            if key == "interests":
+                m["interests"].update({str(k): bool(v) for k, v in value.items()})
+            else:
+                m[key] = value
         if last_changed is not None:
             m["last_changed"] = as_ts_string(last_changed)
         self._insert_member(lst, m)
@@ -841,6 +848,10 @@ class MemberMixin:
             self._full_name(m)
         if "tags" in changes:
             self._apply_simple(lst, m, {"tags": list(changes.pop("tags"))}, sync_tags=True)
+        if "interests" in changes:
+            interests = {str(k): bool(v) for k, v in changes.pop("interests").items()}
+            self._check_member_interests(lst, interests)
+            m["interests"].update(interests)
         new_email = changes.pop("email_address", None)
         if new_email and new_email.lower() != m["email_address"].lower():
             new_key = subscriber_hash(new_email)

@@ -102,6 +102,8 @@ class SendingMixin:
             seg = lst.segments.get(str(seg_id))
             web_ids = set(seg["members"]) if seg else set()
             members = [m for m in members if m["web_id"] in web_ids]
+        if opts.get("conditions"):
+            members = [m for m in members if self._meets_conditions(lst, m, opts)]
         return members
 
     def _segment_name(self, camp):
@@ -149,6 +151,7 @@ class SendingMixin:
                         "recipients.segment_opts.saved_segment_id",
                         "Invalid Resource: unknown segment",
                     )
+                self._check_conditions(self.lists[camp["list_id"]], opts, "recipients.segment_opts")
                 info["recipients"]["segment_opts"] = dict(opts)
         elif creating:
             raise invalid_field("recipients.list_id", "This value should not be blank.")

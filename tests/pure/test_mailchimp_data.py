@@ -229,3 +229,14 @@ def test_activity_rows_keep_each_event_once_with_a_stable_identity():
     assert unsubscribe_rows(unsubscribes) == [], "no address, no time: no row"
     row = unsubscribe_rows([{"email_address": "b@example.org", "timestamp": "2026-01-01T10:00Z"}])
     assert row[0]["action"] == "unsubscribe" and row[0]["reason"] is False
+
+
+def test_binding_values_reads_interests_only_when_given():
+    from services.mailchimp_data import load_interests
+
+    remote = read_members([dict(MEMBER, interests={"b1": 1, "a1": False})])[0]["ann@example.org"]
+    stored = binding_values(remote)["mc_interests"]
+    assert stored == '{"a1": false, "b1": true}'
+    assert load_interests(stored) == {"a1": False, "b1": True}
+    assert load_interests("not json") == {} and load_interests(None) == {}
+    assert "mc_interests" not in binding_values(read_members([MEMBER])[0]["ann@example.org"])
