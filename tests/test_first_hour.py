@@ -147,6 +147,10 @@ class TestFirstHour(MailchimpCase):
                 "mailchimp_connector.ir_cron_process_jobs",
                 "mailchimp_connector.ir_cron_webhook_maintenance",
                 "mailchimp_connector.ir_cron_welcome_emails",
+                "mailchimp_connector.ir_cron_sync_interests",
+                "mailchimp_connector.ir_cron_sync_tags",
+                "mailchimp_connector.ir_cron_sync_segments",
+                "mailchimp_connector.ir_cron_audit_log_retention",
             },
         )
         self.assertTrue(all(crons.mapped("nextcall")))
