@@ -442,10 +442,21 @@ class MailchimpList(models.Model):
             double_optin=self.double_optin,
         )
 
-    def _pushes_anything(self):
+    def _pushes_changes(self):
+        """Whether this audience's options send Odoo's changes to Mailchimp."""
         self.ensure_one()
         return self.account_id.push_contacts and (
             self.push_new or self.push_unsubscribes or self.push_fields
+        )
+
+    def _pushes_anything(self):
+        """Whether the export has anything to send here: the audience's push options, or a
+        user's opt-in request (double opt-in), which goes whatever they are."""
+        self.ensure_one()
+        return self._pushes_changes() or bool(
+            self.env["mailchimp.member"]
+            .sudo()
+            .search_count([("list_id", "=", self.id), ("resubscribe_requested", "=", True)], limit=1)
         )
 
     def _bind_for_push(self, contacts=None, partners=None, only_new=False):
@@ -532,9 +543,11 @@ class MailchimpList(models.Model):
         if not self._pushes_anything():
             return "skipped: this audience pushes nothing"
         Member = self.env["mailchimp.member"].sudo()
-        bindings = Member.search(
-            [("list_id", "=", self.id), ("need_push", "=", True)], limit=PUSH_JOB_SIZE, order="id"
-        )
+        domain = [("list_id", "=", self.id), ("need_push", "=", True)]
+        if not self._pushes_changes():
+            # only the opt-in requests go; the other changes wait for the options
+            domain.append(("resubscribe_requested", "=", True))
+        bindings = Member.search(domain, limit=PUSH_JOB_SIZE, order="id")
         if not bindings:
             return "nothing to export"
         try:

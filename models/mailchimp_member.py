@@ -1,6 +1,7 @@
 # Copyright 2026 mailchimp_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -98,6 +99,14 @@ class MailchimpMember(models.Model):
     # Odoo -> Mailchimp
     need_push = fields.Boolean(
         copy=False, help="Changed in Odoo: sent to Mailchimp by the next export job."
+    )
+    resubscribe_requested = fields.Boolean(
+        string="Opt-in Requested",
+        copy=False,
+        readonly=True,
+        help="A user opted this unsubscribed person in again in Odoo: only the person may give "
+        "consent, so the next export asks Mailchimp to send them a confirmation email (double "
+        "opt-in, status pending). Odoo keeps the opt-out until they confirm.",
     )
     push_reason = fields.Char(
         string="Last Export", readonly=True, copy=False, help="What the last export did or why not."
@@ -315,20 +324,62 @@ class MailchimpMember(models.Model):
                 )
             except mce.MailchimpError as exc:
                 raise UserError(account._error_message(exc)) from None
-            last_changed = binding_values(member)["last_changed"]
-            binding.sudo().write(
+            binding.sudo().write(binding._pending_values(member))
+        return True
+
+    def _pending_values(self, member):
+        """The binding's values once Mailchimp answered a double opt-in request (``member``:
+        its answer to the PATCH to pending)."""
+        last_changed = binding_values(member)["last_changed"]
+        return {
+            "status": member_status(member) or "pending",
+            "last_changed": last_changed,
+            # a user's request, newer than the opt-out Odoo holds for this member: no
+            # export may unsubscribe the pending member because of that opt-out (the
+            # opt-out itself is lifted when the person confirms)
+            "status_changed": last_changed or fields.Datetime.now(),
+            "resubscribe_requested": False,
+            "sync_error": False,
+            "push_reason": self.env._("Re-subscription requested (pending)"),
+        }
+
+    def _keep_list_opt_out(self):
+        """The opt-out of the audience's mailing list that these unsubscribed members'
+        status implies, written where the contact has none (as the import writes it: marked
+        as Mailchimp's, dated at Mailchimp's decision)."""
+        mirrored = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp", raise_if_not_found=False
+        )
+        now = self.env.cr.now()
+        for binding in self.sudo():
+            mailing_list = binding.list_id.mailing_list_id
+            contact = binding.mailing_contact_id
+            if not mailing_list or not contact:
+                continue
+            subs = contact.subscription_ids.filtered(
+                lambda s, ml=mailing_list: s.list_id == ml and not s.opt_out
+            )
+            if not subs:
+                continue
+            when = now
+            if binding.status_changed:
+                offset = timedelta(seconds=binding.account_id.mc_clock_offset or 0)
+                when = min(now, binding.status_changed - offset)
+            subs.with_context(mailchimp_no_push=True).write(
                 {
-                    "status": member_status(member) or "pending",
-                    "last_changed": last_changed,
-                    # a user's request, newer than the opt-out Odoo holds for this member:
-                    # no export may unsubscribe the pending member because of that opt-out
-                    # (the opt-out itself is lifted when the person confirms)
-                    "status_changed": last_changed or fields.Datetime.now(),
-                    "sync_error": False,
-                    "push_reason": self.env._("Re-subscription requested (pending)"),
+                    "opt_out": True,
+                    "opt_out_reason_id": mirrored.id if mirrored else False,
+                    "opt_out_datetime": when,
                 }
             )
-        return True
+
+    def _request_opt_in(self):
+        """A user's opt-in of these unsubscribed members: only a request, sent by the
+        audience's next export (a double opt-in: Mailchimp emails the person, who confirms
+        or not)."""
+        if not self:
+            return
+        self.sudo().write({"resubscribe_requested": True, "need_push": True})
 
     @api.model
     def _audiences_waiting_push(self):

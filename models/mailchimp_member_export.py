@@ -175,6 +175,7 @@ class MailchimpMemberExport(models.AbstractModel):
         audience = bindings.list_id
         audience.ensure_one()
         counts = {"created": 0, "updated": 0, "unsubscribed": 0, "skipped": 0, "errors": 0}
+        self._send_opt_in_requests(bindings.filtered("resubscribe_requested"), client)
         skipped_lines = []
         # Odoo's opt-outs read as the import reads them (every contact of the address on the
         # list, a person's blacklisting, not a bounce), dated in Mailchimp's time
@@ -299,6 +300,37 @@ class MailchimpMemberExport(models.AbstractModel):
                 break  # one call each: the rest keep need_push, for the next export job
             counts[self._push_single(binding, client, email, decision, note, now)] += 1
         return counts, skipped_lines
+
+    def _send_opt_in_requests(self, bindings, client):
+        """A user's opt-in of an unsubscribed person is only a request: Mailchimp is asked
+        to email them a confirmation (PATCH to pending, one call each, after a read that
+        checks the member is still unsubscribed: a status Mailchimp decided meanwhile is
+        applied as an import applies it, and the request dropped)."""
+        for binding in bindings:
+            audience = binding.list_id
+            try:
+                member = client.member(audience.mc_id, binding.email, fields=MEMBER_FIELDS)
+                if member_status(member) != "unsubscribed":
+                    binding.write({"resubscribe_requested": False})
+                    self.env["mailchimp.member.import"]._apply_member_page(
+                        audience, [at_address(member, binding.email)]
+                    )
+                    continue
+                member = client.patch_member(
+                    audience.mc_id, binding.email, patch_body(status="pending")
+                )
+            except mce.RETRYABLE_ERRORS:
+                raise
+            except mce.MailchimpError as exc:
+                binding.write(
+                    {
+                        "resubscribe_requested": False,
+                        "sync_error": exc.detail or exc.title or str(exc),
+                        "push_reason": self.env._("Opt-in request refused by Mailchimp"),
+                    }
+                )
+                continue
+            binding.write(binding._pending_values(member))
 
     @api.model
     def _resubscribed_since(self, client, audience, since_by_email):

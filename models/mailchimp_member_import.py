@@ -290,7 +290,9 @@ class MailchimpMemberImport(models.AbstractModel):
         Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
         for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
             said = blacklist_consent(
-                entry.active, bool(bounce) and entry.opt_out_reason_id == bounce
+                entry.active,
+                bool(bounce) and entry.opt_out_reason_id == bounce,
+                lift_counts=entry.mailchimp_lift_counts,
             )
             if said:
                 note(member_key(entry.email), said, entry.write_date)

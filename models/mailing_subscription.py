@@ -2,6 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..services.consent_rules import (
+    OPT_IN_APPLY,
+    OPT_IN_REQUEST,
+    counts_as_opt_in,
+    decided_by_person,
+    odoo_opt_in,
+)
+from ..services.identity import member_key
 from ..services.push_rules import pushes_new_contact
 from .mailchimp_membership_mixin import batch_default_get
 
@@ -13,8 +21,9 @@ class MailingSubscription(models.Model):
         string="Opted In Again",
         readonly=True,
         copy=False,
-        help="When the opt-out of this list was last lifted in Odoo (by the person or a user). "
-        "A Mailchimp unsubscribe older than this is not applied to this list again.",
+        help="When the person last lifted their opt-out of this list in Odoo (on the "
+        "unsubscribe page). A Mailchimp unsubscribe older than this is not applied to this "
+        "list again. A user's opt-in is not dated here: it is not the person's consent.",
     )
 
     @api.model
@@ -35,10 +44,27 @@ class MailingSubscription(models.Model):
             and not vals.get("opt_out_reason_id")
             and not self.env.context.get("mailchimp_no_push")
         ):
-            # an opt-out lifted in Odoo is a consent decision: dated, so that an older
-            # unsubscribe read from Mailchimp does not undo it (the import's own lifting,
-            # which follows Mailchimp, is not one)
-            lifted = self.filtered("opt_out")
+            by_person = decided_by_person(
+                self.env.user.share, self.env.context.get("mailchimp_by_person")
+            )
+            held = self.filtered("opt_out")._mailchimp_hold_opt_in(by_person)
+            if held:
+                # only the person may give consent: these opt-outs stay (a double opt-in
+                # is asked of an unsubscribed person; a bounce stays a bounce)
+                others = {
+                    key: value
+                    for key, value in vals.items()
+                    if key not in ("opt_out", "opt_out_datetime", "opt_out_reason_id")
+                }
+                if others:
+                    super(MailingSubscription, held).write(others)
+                rest = self - held
+                return rest.write(vals) if rest else True
+            # the person's opt-in here is a consent decision: dated, so that an older
+            # unsubscribe read from Mailchimp does not undo it (a user's is not one, nor the
+            # import's own lifting, which follows Mailchimp)
+            if counts_as_opt_in(by_person):
+                lifted = self.filtered("opt_out")
         if (
             "opt_out" in vals
             and "opt_out_reason_id" not in vals
@@ -58,6 +84,38 @@ class MailingSubscription(models.Model):
         if "opt_out" in vals or "list_id" in vals:
             self._mailchimp_mark()
         return res
+
+    def _mailchimp_hold_opt_in(self, by_person):
+        """Of these opted-out subscriptions being lifted, the ones whose opt-out stays
+        (``services/consent_rules.py``'s ``odoo_opt_in``, given the statuses Mailchimp has
+        for the contact in the audiences of the list): a bounce is kept; an unsubscribed
+        member is asked for a double opt-in by the next export (``resubscribe_requested``)."""
+        if by_person or not self:
+            return self.browse()
+        Member = self.env["mailchimp.member"].sudo()
+        keys = [key for key in (member_key(s.contact_id.email) for s in self) if key]
+        bindings = Member.search(
+            [
+                ("list_id.mailing_list_id", "in", self.list_id.ids),
+                "|",
+                ("mailing_contact_id", "in", self.contact_id.ids),
+                ("email_normalized", "in", keys),
+            ]
+        )
+        held = self.browse()
+        for sub in self:
+            key = member_key(sub.contact_id.email)
+            mine = bindings.filtered(
+                lambda b, s=sub, k=key: b.list_id.mailing_list_id == s.list_id
+                and (b.mailing_contact_id == s.contact_id or (k and b.email_normalized == k))
+            )
+            answer = odoo_opt_in(mine.mapped("status"), by_person)
+            if answer == OPT_IN_APPLY:
+                continue
+            held |= sub
+            if answer == OPT_IN_REQUEST:
+                mine.filtered(lambda b: b.status == "unsubscribed")._request_opt_in()
+        return held
 
     def _mailchimp_mark(self):
         """A contact joining an audience's mailing list (after its 'sync from' date) becomes a

@@ -3,6 +3,7 @@ from . import (
     test_account,
     test_campaign_figures,
     test_campaigns,
+    test_consent,
     test_contact_export,
     test_first_hour,
     test_jobs,
