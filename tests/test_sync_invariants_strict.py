@@ -33,6 +33,12 @@ Invariants, checked after the connector steps:
    it was made; and no connector step unsubscribes a member in Mailchimp unless a person opted
    out (or blacklisted the address) in Odoo after the member's last subscription: a blacklist
    entry the connector made for a bounce (cleaned) is no reason to unsubscribe anywhere.
+   Anyone may withdraw consent, only the person may give it (issue 26): the ``odoo_*``
+   opt-ins are the person's own (Odoo's unsubscribe page, as the public user) and newest
+   wins for them; a backend user's opt-in (``odoo_user_*``) of someone Odoo's binding or
+   Mailchimp says unsubscribed or cleaned is no decision at all (the opt-out, or the
+   blacklisting of a bounce, stays; an unsubscribed member may go to pending, a double
+   opt-in asked), elsewhere it is a decision as any other.
 4. *quiet*: an import + export right after a sync cycle writes nothing on either side.
 
 And no Mailchimp job may fail.
@@ -155,6 +161,8 @@ ODOO_OPS = {
     "odoo_opt_in": 4,
     "odoo_blacklist_add": 3,
     "odoo_blacklist_remove": 2,
+    "odoo_user_opt_in": 3,
+    "odoo_user_blacklist_remove": 2,
     "odoo_remove_from_list": 2,
     "odoo_new_contact": 4,
     "odoo_new_contact_not_an_address": 1,
@@ -178,6 +186,10 @@ ADDED_OPS = (
     "sync_killed_resync",
     "mc_readd_other_case",
 )
+#: the steps added for issue 26 (a backend user's opt-in: a request, not consent)
+USER_OPS = ("odoo_user_opt_in", "odoo_user_blacklist_remove")
+#: Mailchimp statuses that only the person may lift (a user's opt-in is a request, or kept)
+NOT_CONSENT = frozenset({"unsubscribed", "cleaned"})
 #: clock advance before a step (seconds): often within the import overlap, sometimes past it
 CLOCK_STEPS = (1, 2, 5, 30, 120, 400, 3600)
 
@@ -298,6 +310,9 @@ class InvariantRun:
         #: (aud, mc key) -> the last_changed of a cleaned member when it was archived or
         #: deleted: what the connector may have read of it before it went
         self.cleaned_gone = {}
+        #: (aud, mc key) of the unsubscribed members a user's opt-in asked a double opt-in
+        #: for: the export may move them to pending (invariant 2)
+        self.requested = set()
 
     # ------------------------------------------------------------------ world
     @property
@@ -773,12 +788,23 @@ class InvariantRun:
     def do_odoo_opt_in(self, aud, contact):
         return self._set_opt_out(aud, contact, False)
 
+    def person_env(self):
+        """The person on Odoo's own pages (the unsubscribe page runs as the public user, with
+        sudo): their opt-in is their consent, the newest decision (issue 26)."""
+        return self.env(user=self.env.ref("base.public_user"), su=True)
+
     def _set_opt_out(self, aud, ref, opt_out):
         record = self.contact(ref)
         sub = record and self.subscription(record, aud)
         if not sub or sub.opt_out == opt_out:
             return False
-        sub.write({"opt_out": opt_out})
+        sub.with_env(self.person_env()).write({"opt_out": opt_out})
+        self._note_sub_decision(aud, record, opt_out)
+        return True
+
+    def _note_sub_decision(self, aud, record, opt_out):
+        """The oracle's record of a decision on a contact's subscription (by the person, or a
+        user's opt-in where Mailchimp holds the person's consent)."""
         self._sub_event(aud, record, OUT if opt_out else IN)
         unread = False
         for binding in self.bindings(aud).filtered(lambda b: b.mailing_contact_id == record):
@@ -794,6 +820,37 @@ class InvariantRun:
                 opted_in = datetime.fromisoformat(opted_in).replace(tzinfo=None)
                 unread = unread or opted_in > known
         self.unread_at_decision[(aud, record.id)] = unread
+
+    def gen_odoo_user_opt_in(self):
+        return self.gen_odoo_opt_in()
+
+    def do_odoo_user_opt_in(self, aud, contact):
+        """A backend user ticks an opt-out off. Only the person may give consent: where Odoo's
+        binding or Mailchimp says unsubscribed or cleaned it is no decision of the person
+        (the connector keeps the opt-out and, for an unsubscribe, asks a double opt-in; what
+        Odoo had not read yet undoes it at the next import). Elsewhere Mailchimp holds the
+        person's consent and the user lifts an opt-out Mailchimp never had: a decision, as
+        before."""
+        record = self.contact(contact)
+        sub = record and self.subscription(record, aud)
+        if not sub or not sub.opt_out:
+            return False
+        key = mc_key(record.email)
+        bindings = self.bindings(aud).filtered(
+            lambda b: b.mailing_contact_id == record or b.email_normalized == key
+        )
+        known = set(bindings.mapped("status"))
+        truth = {
+            member["status"]
+            for address in {key, *bindings.mapped("email_normalized")}
+            if (member := self.member(aud, address))
+        }
+        sub.write({"opt_out": False})
+        if not (NOT_CONSENT & (known | truth)):
+            self._note_sub_decision(aud, record, False)
+        elif "cleaned" not in known:
+            for binding in bindings.filtered(lambda b: b.status == "unsubscribed"):
+                self.requested.add((aud, binding.email_normalized))
         return True
 
     def gen_odoo_blacklist_add(self):
@@ -822,7 +879,42 @@ class InvariantRun:
         key = odoo_key(email)
         if not self.env["mail.blacklist"].search([("email", "=", key)]):
             return False
+        self.env["mail.blacklist"].with_env(self.person_env())._remove(email)
+        self._note_unblacklisting(email)
+        return True
+
+    def gen_odoo_user_blacklist_remove(self):
+        return self.gen_odoo_blacklist_remove()
+
+    def do_odoo_user_blacklist_remove(self, email):
+        """A backend user removes a blacklist entry: no decision of the person where Odoo's
+        bindings or Mailchimp say the address bounced (the entry stays: a fact; or comes back
+        with the bounce Odoo had not read); where they say unsubscribed the removal goes, the
+        audience keeps the opt-out the status implies, and a double opt-in is asked."""
+        key = odoo_key(email)
+        if not self.env["mail.blacklist"].search([("email", "=", key)]):
+            return False
+        known, truth = set(), set()
+        unsubscribed = []
+        for aud in range(len(self.audiences)):
+            bindings = self.bindings(aud).filtered(lambda b: b.email_normalized == mc_key(email))
+            known |= set(bindings.mapped("status"))
+            unsubscribed += [
+                (aud, b.email_normalized) for b in bindings if b.status == "unsubscribed"
+            ]
+            member = self.member(aud, mc_key(email))
+            if member:
+                truth.add(member["status"])
         self.env["mail.blacklist"]._remove(email)
+        if "cleaned" not in known:
+            self.requested.update(unsubscribed)
+        if "cleaned" in known | truth:
+            return True
+        self._note_unblacklisting(email)
+        return True
+
+    def _note_unblacklisting(self, email):
+        key = odoo_key(email)
         self.bl_events[key].append(Event(self.now, "remove"))
         self._discard_ambiguous(email)
         # a bounce of the address Odoo had not read yet (see check_blacklist_consent)
@@ -978,7 +1070,13 @@ class InvariantRun:
         self.env.flush_all()
         after = self.mc_snapshot()
         self.check_no_failed_jobs(label)
-        self.check_no_resubscribe(label, before, after, allowed_pending)
+        self.check_no_resubscribe(label, before, after, allowed_pending | self.requested)
+        for aud_key in list(self.requested):
+            old, new = before.get(aud_key), after.get(aud_key)
+            if old and new and old["status"] == "unsubscribed" and new["status"] == "pending":
+                # a user's opt-in asked the person: their answer comes later
+                self.mc_events[aud_key].append(Event(self.now, "resub_request"))
+                self.requested.discard(aud_key)
         self.check_unsubscribes_justified(label, before, after)
         for (aud, key), now in after.items():
             if (aud, key) not in before and now["status"] in ("subscribed", "pending"):
