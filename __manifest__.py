@@ -28,6 +28,7 @@
         "views/mailchimp_list_views.xml",
         "views/mailchimp_sync_run_views.xml",
         "views/mailchimp_member_views.xml",
+        "views/mailchimp_consent_views.xml",
         "views/mailing_contact_views.xml",
         "views/res_partner_views.xml",
         "views/mailing_mailing_views.xml",

@@ -13,6 +13,7 @@ from . import (
     mailchimp_campaign_activity,
     mailchimp_campaign_mailing,
     mailchimp_campaign_report,
+    mailchimp_consent,
     mailchimp_field_mapping,
     mailchimp_list,
     mailchimp_member,

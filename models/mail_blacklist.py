@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from ..services.consent_rules import (
     OPT_IN_KEPT,
     OPT_IN_REQUEST,
+    SOURCE_BLACKLIST,
     counts_as_opt_in,
     decided_by_person,
     odoo_opt_in,
@@ -89,7 +90,8 @@ class MailBlacklist(models.Model):
         )
         kept = self.browse()
         for entry in self:
-            mine = bindings.filtered(lambda b, k=member_key(entry.email): b.email_normalized == k)
+            key = member_key(entry.email)
+            mine = bindings.filtered(lambda b, k=key: b.email_normalized == k)
             answer = odoo_opt_in(mine.mapped("status"), by_person=False)
             if answer == OPT_IN_KEPT:
                 kept |= entry
@@ -123,4 +125,4 @@ class MailBlacklist(models.Model):
                 ("list_id.push_unsubscribes", "=", True),
                 ("status", "in", list(UNSUBSCRIBABLE)),
             ]
-        ).write({"need_push": True})
+        )._mark_withdrawal(SOURCE_BLACKLIST, self.opt_out_reason_id[:1].name or None)

@@ -6,6 +6,7 @@
 # themselves live in their own models: mailchimp.member.import / .export, mailchimp.sync.run,
 # mailchimp.webhook.event.
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -43,6 +44,9 @@ _logger = logging.getLogger(__name__)
 
 #: bindings one export job sends (batch calls of 500)
 PUSH_JOB_SIZE = 5000
+#: seconds an opt-out or blacklisting made in Odoo waits before its own export job runs (the
+#: edits of that moment go together: one job per audience)
+WITHDRAWAL_DELAY = 30
 
 
 class MailchimpList(models.Model):
@@ -456,7 +460,9 @@ class MailchimpList(models.Model):
         return self._pushes_changes() or bool(
             self.env["mailchimp.member"]
             .sudo()
-            .search_count([("list_id", "=", self.id), ("resubscribe_requested", "=", True)], limit=1)
+            .search_count(
+                [("list_id", "=", self.id), ("resubscribe_requested", "=", True)], limit=1
+            )
         )
 
     def _bind_for_push(self, contacts=None, partners=None, only_new=False):
@@ -531,6 +537,23 @@ class MailchimpList(models.Model):
             )._job_push()
             queued |= audience
         return queued
+
+    def _queue_withdrawals(self):
+        """An opt-out or blacklisting made in Odoo reaches Mailchimp within a minute: the
+        audiences that push unsubscribes get their own export job, WITHDRAWAL_DELAY seconds
+        later (one waiting per audience: the withdrawals of that moment go together)."""
+        eta = fields.Datetime.now() + timedelta(seconds=WITHDRAWAL_DELAY)
+        for audience in self:
+            if not audience.push_unsubscribes or not audience._pushes_changes():
+                continue
+            if audience.account_id.state != "connected":
+                continue
+            delay(
+                audience,
+                self.env._("Mailchimp: send opt-outs to %s", audience.name),
+                f"mailchimp-withdraw-{audience.id}",
+                eta=eta,
+            )._job_push()
 
     @mailchimp_job()
     def _job_push(self):

@@ -19,6 +19,12 @@ from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services import push_rules as pr
+from ..services.consent_rules import (
+    SOURCE_DOUBLE_OPT_IN,
+    SOURCE_EXPORT,
+    SOURCE_IMPORT,
+    consent_state,
+)
 from ..services.identity import member_key
 from ..services.mailchimp_data import (
     ADDRESS_FIELDS,
@@ -27,6 +33,7 @@ from ..services.mailchimp_data import (
     answer_values,
     at_address,
     batch_answer,
+    consent_proof,
     member_status,
     page_members,
     patch_body,
@@ -299,6 +306,11 @@ class MailchimpMemberExport(models.AbstractModel):
             if sent and time.monotonic() > deadline:
                 break  # one call each: the rest keep need_push, for the next export job
             counts[self._push_single(binding, client, email, decision, note, now)] += 1
+        # an opt-out waiting for Mailchimp is sent (or had nothing to send) once its binding
+        # leaves the queue
+        bindings.filtered(lambda b: b.withdrawal_waiting and not b.need_push).write(
+            {"withdrawal_waiting": False}
+        )
         return counts, skipped_lines
 
     def _send_opt_in_requests(self, bindings, client):
@@ -331,6 +343,7 @@ class MailchimpMemberExport(models.AbstractModel):
                 )
                 continue
             binding.write(binding._pending_values(member))
+            binding._record_pending(SOURCE_DOUBLE_OPT_IN)
 
     @api.model
     def _resubscribed_since(self, client, audience, since_by_email):
@@ -463,6 +476,24 @@ class MailchimpMemberExport(models.AbstractModel):
             vals["synced_first_name"] = contact.first_name or ""
             vals["synced_last_name"] = contact.last_name or ""
         binding.write(vals)
+        if learn != LEARN_IMPORT:
+            # the opt status Mailchimp answers, in the consent history when it changed (a new
+            # member, or a status the answer taught Odoo; an unsubscribe this export sent was
+            # written when it was made in Odoo)
+            self.env["mailchimp.consent"]._record(
+                [
+                    {
+                        "member": binding,
+                        "state": consent_state(binding.status),
+                        "status": binding.status,
+                        "new_decision": bool(learn),
+                        "source": SOURCE_IMPORT if learn else SOURCE_EXPORT,
+                        "decided_at": last_changed,
+                        "reason": member.get("unsubscribe_reason"),
+                        **consent_proof(member),
+                    }
+                ]
+            )
         if learn:
             # Mailchimp's own decision, which Odoo had not read: Odoo learns it at once, as an
             # import would (the binding's status is only ever one whose consent effects Odoo

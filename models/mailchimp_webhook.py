@@ -30,6 +30,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
+from ..services.consent_rules import SOURCE_WEBHOOK
 from ..services.identity import member_key, subscriber_hash
 from ..services.mailchimp_campaigns import (
     CAMPAIGN_FIELDS,
@@ -301,7 +302,11 @@ class MailchimpWebhookEventFlow(models.Model):
                 found.append(client.member(audience.mc_id, email, fields=MEMBER_FIELDS))
             except mce.MailchimpNotFound:
                 gone.append(email)
-        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(audience, found)
+        counts, problems = (
+            self.env["mailchimp.member.import"]
+            .with_context(mailchimp_consent_source=SOURCE_WEBHOOK)
+            ._apply_member_page(audience, found)
+        )
         failed = {member_key(address): reason for address, reason in problems}
         if gone:
             bindings = (

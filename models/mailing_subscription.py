@@ -3,8 +3,12 @@
 from odoo import api, fields, models
 
 from ..services.consent_rules import (
+    KIND_GIVEN,
     OPT_IN_APPLY,
     OPT_IN_REQUEST,
+    SOURCE_OPT_OUT,
+    SOURCE_PERSON,
+    SOURCE_USER,
     counts_as_opt_in,
     decided_by_person,
     odoo_opt_in,
@@ -78,12 +82,46 @@ class MailingSubscription(models.Model):
             marked = self.filtered(lambda s: mirrored and s.opt_out_reason_id == mirrored)
             if marked:
                 super(MailingSubscription, marked).write({"opt_out_reason_id": False})
+        reopened = self.browse()
+        if (
+            "opt_out" in vals
+            and not vals["opt_out"]
+            and not self.env.context.get("mailchimp_no_push")
+        ):
+            reopened = self.filtered("opt_out")
+        already_out = frozenset(self.filtered("opt_out").ids)
         res = super().write(vals)
         if lifted:
             super(MailingSubscription, lifted).write({"mailchimp_opt_in_date": self.env.cr.now()})
+        if reopened:
+            reopened._mailchimp_record_opt_in()
         if "opt_out" in vals or "list_id" in vals:
-            self._mailchimp_mark()
+            self._mailchimp_mark(already_out)
         return res
+
+    def _mailchimp_record_opt_in(self):
+        """An opt-out lifted in Odoo where Mailchimp holds the person's consent (the opt-out
+        had not reached it, or the person lifted it): in the consent history of the members
+        in the audiences that push unsubscribes, unless the address stays blacklisted."""
+        by_person = decided_by_person(
+            self.env.user.share, self.env.context.get("mailchimp_by_person")
+        )
+        contacts = self.contact_id.filtered(lambda c: not c.is_blacklisted)
+        if not contacts:
+            return
+        bindings = (
+            self.env["mailchimp.member"]
+            .sudo()
+            .search(
+                [
+                    ("mailing_contact_id", "in", contacts.ids),
+                    ("list_id.mailing_list_id", "in", self.list_id.ids),
+                    ("list_id.push_unsubscribes", "=", True),
+                    ("status", "in", ("subscribed", "pending")),
+                ]
+            )
+        )
+        bindings._record_odoo_consent(KIND_GIVEN, SOURCE_PERSON if by_person else SOURCE_USER)
 
     def _mailchimp_hold_opt_in(self, by_person):
         """Of these opted-out subscriptions being lifted, the ones whose opt-out stays
@@ -102,12 +140,17 @@ class MailingSubscription(models.Model):
                 ("email_normalized", "in", keys),
             ]
         )
-        held = self.browse()
+        held = requested = self.browse()
+        mirrored = self.env.ref(
+            "mailchimp_connector.optout_reason_mailchimp", raise_if_not_found=False
+        )
         for sub in self:
             key = member_key(sub.contact_id.email)
             mine = bindings.filtered(
-                lambda b, s=sub, k=key: b.list_id.mailing_list_id == s.list_id
-                and (b.mailing_contact_id == s.contact_id or (k and b.email_normalized == k))
+                lambda b, s=sub, k=key: (
+                    b.list_id.mailing_list_id == s.list_id
+                    and (b.mailing_contact_id == s.contact_id or (k and b.email_normalized == k))
+                )
             )
             answer = odoo_opt_in(mine.mapped("status"), by_person)
             if answer == OPT_IN_APPLY:
@@ -115,9 +158,15 @@ class MailingSubscription(models.Model):
             held |= sub
             if answer == OPT_IN_REQUEST:
                 mine.filtered(lambda b: b.status == "unsubscribed")._request_opt_in()
+                requested |= sub
+        if requested and mirrored:
+            # the opt-out that stays is Mailchimp's status now (unsubscribed, then pending),
+            # no longer an Odoo decision to send: no export unsubscribes the person again
+            # while they are asked to confirm
+            super(MailingSubscription, requested).write({"opt_out_reason_id": mirrored.id})
         return held
 
-    def _mailchimp_mark(self):
+    def _mailchimp_mark(self, already_out=frozenset()):
         """A contact joining an audience's mailing list (after its 'sync from' date) becomes a
         binding waiting for export; an opt-out marks the binding for an unsubscribe."""
         if self.env.context.get("mailchimp_no_push") or not self:
@@ -146,7 +195,25 @@ class MailingSubscription(models.Model):
                 )
             if audience.push_unsubscribes:
                 opted = subs.filtered("opt_out").contact_id
+                new_out = subs.filtered(lambda sub: sub.opt_out and sub.id not in already_out)
+                if opted - new_out.contact_id:
+                    # an opt-out that stays (its date or reason changed): sent again, no
+                    # new withdrawal
+                    self.env["mailchimp.member"].sudo().search(
+                        [
+                            ("list_id", "=", audience.id),
+                            ("mailing_contact_id", "in", (opted - new_out.contact_id).ids),
+                        ]
+                    ).write({"need_push": True})
+                opted = new_out.contact_id
                 if opted:
+                    person = decided_by_person(
+                        self.env.user.share, self.env.context.get("mailchimp_by_person")
+                    )
+                    reasons = new_out.opt_out_reason_id
                     self.env["mailchimp.member"].sudo().search(
                         [("list_id", "=", audience.id), ("mailing_contact_id", "in", opted.ids)]
-                    ).write({"need_push": True})
+                    )._mark_withdrawal(
+                        SOURCE_PERSON if person else SOURCE_OPT_OUT,
+                        ", ".join(reasons.mapped("name")) or None,
+                    )

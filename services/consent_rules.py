@@ -6,7 +6,23 @@ consent. The models (``models/mailing_subscription.py``, ``models/mail_blacklist
 import's ``services/sync_rules.py``) apply the answers.
 """
 
-from .statuses import STATUS_CLEANED, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
+from .statuses import STATUS_CLEANED, STATUS_PENDING, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
+
+#: the kinds of a consent record (``mailchimp.consent``)
+KIND_GIVEN = "given"
+KIND_WITHDRAWN = "withdrawn"
+KIND_PENDING = "pending"
+KIND_CONFIRMED = "confirmed"
+#: where a consent decision was made or learned
+SOURCE_IMPORT = "mailchimp_import"
+SOURCE_WEBHOOK = "webhook"
+SOURCE_USER = "odoo_user"
+SOURCE_PERSON = "odoo_person"
+SOURCE_OPT_OUT = "odoo_opt_out"
+SOURCE_BLACKLIST = "odoo_blacklist"
+SOURCE_EXPORT = "export"
+SOURCE_DOUBLE_OPT_IN = "double_opt_in"
+SOURCE_ERASURE = "erasure"
 
 #: an opt-in made in Odoo is applied as asked
 OPT_IN_APPLY = "apply"
@@ -57,3 +73,32 @@ def lifts_odoo_opt_out(status):
     subscribed only. Pending is a confirmation asked and not given yet: the opt-out stays
     until the person confirms."""
     return status == STATUS_SUBSCRIBED
+
+
+def consent_state(status):
+    """The opt status a Mailchimp status means (``KIND_GIVEN``, ``KIND_PENDING``,
+    ``KIND_WITHDRAWN``), None for the statuses that say nothing of consent (archived,
+    permanently deleted, transactional, none)."""
+    if status == STATUS_SUBSCRIBED:
+        return KIND_GIVEN
+    if status == STATUS_PENDING:
+        return KIND_PENDING
+    if status in (STATUS_UNSUBSCRIBED, STATUS_CLEANED):
+        return KIND_WITHDRAWN
+    return None
+
+
+def consent_change(last_kind, state, new_decision=False):
+    """The consent record a decision writes, or None for a no-op: ``last_kind`` is the kind
+    of the address's last record on the audience (None: none yet), ``state`` the opt status
+    now (:func:`consent_state`), ``new_decision`` whether it is a decision Odoo had not seen
+    even when it reads like the last one (the person opted in and out again, say). A
+    confirmation is a given consent after a pending one."""
+    if state is None:
+        return None
+    last = KIND_GIVEN if last_kind == KIND_CONFIRMED else last_kind
+    if state == last and not new_decision:
+        return None
+    if state == KIND_GIVEN and last == KIND_PENDING:
+        return KIND_CONFIRMED
+    return state

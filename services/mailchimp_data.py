@@ -26,6 +26,8 @@ MEMBER_FIELDS = (
     "unique_email_id",
     "unsubscribe_reason",
     "tags",
+    "ip_signup",
+    "ip_opt",
 )
 #: an export's check of the archived members: their addresses only
 ADDRESS_FIELDS = ("email_address",)
@@ -94,6 +96,21 @@ def binding_values(member):
         "mc_contact_id": member.get("contact_id"),
         "mc_unique_email_id": member.get("unique_email_id"),
         "unsubscribe_reason": clean_text(member.get("unsubscribe_reason")) or False,
+    }
+
+
+def consent_proof(member):
+    """The proof of consent Mailchimp holds on a member, as the consent history keeps it:
+    the sign-up and opt-in IP addresses and the sign-up time (False when Mailchimp has
+    none)."""
+    try:
+        signed_up = parse_mc_datetime(member.get("timestamp_signup"))
+    except (TypeError, ValueError, AttributeError):
+        signed_up = None
+    return {
+        "ip_signup": clean_text(member.get("ip_signup"))[:64] or False,
+        "ip_opt": clean_text(member.get("ip_opt"))[:64] or False,
+        "timestamp_signup": signed_up or False,
     }
 
 

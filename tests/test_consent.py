@@ -11,6 +11,7 @@ page, a Mailchimp form) stay "newest wins"."""
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MailchimpCase
@@ -157,3 +158,170 @@ class TestConsentRules(MailchimpCase):
         self.assertEqual(self.remote("listed@example.org")["status"], "pending")
         self.import_members(self.audience, full=True)
         self.assertTrue(sub.opt_out)
+
+
+@tagged("post_install", "-at_install")
+class TestWithdrawalReachesMailchimp(MailchimpCase):
+    """An opt-out or blacklisting made in Odoo goes to Mailchimp within a minute, by its own
+    short-delayed export job (one waiting per audience), and the contact shows it waiting."""
+
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        for email in ("ann@example.org", "bob@example.org", "cid@example.org"):
+            self.state.add_member(self.list_mc_id, email)
+        self.audience = self.import_audiences()
+        self.import_members(self.audience)
+        self.audience.push_unsubscribes = True
+        self.Member = self.env["mailchimp.member"]
+
+    def binding(self, email):
+        return self.Member.search(
+            [("list_id", "=", self.audience.id), ("email_normalized", "=", email)]
+        )
+
+    def withdrawal_jobs(self):
+        return self.mailchimp_jobs().filtered(
+            lambda j: j.identity_key == f"mailchimp-withdraw-{self.audience.id}"
+        )
+
+    def test_an_opt_out_is_pushed_by_its_own_short_delayed_job(self):
+        ann, bob = self.binding("ann@example.org"), self.binding("bob@example.org")
+        sub = ann.mailing_contact_id.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        sub.opt_out = True
+        self.dated_now(sub)
+        self.assertTrue(ann.withdrawal_waiting)
+        self.assertTrue(ann.mailing_contact_id.mailchimp_optout_waiting, "the form says so")
+        self.assertFalse(bob.mailing_contact_id.mailchimp_optout_waiting)
+        jobs = self.withdrawal_jobs()
+        self.assertEqual(len(jobs), 1)
+        self.assertLessEqual(jobs.eta, fields.Datetime.now() + timedelta(minutes=1))
+        # a blacklisting a moment later joins the same job
+        self.dated_now(self.env["mail.blacklist"]._add("bob@example.org"))
+        self.assertTrue(bob.withdrawal_waiting)
+        self.assertEqual(len(self.withdrawal_jobs()), 1, "one waiting job per audience")
+        self.run_jobs()
+        self.assertEqual(self.withdrawal_jobs(), jobs, "not before its delay")
+        jobs.eta = fields.Datetime.now() - timedelta(seconds=1)
+        self.run_jobs()
+        self.assertEqual(jobs.state, "done")
+        for email in ("ann@example.org", "bob@example.org"):
+            self.assertEqual(
+                self.state.get_member(self.list_mc_id, email)["status"], "unsubscribed"
+            )
+            self.assertFalse(self.binding(email).withdrawal_waiting)
+        self.assertFalse(ann.mailing_contact_id.mailchimp_optout_waiting)
+        self.assertEqual(
+            self.state.get_member(self.list_mc_id, "cid@example.org")["status"], "subscribed"
+        )
+
+    def test_no_withdrawal_job_where_unsubscribes_are_not_pushed(self):
+        self.audience.push_unsubscribes = False
+        self.env["mail.blacklist"]._add("ann@example.org")
+        self.assertFalse(self.withdrawal_jobs())
+        self.assertFalse(self.binding("ann@example.org").withdrawal_waiting)
+
+
+@tagged("post_install", "-at_install")
+class TestConsentHistory(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.add_member(
+            self.list_mc_id, "ada@example.org", ip_signup="192.0.2.7", ip_opt="192.0.2.8"
+        )
+        self.audience = self.import_audiences()
+        self.import_members(self.audience)
+        self.audience.push_unsubscribes = True
+        self.binding = self.env["mailchimp.member"].search([("list_id", "=", self.audience.id)])
+        self.Consent = self.env["mailchimp.consent"]
+
+    def history(self):
+        return self.Consent.search([("email_normalized", "=", "ada@example.org")], order="id")
+
+    def push_now(self):
+        self.audience._queue_push()
+        self.run_jobs()
+
+    def test_the_history_of_a_person_reads_right(self):
+        first = self.history()
+        self.assertEqual(first.mapped("kind"), ["given"])
+        self.assertEqual(first.source, "mailchimp_import")
+        self.assertEqual((first.ip_signup, first.ip_opt), ("192.0.2.7", "192.0.2.8"))
+        self.assertTrue(first.timestamp_signup)
+        contact = self.binding.mailing_contact_id
+        self.assertEqual(contact.mailchimp_consent_count, 1, "the smart button")
+        self.import_members(self.audience)
+        self.import_members(self.audience, full=True)
+        self.assertEqual(len(self.history()), 1, "no record for a no-op")
+        # opted out in Odoo by a user, pushed: one withdrawal
+        sub = contact.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        sub.with_user(self.manager).sudo().write({"opt_out": True})
+        self.dated_now(sub)
+        self.push_now()
+        self.assertEqual(
+            self.state.get_member(self.list_mc_id, "ada@example.org")["status"], "unsubscribed"
+        )
+        self.import_members(self.audience)
+        withdrawn = self.history()[1:]
+        self.assertEqual(withdrawn.mapped("kind"), ["withdrawn"])
+        self.assertEqual(withdrawn.source, "odoo_opt_out")
+        self.assertEqual(withdrawn.user_id, self.manager)
+        self.assertTrue(self.binding.consent_withdrawn_at)
+        # re-invited by a user (double opt-in), then confirmed by the person
+        sub.with_user(self.manager).sudo().write({"opt_out": False})
+        self.push_now()
+        self.assertEqual(self.history().mapped("kind"), ["given", "withdrawn", "pending"])
+        self.state.advance(60)
+        sub.opt_out_datetime = sub.opt_out_datetime - timedelta(hours=1)
+        self.assertEqual(len(self.history()), 3, "dating an opt-out back is no withdrawal")
+        self.state.update_member(self.list_mc_id, "ada@example.org", status="subscribed")
+        self.import_members(self.audience)
+        history = self.history()
+        self.assertEqual(
+            history.mapped("kind"),
+            ["given", "withdrawn", "pending", "confirmed"],
+            history.mapped("source"),
+        )
+        self.assertEqual(history.mapped("source")[2:], ["double_opt_in", "mailchimp_import"])
+        self.assertFalse(sub.opt_out)
+        self.assertEqual(self.binding.consent_given_at, history[3].decided_at)
+
+    def test_the_history_is_append_only(self):
+        record = self.history()
+        with self.assertRaises(UserError):
+            record.write({"kind": "withdrawn"})
+        with self.assertRaises(UserError):
+            record.unlink()
+        with self.assertRaises(UserError):
+            self.Consent.create(
+                {
+                    "list_id": self.audience.id,
+                    "email": "x@example.org",
+                    "email_normalized": "x@example.org",
+                    "kind": "given",
+                    "source": "odoo_user",
+                    "decided_at": fields.Datetime.now(),
+                }
+            )
+        with self.assertRaises(UserError):
+            record.with_user(self.mc_user).write({"reason": "x"})
+
+    def test_users_read_their_companies_history_only(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        self.mc_user.write({"company_ids": [(4, other.id)]})
+        self.assertEqual(len(self.history().with_user(self.mc_user)), 1)
+        self.assertEqual(
+            self.Consent.with_user(self.mc_user)
+            .with_context(allowed_company_ids=[other.id])
+            .search_count([]),
+            0,
+        )

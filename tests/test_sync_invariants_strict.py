@@ -1229,6 +1229,8 @@ class InvariantRun:
     def check_jobs_done(self, label):
         """With no fault injected every queued Mailchimp job runs to its end at once."""
         left = self.case.mailchimp_jobs(states=("pending", "enqueued", "started"))
+        # an opt-out's own export job waits its short delay (issue 26): not left behind
+        left = left.filtered(lambda j: not (j.eta and j.eta > fields.Datetime.now()))
         if left:
             raise Violation(
                 "jobs-left",
