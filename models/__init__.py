@@ -17,6 +17,7 @@ from . import (
     mailchimp_field_mapping,
     mailchimp_list,
     mailchimp_member,
+    mailchimp_member_consent,
     mailchimp_member_export,
     mailchimp_member_import,
     mailchimp_membership_mixin,

@@ -97,8 +97,7 @@ class MailBlacklist(models.Model):
                 kept |= entry
             elif answer == OPT_IN_REQUEST:
                 unsubscribed = mine.filtered(lambda b: b.status == "unsubscribed")
-                unsubscribed._keep_list_opt_out()
-                unsubscribed._request_opt_in()
+                unsubscribed._request_opt_in(keep_list_opt_out=True)
         return kept
 
     def _mailchimp_mark(self):
@@ -119,10 +118,16 @@ class MailBlacklist(models.Model):
         emails = [email for email in emails if email]
         if not emails:
             return
-        self.env["mailchimp.member"].sudo().search(
-            [
-                ("email_normalized", "in", emails),
-                ("list_id.push_unsubscribes", "=", True),
-                ("status", "in", list(UNSUBSCRIBABLE)),
-            ]
-        )._mark_withdrawal(SOURCE_BLACKLIST, self.opt_out_reason_id[:1].name or None)
+        audiences = (
+            self.env["mailchimp.member"]
+            .sudo()
+            .search(
+                [
+                    ("email_normalized", "in", emails),
+                    ("list_id.push_unsubscribes", "=", True),
+                    ("status", "in", list(UNSUBSCRIBABLE)),
+                ]
+            )
+            ._mark_withdrawal(SOURCE_BLACKLIST, self.opt_out_reason_id[:1].name or None)
+        )
+        audiences._queue_withdrawals()

@@ -20,7 +20,6 @@ from odoo import api, fields, models
 from ..services import mailchimp_errors as mce
 from ..services import push_rules as pr
 from ..services.consent_rules import (
-    SOURCE_DOUBLE_OPT_IN,
     SOURCE_EXPORT,
     SOURCE_IMPORT,
     consent_state,
@@ -342,8 +341,7 @@ class MailchimpMemberExport(models.AbstractModel):
                     }
                 )
                 continue
-            binding.write(binding._pending_values(member))
-            binding._record_pending(SOURCE_DOUBLE_OPT_IN)
+            binding._note_pending(member)
 
     @api.model
     def _resubscribed_since(self, client, audience, since_by_email):

@@ -211,9 +211,15 @@ class MailingSubscription(models.Model):
                         self.env.user.share, self.env.context.get("mailchimp_by_person")
                     )
                     reasons = new_out.opt_out_reason_id
-                    self.env["mailchimp.member"].sudo().search(
-                        [("list_id", "=", audience.id), ("mailing_contact_id", "in", opted.ids)]
-                    )._mark_withdrawal(
-                        SOURCE_PERSON if person else SOURCE_OPT_OUT,
-                        ", ".join(reasons.mapped("name")) or None,
+                    waiting_in = (
+                        self.env["mailchimp.member"]
+                        .sudo()
+                        .search(
+                            [("list_id", "=", audience.id), ("mailing_contact_id", "in", opted.ids)]
+                        )
+                        ._mark_withdrawal(
+                            SOURCE_PERSON if person else SOURCE_OPT_OUT,
+                            ", ".join(reasons.mapped("name")) or None,
+                        )
                     )
+                    waiting_in._queue_withdrawals()

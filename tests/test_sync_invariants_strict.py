@@ -39,7 +39,10 @@ Invariants, checked after the connector steps:
    Mailchimp says unsubscribed or cleaned is no decision at all (the opt-out, or the
    blacklisting of a bounce, stays; an unsubscribed member may go to pending, a double
    opt-in asked), elsewhere it is a decision as any other.
-4. *quiet*: an import + export right after a sync cycle writes nothing on either side.
+4. *quiet*: an import + export right after a sync cycle writes nothing on either side (no
+   consent record either).
+5. *consent history* (issue 26): exactly one consent record per real change of a member's
+   opt status that Odoo reads from Mailchimp, none for a no-op (``check_consent_history``).
 
 And no Mailchimp job may fail.
 
@@ -1066,9 +1069,11 @@ class InvariantRun:
     def connector(self, label, fn, allowed_pending=frozenset()):
         """Run one connector step and check what it did in Mailchimp (invariants 2, 3b)."""
         before = self.mc_snapshot()
+        history_before = self.history_snapshot()
         result = fn()
         self.env.flush_all()
         after = self.mc_snapshot()
+        self.check_consent_history(label, before, after, history_before, self.history_snapshot())
         self.check_no_failed_jobs(label)
         self.check_no_resubscribe(label, before, after, allowed_pending | self.requested)
         for aud_key in list(self.requested):
@@ -1214,6 +1219,64 @@ class InvariantRun:
             for aud in range(len(self.audiences))
             for m in self.members(aud)
         }
+
+    def history_snapshot(self):
+        """Each binding's (status, status_changed) and how many consent records its address
+        has on its audience, by (aud, mc key)."""
+        index = {audience.id: aud for aud, audience in enumerate(self.audiences)}
+        bindings = {}
+        for aud in range(len(self.audiences)):
+            for binding in self.bindings(aud):
+                bindings[(aud, mc_key(binding.email_normalized))] = (
+                    binding.status,
+                    binding.status_changed,
+                )
+        records = defaultdict(list)
+        for record in self.env["mailchimp.consent"].search([], order="id"):
+            records[(index.get(record.list_id.id), mc_key(record.email_normalized))].append(
+                record.kind
+            )
+        return bindings, records
+
+    def check_consent_history(self, label, mc_before, mc_after, before, after):
+        """Invariant 5 (issue 26): exactly one consent record per real change, none for a
+        no-op. A binding whose status changed in a connector step while Mailchimp's member
+        did not change during it (Odoo read a decision made before) has exactly one new
+        record, of the kind its status means; a binding whose status and status date did not
+        move gets none (an unsubscribe or opt-in the connector sent was recorded when it was
+        decided in Odoo; a status Mailchimp changed during the step may be read or not)."""
+        meaning = {
+            "subscribed": ("given", "confirmed"),
+            "pending": ("pending",),
+            "unsubscribed": ("withdrawn",),
+            "cleaned": ("withdrawn",),
+        }
+        (bind_before, rec_before), (bind_after, rec_after) = before, after
+        for aud_key, (status, changed) in bind_after.items():
+            new = rec_after.get(aud_key, [])[len(rec_before.get(aud_key, [])) :]
+            old_status, old_changed = bind_before.get(aud_key, (None, None))
+            mc_old, mc_new = mc_before.get(aud_key), mc_after.get(aud_key)
+            mc_moved = (mc_old or {}).get("status") != (mc_new or {}).get("status") or (
+                (mc_old or {}).get("last_changed") != (mc_new or {}).get("last_changed")
+            )
+            if mc_moved:
+                continue
+            if status != old_status and status in meaning:
+                # a member back from a wrong tombstone with the status it had is no new
+                # decision (``back_from_tombstone``): its history already says so
+                back = old_status == "deleted" and not new
+                if not back and (len(new) != 1 or new[0] not in meaning[status]):
+                    raise Violation(
+                        "consent-history",
+                        f"{label}: audience {aud_key[0]}, {aud_key[1]!r} went {old_status} -> "
+                        f"{status} (read from Mailchimp); new consent records: {new}",
+                    )
+            elif status == old_status and changed == old_changed and new:
+                raise Violation(
+                    "consent-history",
+                    f"{label}: audience {aud_key[0]}, {aud_key[1]!r} stayed {status}; yet "
+                    f"new consent records: {new}",
+                )
 
     def check_no_failed_jobs(self, label):
         failed = self.env["queue.job"].search(
@@ -1582,6 +1645,7 @@ class InvariantRun:
             "mailing.contact",
             "mailing.subscription",
             "mail.blacklist",
+            "mailchimp.consent",
         ):
             cls = type(self.env[model])
             for method in ("write", "create"):
