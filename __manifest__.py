@@ -27,6 +27,7 @@
         "views/mailchimp_webhook_event_views.xml",
         "views/mailchimp_list_views.xml",
         "views/mailchimp_sync_run_views.xml",
+        "wizards/mailchimp_consent_update_views.xml",
         "views/mailchimp_member_views.xml",
         "views/mailchimp_consent_views.xml",
         "views/mailing_contact_views.xml",

@@ -27,6 +27,8 @@ from ..services.consent_rules import (
 
 #: the context key :meth:`MailchimpConsent._record` creates its records under
 _RECORDING = "mailchimp_consent_recording"
+#: the context key (with sudo) under which an erasure may anonymize records
+ANONYMIZING = "mailchimp_consent_anonymizing"
 
 
 class MailchimpConsent(models.Model):
@@ -42,12 +44,8 @@ class MailchimpConsent(models.Model):
     company_id = fields.Many2one(related="list_id.company_id", store=True, index=True)
     email = fields.Char(required=True, readonly=True)
     email_normalized = fields.Char(required=True, index=True, readonly=True)
-    member_id = fields.Many2one(
-        "mailchimp.member", string="Member", index=True, ondelete="set null", readonly=True
-    )
-    mailing_contact_id = fields.Many2one(
-        "mailing.contact", string="Mailing Contact", index=True, ondelete="set null"
-    )
+    member_id = fields.Many2one("mailchimp.member", index=True, ondelete="set null", readonly=True)
+    mailing_contact_id = fields.Many2one("mailing.contact", index=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Contact", index=True, ondelete="set null")
     kind = fields.Selection(
         [
@@ -100,9 +98,14 @@ class MailchimpConsent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("The consent history cannot be changed: it is append-only."))
+        # append-only: only an anonymization (the erasure of a person's data: sudo, with
+        # the context key ANONYMIZING) may rewrite a record, never a decision
+        if not (self.env.su and self.env.context.get(ANONYMIZING)):
+            raise UserError(self.env._("The consent history cannot be changed: it is append-only."))
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(self.env._("The consent history cannot be deleted: it is append-only."))
 
     @api.model

@@ -163,7 +163,7 @@ class MailingSubscription(models.Model):
             # the opt-out that stays is Mailchimp's status now (unsubscribed, then pending),
             # no longer an Odoo decision to send: no export unsubscribes the person again
             # while they are asked to confirm
-            super(MailingSubscription, requested).write({"opt_out_reason_id": mirrored.id})
+            requested.with_context(mailchimp_no_push=True).write({"opt_out_reason_id": mirrored.id})
         return held
 
     def _mailchimp_mark(self, already_out=frozenset()):

@@ -325,3 +325,67 @@ class TestConsentHistory(MailchimpCase):
             .search_count([]),
             0,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestUpdateConsent(MailchimpCase):
+    def setUp(self):
+        super().setUp()
+        self.account.action_test_connection()
+        self.state = self.emulator.state
+        self.list_mc_id = self.state.add_list(name="Newsletter")
+        self.state.add_member(self.list_mc_id, "eve@example.org")
+        self.state.add_member(self.list_mc_id, "gone@example.org", status="unsubscribed")
+        self.state.add_member(self.list_mc_id, "bounce@example.org", status="cleaned")
+        self.audience = self.import_audiences()
+        self.import_members(self.audience)
+        self.audience.push_unsubscribes = True
+
+    def binding(self, email):
+        return self.env["mailchimp.member"].search(
+            [("list_id", "=", self.audience.id), ("email_normalized", "=", email)]
+        )
+
+    def wizard(self, record, **values):
+        return (
+            self.env["mailchimp.consent.update"]
+            .with_user(self.manager)
+            .with_context(active_model=record._name, active_ids=record.ids)
+            .create(values)
+        )
+
+    def test_opt_out_with_a_reason_is_pushed_and_recorded(self):
+        contact = self.binding("eve@example.org").mailing_contact_id
+        reason = self.env["mailing.subscription.optout"].search([], limit=1)
+        wizard = self.wizard(contact, action="opt_out", reason_id=reason.id, note="by phone")
+        self.assertEqual(wizard.member_ids, self.binding("eve@example.org"))
+        wizard.action_apply()
+        sub = contact.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        self.assertTrue(sub.opt_out)
+        record = self.env["mailchimp.consent"].search(
+            [("email_normalized", "=", "eve@example.org"), ("kind", "=", "withdrawn")]
+        )
+        self.assertEqual(len(record), 1)
+        self.assertEqual(record.reason, reason.name)
+        self.assertEqual(record.user_id, self.manager)
+        self.assertIn("by phone", contact.message_ids[0].body)
+
+    def test_opt_in_of_an_unsubscribed_member_is_a_request(self):
+        binding = self.binding("gone@example.org")
+        self.wizard(binding, action="opt_in").action_apply()
+        sub = binding.mailing_contact_id.subscription_ids.filtered(
+            lambda s: s.list_id == self.audience.mailing_list_id
+        )
+        self.assertTrue(sub.opt_out, "no silent re-subscription")
+        self.assertTrue(binding.resubscribe_requested)
+        self.audience._queue_push()
+        self.run_jobs()
+        self.assertEqual(
+            self.state.get_member(self.list_mc_id, "gone@example.org")["status"], "pending"
+        )
+
+    def test_opt_in_of_a_bounce_is_refused(self):
+        with self.assertRaises(UserError):
+            self.wizard(self.binding("bounce@example.org"), action="opt_in").action_apply()
