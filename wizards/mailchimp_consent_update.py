@@ -37,7 +37,7 @@ class MailchimpConsentUpdate(models.TransientModel):
         required=True,
         default=OPT_OUT,
     )
-    reason_id = fields.Many2one("mailing.subscription.optout", string="Reason")
+    reason_id = fields.Many2one("mailing.subscription.optout")
     note = fields.Text(help="Why, and how the person asked (kept in the record's chatter).")
 
     @api.model
