@@ -210,7 +210,7 @@ class MailchimpMemberImport(models.AbstractModel):
         if new_bindings:
             env["mailchimp.member"]._insert_bindings(new_bindings)
         service._pull_consent(audience_su, remotes, decisions, contacts)
-        service._record_consent(audience_su, remotes, decisions, by_email)
+        service._record_consent(audience_su, remotes, decisions, by_email, locals_)
         # a name changed in Mailchimp shows on the partner of the member too (as on its
         # mailing contact, whose name Odoo computes from the first and last name)
         for email, decision in decisions.items():
@@ -227,7 +227,7 @@ class MailchimpMemberImport(models.AbstractModel):
                 binding.partner_id.name = contact.name
         env.flush_all()
 
-    def _record_consent(self, audience, remotes, decisions, by_email):
+    def _record_consent(self, audience, remotes, decisions, by_email, locals_):
         """The consent history of the status changes this page applied (one record each,
         none for a no-op: ``mailchimp.consent._record`` decides), dated at Mailchimp's
         decision, with its unsubscribe reason and its proof of consent."""
@@ -249,12 +249,16 @@ class MailchimpMemberImport(models.AbstractModel):
         changes = []
         for email in changed:
             remote, decision = remotes[email], decisions[email]
-            status = remote.get("status")
+            status, local = remote.get("status"), locals_.get(email)
             changes.append(
                 {
                     "member": bindings.get(email),
                     "state": consent_state(status),
-                    "new_decision": True,
+                    # a decision Odoo had not seen: a new status, or the same one decided
+                    # again (dated anew); else only a change the history lacks is written
+                    "new_decision": local is None
+                    or local.status != status
+                    or bool(decision.decided_at and decision.decided_at != local.status_changed),
                     "status": status,
                     "source": source,
                     "decided_at": decision.decided_at

@@ -163,7 +163,12 @@ class MailingSubscription(models.Model):
             # the opt-out that stays is Mailchimp's status now (unsubscribed, then pending),
             # no longer an Odoo decision to send: no export unsubscribes the person again
             # while they are asked to confirm
-            requested.with_context(mailchimp_no_push=True).write({"opt_out_reason_id": mirrored.id})
+            # (its date kept: Odoo would date a rewritten opt-out now, newer than a
+            # re-subscription Mailchimp has and Odoo has not read yet)
+            for sub in requested:
+                sub.with_context(mailchimp_no_push=True).write(
+                    {"opt_out_reason_id": mirrored.id, "opt_out_datetime": sub.opt_out_datetime}
+                )
         return held
 
     def _mailchimp_mark(self, already_out=frozenset()):
