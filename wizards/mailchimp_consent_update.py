@@ -40,6 +40,11 @@ class MailchimpConsentUpdate(models.TransientModel):
     reason_id = fields.Many2one("mailing.subscription.optout")
     note = fields.Text(help="Why, and how the person asked (kept in the record's chatter).")
 
+    def _compute_display_name(self):
+        # the dialog's title and breadcrumb, never "mailchimp.consent.update,<id>"
+        for wizard in self:
+            wizard.display_name = self.env._("Update Consent")
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
