@@ -849,7 +849,10 @@ class InvariantRun:
             if (member := self.member(aud, address))
         }
         sub.write({"opt_out": False})
-        if not (NOT_CONSENT & (known | truth)):
+        # an unsubscribe or bounce Odoo has not read yet undoes the user's opt-in when the
+        # import reads it, which it does only where unsubscribes are imported
+        unread = truth if self.audiences[aud].import_unsubscribes else set()
+        if not (NOT_CONSENT & (known | unread)):
             self._note_sub_decision(aud, record, False)
         elif "cleaned" not in known:
             for binding in bindings.filtered(lambda b: b.status == "unsubscribed"):
@@ -911,7 +914,10 @@ class InvariantRun:
         self.env["mail.blacklist"]._remove(email)
         if "cleaned" not in known:
             self.requested.update(unsubscribed)
-        if "cleaned" in known | truth:
+        # a bounce Odoo has not read yet blacklists the address again when the import reads
+        # it, which it does only where unsubscribes are imported
+        unread = truth if self.config["import_unsubscribes"] else set()
+        if "cleaned" in known | unread:
             return True
         self._note_unblacklisting(email)
         return True
