@@ -82,6 +82,12 @@ def erase_line(records, preview, action="delete"):
             if preview
             else env._("Anonymized (other documents refer to it): %s", what)
         )
+    if action == "anonymize_consent":
+        return (
+            env._("Will keep the fact, anonymized (the consent history): %s", what)
+            if preview
+            else env._("Kept as a fact, anonymized (the consent history): %s", what)
+        )
     if action == "keep":
         return env._("Kept (the contact of an Odoo user; erase it from the user): %s", what)
     return env._("Will be deleted: %s", what) if preview else env._("Deleted: %s", what)

@@ -125,14 +125,16 @@ def mailchimp_job(account_field="account_id"):
     return decorate
 
 
-def delay(records, description, identity_key):
+def delay(records, description, identity_key, eta=None):
     """``records.with_delay(...)`` for a Mailchimp job: on the channel, with the retry budget
-    of the jobs, deduplicated by ``identity_key`` (a job already waiting is not queued twice)."""
+    of the jobs, deduplicated by ``identity_key`` (a job already waiting is not queued twice);
+    ``eta``: not before then (a datetime)."""
     return records.with_delay(
         channel=JOB_CHANNEL,
         max_retries=JOB_MAX_RETRIES,
         description=description,
         identity_key=identity_key,
+        eta=eta,
     )
 
 

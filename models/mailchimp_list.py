@@ -7,6 +7,7 @@
 # mailchimp.webhook.event.
 import ast
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -47,6 +48,9 @@ _logger = logging.getLogger(__name__)
 
 #: bindings one export job sends (batch calls of 500)
 PUSH_JOB_SIZE = 5000
+#: seconds an opt-out or blacklisting made in Odoo waits before its own export job runs (the
+#: edits of that moment go together: one job per audience)
+WITHDRAWAL_DELAY = 30
 
 
 class MailchimpList(models.Model):
@@ -513,10 +517,23 @@ class MailchimpList(models.Model):
             double_optin=self.double_optin,
         )
 
-    def _pushes_anything(self):
+    def _pushes_changes(self):
+        """Whether this audience's options send Odoo's changes to Mailchimp."""
         self.ensure_one()
         return self.account_id.push_contacts and (
             self.push_new or self.push_unsubscribes or self.push_fields
+        )
+
+    def _pushes_anything(self):
+        """Whether the export has anything to send here: the audience's push options, or a
+        user's opt-in request (double opt-in), which goes whatever they are."""
+        self.ensure_one()
+        return self._pushes_changes() or bool(
+            self.env["mailchimp.member"]
+            .sudo()
+            .search_count(
+                [("list_id", "=", self.id), ("resubscribe_requested", "=", True)], limit=1
+            )
         )
 
     def _bind_for_push(self, contacts=None, partners=None, only_new=False):
@@ -601,6 +618,23 @@ class MailchimpList(models.Model):
             queued |= audience
         return queued
 
+    def _queue_withdrawals(self):
+        """An opt-out or blacklisting made in Odoo reaches Mailchimp within a minute: the
+        audiences that push unsubscribes get their own export job, WITHDRAWAL_DELAY seconds
+        later (one waiting per audience: the withdrawals of that moment go together)."""
+        eta = fields.Datetime.now() + timedelta(seconds=WITHDRAWAL_DELAY)
+        for audience in self:
+            if not audience.push_unsubscribes or not audience._pushes_changes():
+                continue
+            if audience.account_id.state != "connected":
+                continue
+            delay(
+                audience,
+                self.env._("Mailchimp: send opt-outs to %s", audience.name),
+                f"mailchimp-withdraw-{audience.id}",
+                eta=eta,
+            )._job_push()
+
     @mailchimp_job()
     def _job_push(self):
         """Send up to PUSH_JOB_SIZE waiting bindings (batch calls of 500), then enqueue the
@@ -612,9 +646,11 @@ class MailchimpList(models.Model):
         if not self._pushes_anything():
             return "skipped: this audience pushes nothing"
         Member = self.env["mailchimp.member"].sudo()
-        bindings = Member.search(
-            [("list_id", "=", self.id), ("need_push", "=", True)], limit=PUSH_JOB_SIZE, order="id"
-        )
+        domain = [("list_id", "=", self.id), ("need_push", "=", True)]
+        if not self._pushes_changes():
+            # only the opt-in requests go; the other changes wait for the options
+            domain.append(("resubscribe_requested", "=", True))
+        bindings = Member.search(domain, limit=PUSH_JOB_SIZE, order="id")
         if not bindings:
             return "nothing to export"
         try:

@@ -13,7 +13,7 @@ from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
 from ..services.identity import member_key
-from ..services.mailchimp_data import binding_values, member_status, member_web_id, patch_body
+from ..services.mailchimp_data import member_web_id, patch_body
 from ..services.push_rules import RESUBSCRIBE_NOT_NEEDED, resubscribe_request
 from ..services.statuses import STATUS_SELECTION, tombstone
 from ..services.sync_rules import MemberElsewhere, stale_contact_link
@@ -340,19 +340,7 @@ class MailchimpMember(models.Model):
                 )
             except mce.MailchimpError as exc:
                 raise UserError(account._error_message(exc)) from None
-            last_changed = binding_values(member)["last_changed"]
-            binding.sudo().write(
-                {
-                    "status": member_status(member) or "pending",
-                    "last_changed": last_changed,
-                    # a user's request, newer than the opt-out Odoo holds for this member:
-                    # no export may unsubscribe the pending member because of that opt-out
-                    # (the opt-out itself is lifted when the person confirms)
-                    "status_changed": last_changed or fields.Datetime.now(),
-                    "sync_error": False,
-                    "push_reason": self.env._("Re-subscription requested (pending)"),
-                }
-            )
+            binding.sudo()._note_pending(member, self.env.user)
             summary = self.env._("Opt-in confirmation asked in %s", binding.list_id.name)
             audit(self.env, "resubscribe", summary, binding, counts=(1, 0))
         return True

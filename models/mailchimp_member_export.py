@@ -19,6 +19,11 @@ from odoo import api, fields, models
 
 from ..services import mailchimp_errors as mce
 from ..services import push_rules as pr
+from ..services.consent_rules import (
+    SOURCE_EXPORT,
+    SOURCE_IMPORT,
+    consent_state,
+)
 from ..services.identity import member_key
 from ..services.mailchimp_data import (
     ADDRESS_FIELDS,
@@ -27,6 +32,7 @@ from ..services.mailchimp_data import (
     answer_values,
     at_address,
     batch_answer,
+    consent_proof,
     member_status,
     page_members,
     patch_body,
@@ -175,6 +181,7 @@ class MailchimpMemberExport(models.AbstractModel):
         audience = bindings.list_id
         audience.ensure_one()
         counts = {"created": 0, "updated": 0, "unsubscribed": 0, "skipped": 0, "errors": 0}
+        self._send_opt_in_requests(bindings.filtered("resubscribe_requested"), client)
         skipped_lines = []
         # Odoo's opt-outs read as the import reads them (every contact of the address on the
         # list, a person's blacklisting, not a bounce), dated in Mailchimp's time
@@ -298,7 +305,43 @@ class MailchimpMemberExport(models.AbstractModel):
             if sent and time.monotonic() > deadline:
                 break  # one call each: the rest keep need_push, for the next export job
             counts[self._push_single(binding, client, email, decision, note, now)] += 1
+        # an opt-out waiting for Mailchimp is sent (or had nothing to send) once its binding
+        # leaves the queue
+        bindings.filtered(lambda b: b.withdrawal_waiting and not b.need_push).write(
+            {"withdrawal_waiting": False}
+        )
         return counts, skipped_lines
+
+    def _send_opt_in_requests(self, bindings, client):
+        """A user's opt-in of an unsubscribed person is only a request: Mailchimp is asked
+        to email them a confirmation (PATCH to pending, one call each, after a read that
+        checks the member is still unsubscribed: a status Mailchimp decided meanwhile is
+        applied as an import applies it, and the request dropped)."""
+        for binding in bindings:
+            audience = binding.list_id
+            try:
+                member = client.member(audience.mc_id, binding.email, fields=MEMBER_FIELDS)
+                if member_status(member) != "unsubscribed":
+                    binding.write({"resubscribe_requested": False})
+                    self.env["mailchimp.member.import"]._apply_member_page(
+                        audience, [at_address(member, binding.email)]
+                    )
+                    continue
+                member = client.patch_member(
+                    audience.mc_id, binding.email, patch_body(status="pending")
+                )
+            except mce.RETRYABLE_ERRORS:
+                raise
+            except mce.MailchimpError as exc:
+                binding.write(
+                    {
+                        "resubscribe_requested": False,
+                        "sync_error": exc.detail or exc.title or str(exc),
+                        "push_reason": self.env._("Opt-in request refused by Mailchimp"),
+                    }
+                )
+                continue
+            binding._note_pending(member)
 
     @api.model
     def _resubscribed_since(self, client, audience, since_by_email):
@@ -431,6 +474,24 @@ class MailchimpMemberExport(models.AbstractModel):
             vals["synced_first_name"] = contact.first_name or ""
             vals["synced_last_name"] = contact.last_name or ""
         binding.write(vals)
+        if learn != LEARN_IMPORT:
+            # the opt status Mailchimp answers, in the consent history when it changed (a new
+            # member, or a status the answer taught Odoo; an unsubscribe this export sent was
+            # written when it was made in Odoo)
+            self.env["mailchimp.consent"]._record(
+                [
+                    {
+                        "member": binding,
+                        "state": consent_state(binding.status),
+                        "status": binding.status,
+                        "new_decision": bool(learn),
+                        "source": SOURCE_IMPORT if learn else SOURCE_EXPORT,
+                        "decided_at": last_changed,
+                        "reason": member.get("unsubscribe_reason"),
+                        **consent_proof(member),
+                    }
+                ]
+            )
         if learn:
             # Mailchimp's own decision, which Odoo had not read: Odoo learns it at once, as an
             # import would (the binding's status is only ever one whose consent effects Odoo

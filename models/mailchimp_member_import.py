@@ -14,9 +14,10 @@ import logging
 
 from odoo import api, fields, models
 
+from ..services.consent_rules import SOURCE_IMPORT, consent_state
 from ..services.erasure_rules import refused_members
 from ..services.identity import member_key
-from ..services.mailchimp_data import binding_values, read_members
+from ..services.mailchimp_data import binding_values, consent_proof, read_members
 from ..services.push_rules import join_name
 from ..services.sync_rules import (
     ACTION_CREATE,
@@ -28,6 +29,7 @@ from ..services.sync_rules import (
     PullOptions,
     blacklist_consent,
     decide_pull,
+    parse_mc_datetime,
     remote_names,
     status_decided_at,
     synced_names,
@@ -226,6 +228,7 @@ class MailchimpMemberImport(models.AbstractModel):
         if new_bindings:
             env["mailchimp.member"]._insert_bindings(new_bindings)
         service._pull_consent(audience_su, remotes, decisions, contacts)
+        service._record_consent(audience_su, remotes, decisions, by_email, locals_)
         # a name changed in Mailchimp shows on the partner of the member too (as on its
         # mailing contact, whose name Odoo computes from the first and last name)
         for email, decision in decisions.items():
@@ -241,6 +244,48 @@ class MailchimpMemberImport(models.AbstractModel):
             ):
                 binding.partner_id.name = contact.name
         env.flush_all()
+
+    def _record_consent(self, audience, remotes, decisions, by_email, locals_):
+        """The consent history of the status changes this page applied (one record each,
+        none for a no-op: ``mailchimp.consent._record`` decides), dated at Mailchimp's
+        decision, with its unsubscribe reason and its proof of consent."""
+        changed = [
+            email
+            for email, decision in decisions.items()
+            if decision.action != ACTION_SKIP and decision.status_changed
+        ]
+        if not changed:
+            return
+        missing = [email for email in changed if email not in by_email]
+        bindings = dict(by_email)
+        if missing:
+            for binding in self.env["mailchimp.member"].search(
+                [("list_id", "=", audience.id), ("email_normalized", "in", missing)]
+            ):
+                bindings[binding.email_normalized] = binding
+        source = self.env.context.get("mailchimp_consent_source") or SOURCE_IMPORT
+        changes = []
+        for email in changed:
+            remote, decision = remotes[email], decisions[email]
+            status, local = remote.get("status"), locals_.get(email)
+            changes.append(
+                {
+                    "member": bindings.get(email),
+                    "state": consent_state(status),
+                    # a decision Odoo had not seen: a new status, or the same one decided
+                    # again (dated anew); else only a change the history lacks is written
+                    "new_decision": local is None
+                    or local.status != status
+                    or bool(decision.decided_at and decision.decided_at != local.status_changed),
+                    "status": status,
+                    "source": source,
+                    "decided_at": decision.decided_at
+                    or parse_mc_datetime(remote.get("last_changed")),
+                    "reason": remote.get("unsubscribe_reason"),
+                    **consent_proof(remote),
+                }
+            )
+        self.env["mailchimp.consent"]._record(changes)
 
     def _drop_links_to_moved_contacts(self, audience, remotes):
         """A contact is the member at its own address: when a contact whose address changed in
@@ -308,7 +353,9 @@ class MailchimpMemberImport(models.AbstractModel):
         Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
         for entry in Blacklist.search([("email", "in", list(forms))]) if forms else ():
             said = blacklist_consent(
-                entry.active, bool(bounce) and entry.opt_out_reason_id == bounce
+                entry.active,
+                bool(bounce) and entry.opt_out_reason_id == bounce,
+                lift_counts=entry.mailchimp_lift_counts,
             )
             if said:
                 note(member_key(entry.email), said, entry.write_date)

@@ -93,6 +93,50 @@ class MailchimpMembershipMixin(models.AbstractModel):
         groups=MAILCHIMP_USER_GROUP,
     )
 
+    mailchimp_optout_waiting = fields.Boolean(
+        compute="_compute_mailchimp_optout_waiting",
+        string="Opt-out Waiting for Mailchimp",
+        groups=MAILCHIMP_USER_GROUP,
+        help="An opt-out or blacklisting made in Odoo that Mailchimp has not received yet.",
+    )
+
+    def _compute_mailchimp_optout_waiting(self):
+        field = self._mailchimp_member_field
+        waiting = set()
+        if self.ids:
+            waiting = set(
+                self.env["mailchimp.member"]
+                .search(
+                    [
+                        (field, "in", self.ids),
+                        ("withdrawal_waiting", "=", True),
+                        ("status", "in", ("subscribed", "pending")),
+                    ]
+                )
+                .mapped(f"{field}.id")
+            )
+        for record in self:
+            record.mailchimp_optout_waiting = record.id in waiting
+
+    mailchimp_consent_count = fields.Integer(
+        compute="_compute_mailchimp_consent_count",
+        string="Consent History Count",
+        groups=MAILCHIMP_USER_GROUP,
+    )
+
+    def _compute_mailchimp_consent_count(self):
+        # the consent record carries the same field names as the member binding
+        set_counts(
+            self, "mailchimp_consent_count", "mailchimp.consent", self._mailchimp_member_field
+        )
+
+    def action_view_mailchimp_consent(self):
+        """This contact's consent history: every opt-in, opt-out and double opt-in request,
+        newest first."""
+        action = related_action(self, "action_mailchimp_consent", self._mailchimp_member_field)
+        action["name"] = self.env._("Consent History of %s", self.display_name or "")
+        return action
+
     def _compute_mailchimp_member_count(self):
         set_counts(self, "mailchimp_member_count", "mailchimp.member", self._mailchimp_member_field)
 

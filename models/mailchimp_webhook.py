@@ -30,6 +30,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL
 
 from ..services import mailchimp_errors as mce
+from ..services.consent_rules import SOURCE_WEBHOOK
 from ..services.identity import member_key, subscriber_hash
 from ..services.mailchimp_campaigns import (
     CAMPAIGN_FIELDS,
@@ -304,8 +305,10 @@ class MailchimpWebhookEventFlow(models.Model):
             except mce.MailchimpNotFound:
                 gone.append(email)
         kept_names = {}
-        counts, problems = self.env["mailchimp.member.import"]._apply_member_page(
-            audience, found, names_kept=kept_names
+        counts, problems = (
+            self.env["mailchimp.member.import"]
+            .with_context(mailchimp_consent_source=SOURCE_WEBHOOK)
+            ._apply_member_page(audience, found, names_kept=kept_names)
         )
         failed = {member_key(address): reason for address, reason in problems}
         if gone:

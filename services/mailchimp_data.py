@@ -29,6 +29,8 @@ MEMBER_FIELDS = (
     "unsubscribe_reason",
     "tags",
     "interests",
+    "ip_signup",
+    "ip_opt",
 )
 #: an export's check of the archived members: their addresses only
 ADDRESS_FIELDS = ("email_address",)
@@ -102,6 +104,21 @@ def binding_values(member):
         # only when Mailchimp gave them (a webhook's data has none: the last map read stays)
         values["mc_interests"] = dump_interests(member.get("interests"))
     return values
+
+
+def consent_proof(member):
+    """The proof of consent Mailchimp holds on a member, as the consent history keeps it:
+    the sign-up and opt-in IP addresses and the sign-up time (False when Mailchimp has
+    none)."""
+    try:
+        signed_up = parse_mc_datetime(member.get("timestamp_signup"))
+    except (TypeError, ValueError, AttributeError):
+        signed_up = None
+    return {
+        "ip_signup": clean_text(member.get("ip_signup"))[:64] or False,
+        "ip_opt": clean_text(member.get("ip_opt"))[:64] or False,
+        "timestamp_signup": signed_up or False,
+    }
 
 
 def answer_values(member, known):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .consent_rules import lifts_odoo_opt_out
 from .statuses import (  # noqa: F401 (the vocabulary, read from here by older imports)
     BLOCKED_STATUSES,
     STATUS_ARCHIVED,
@@ -242,13 +243,15 @@ BLACKLIST_OPT_OUT = "opted_out_at"
 BLACKLIST_LIFTED = "unblacklisted_at"
 
 
-def blacklist_consent(active, bounce):
+def blacklist_consent(active, bounce, lift_counts=True):
     """What an Odoo blacklist entry says of the person's consent: an archived entry is an
-    un-blacklisting (``BLACKLIST_LIFTED``); an active one an opt-out (``BLACKLIST_OPT_OUT``)
-    unless it records a bounce (``bounce``: its reason is the connector's cleaned one): a
-    bounce is not an opt-out, it is never pushed as an unsubscribe (None)."""
+    un-blacklisting (``BLACKLIST_LIFTED``) when it is a decision (``lift_counts``: the
+    person's own, or the connector's following Mailchimp; a user's is not, None); an active
+    one an opt-out (``BLACKLIST_OPT_OUT``) unless it records a bounce (``bounce``: its reason
+    is the connector's cleaned one): a bounce is not an opt-out, it is never pushed as an
+    unsubscribe (None)."""
     if not active:
-        return BLACKLIST_LIFTED
+        return BLACKLIST_LIFTED if lift_counts else None
     if bounce:
         return None
     return BLACKLIST_OPT_OUT
@@ -449,6 +452,7 @@ def _consent(decision, status, local, last_changed, opts, full, newcomer=False):
         decision.clear_opt_out = bool(
             decision.status_changed
             and opts.import_unsubscribes
+            and lifts_odoo_opt_out(status)
             and list_opt_out_older(local, mailchimp_decided)
         )
         return
@@ -458,7 +462,7 @@ def _consent(decision, status, local, last_changed, opts, full, newcomer=False):
         if decision.status_changed or full:
             _apply_opt_out(decision, status, local, mailchimp_decided)
     elif (
-        status in (STATUS_SUBSCRIBED, STATUS_PENDING)
+        lifts_odoo_opt_out(status)
         and decision.status_changed
         and (
             list_opt_out_older(local, mailchimp_decided)
@@ -505,9 +509,13 @@ def decide_pull(remote, local, opts, full=False, odoo=None, elsewhere=None):
             # list opt-out older than the subscription lifted, if the newer one is a
             # blacklisting)
             decision.push_opt_out = True
-            decision.clear_opt_out = opts.import_unsubscribes and list_opt_out_older(odoo, decided)
+            decision.clear_opt_out = (
+                opts.import_unsubscribes
+                and lifts_odoo_opt_out(status)
+                and list_opt_out_older(odoo, decided)
+            )
         elif (
-            status in (STATUS_SUBSCRIBED, STATUS_PENDING)
+            lifts_odoo_opt_out(status)
             and opts.import_unsubscribes
             and (list_opt_out_older(odoo, decided) or mirrored_for_another(odoo))
         ):

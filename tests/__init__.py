@@ -4,6 +4,7 @@ from . import (
     test_audit_log,
     test_campaign_figures,
     test_campaigns,
+    test_consent,
     test_contact_export,
     test_erasure,
     test_first_hour,

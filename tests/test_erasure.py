@@ -124,6 +124,9 @@ class TestErasure(MailchimpCase):
         run = self.audience.run_ids[:1]
         run.problems = f"{JANE}: refused"
         self.audience.sudo().push_skipped = "Jane@Example.org: no valid name\nbob@example.org: x"
+        Consent = self.env["mailchimp.consent"]
+        consents = Consent.search([("email_normalized", "=", JANE)])
+        self.assertEqual(len(consents), 2, "Jane's consent, read with each audience")
         request = self.erase()
         self.assertEqual(len(request.line_ids), 2)
         self.assertEqual(request.state, "queued")
@@ -141,6 +144,12 @@ class TestErasure(MailchimpCase):
         self.assertTrue(company.partner_id.exists())
         self.assertFalse(company.partner_id.email)
         self.assertNoTrace()
+        # the consent history keeps the facts, anonymized
+        consents.invalidate_recordset()
+        self.assertEqual(len(consents.exists()), 2)
+        self.assertEqual(set(consents.mapped("email")), {"j***@e******.org"})
+        self.assertEqual(set(consents.mapped("kind")), {"given"})
+        self.assertFalse(consents.mapped("member_id") or consents.mapped("mailing_contact_id"))
         self.assertIn("bob@example.org", self.audience.push_skipped)
         self.assertEqual(self.audience.member_ids.mapped("email_normalized"), ["bob@example.org"])
         # a tombstone (a hash, no address), the privacy log, the audit rows

@@ -704,7 +704,12 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         requests_before = self.emulator.count_requests()
         writes = self.writes()
         reads = self.member_reads()
-        jobs = self.mailchimp_jobs()
+        # (the opt-out's own export job waits its short delay: issue 26)
+        withdrawal = self.mailchimp_jobs().filtered(
+            lambda j: (j.identity_key or "").startswith("mailchimp-withdraw-")
+        )
+        self.assertEqual(len(withdrawal), 1, "the opt-out's own export, 30 s later")
+        jobs = self.mailchimp_jobs() - withdrawal
         self.assertEqual(
             jobs.mapped("method_name"), ["_job_apply_webhooks"], "no export queued yet"
         )
@@ -713,7 +718,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertEqual(self.writes(), writes, "the echo wrote nothing to Mailchimp")
         self.assertEqual(self.member_reads(), reads + 1, "one re-read of the member")
         self.assertEqual(self.emulator.count_requests(), requests_before + 1, "nothing else")
-        self.assertEqual(len(self.mailchimp_jobs()), 0, "the echo queued no export")
+        self.assertEqual(self.mailchimp_jobs(), withdrawal, "the echo queued no export")
         # Odoo kept its newer change: fields and consent
         contact.invalidate_recordset()
         self.assertEqual(
@@ -742,7 +747,7 @@ class TestWebhooks(MailchimpCommon, HttpCase):
         self.assertEqual((contact.first_name, contact.last_name), ("Newer", "Name"))
         self.assertTrue(subscription.opt_out)
         self.assertFalse(binding.need_push)
-        self.assertEqual(len(self.mailchimp_jobs()), 0)
+        self.assertEqual(self.mailchimp_jobs(), withdrawal, "only the opt-out's, still waiting")
 
     def test_odoo_change_waiting_for_the_export_survives_webhook_updates(self):
         """Members changed in Mailchimp meanwhile (events applied by the job) while an Odoo

@@ -1,5 +1,6 @@
 from . import (
     mailchimp_campaign_track,
+    mailchimp_consent_update,
     mailchimp_erasure_wizard,
     mailchimp_export_existing,
     mailchimp_interest_create,

@@ -260,6 +260,34 @@ def test_full_resync_restores_lost_consent_of_unchanged_members():
         assert not incremental.opt_out
 
 
+def test_a_pending_member_is_no_consent_the_opt_out_stays():
+    """A double opt-in asked (pending) is no consent yet: Odoo's older opt-out stays until the
+    person confirms (subscribed); for a member Odoo knew and a new one alike (issue 26)."""
+    older = known(status="unsubscribed")
+    older.opted_out_at = older.list_opted_out_at = parse_mc_datetime(T0)
+    decision = decide_pull(remote("pending", last_changed=T1), older, PullOptions())
+    assert decision.status_changed and not decision.clear_opt_out
+    confirmed = decide_pull(remote("subscribed", last_changed=T1), older, PullOptions())
+    assert confirmed.clear_opt_out
+    odoo = OdooConsent(list_opted_out_at=parse_mc_datetime(T0))
+    new = decide_pull(remote("pending", last_changed=T1), None, PullOptions(), odoo=odoo)
+    assert not new.clear_opt_out
+    new = decide_pull(remote("subscribed", last_changed=T1), None, PullOptions(), odoo=odoo)
+    assert new.clear_opt_out
+
+
+def test_a_users_opt_in_does_not_undo_an_unsubscribe_read_later():
+    """An Odoo user's opt-in is not dated as a decision (``opted_in_at`` stays None): the
+    unsubscribe Odoo reads afterwards, older or not, is applied; the person's own opt-in,
+    newer than the unsubscribe, stands."""
+    local = known(status="subscribed")
+    decision = decide_pull(remote("unsubscribed", last_changed=T1), local, PullOptions())
+    assert decision.opt_out
+    local.opted_in_at = parse_mc_datetime("2026-01-01T12:00:00+00:00")  # the person's
+    decision = decide_pull(remote("unsubscribed", last_changed=T1), local, PullOptions())
+    assert not decision.opt_out
+
+
 def test_hostile_merge_values_are_cleaned():
     assert clean_text("A\x00nn") == "Ann"
     assert clean_text(42) == "42"
@@ -563,4 +591,7 @@ def test_a_bounce_is_not_an_opt_out():
     # an archived entry is an un-blacklisting, whatever it recorded
     assert blacklist_consent(active=False, bounce=False) == BLACKLIST_LIFTED
     assert blacklist_consent(active=False, bounce=True) == BLACKLIST_LIFTED
+    # a user's un-blacklisting is not the person's consent: it says nothing
+    assert blacklist_consent(active=False, bounce=False, lift_counts=False) is None
+    assert blacklist_consent(active=True, bounce=False, lift_counts=False) == BLACKLIST_OPT_OUT
     assert {BLACKLIST_OPT_OUT, BLACKLIST_LIFTED} <= set(vars(OdooConsent()))
