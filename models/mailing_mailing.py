@@ -28,7 +28,7 @@ from odoo.tools import SQL, mute_logger
 
 from ..services import mailchimp_errors as mce
 from ..services import mailing_content as mcontent
-from ..services.mailchimp_data import campaign_recipients
+from ..services.mailchimp_data import campaign_recipients, tag_segment_id
 from ..services.sync_rules import parse_mc_datetime
 from .job_tools import delay, lock_for_job, mailchimp_job, retry_later
 from .mailchimp_campaign import CAMPAIGN_FIELDS
@@ -102,6 +102,11 @@ class MailingMailing(models.Model):
         domain="[('list_id', '=', mailchimp_list_id), ('mc_segment_id', '!=', False)]",
         help="Send to this segment of the audience only (its members in Mailchimp at the "
         "time of sending); empty: every subscribed member of the audience.",
+    )
+    mailchimp_tag = fields.Char(
+        string="Mailchimp Tag",
+        help="Send to the members with this tag in Mailchimp only (as Mailchimp names it, "
+        "any case; a tag is a static segment there); a segment chosen above wins.",
     )
     mailchimp_interest_id = fields.Many2one(
         "mailchimp.interest",
@@ -401,7 +406,28 @@ class MailingMailing(models.Model):
             return None
         return interest.mc_category_id, interest.mc_interest_id
 
-    def _mailchimp_campaign_body(self):
+    def _mailchimp_segment_mc_id(self, client):
+        """The Mailchimp id of the static segment the campaign is sent to: the segment's, else
+        the tag's (read from the audience's tags: a tag is a static segment), else None."""
+        sudo = self.sudo()
+        if sudo.mailchimp_segment_id:
+            return sudo.mailchimp_segment_id.mc_segment_id
+        tag = (sudo.mailchimp_tag or "").strip()
+        if not tag:
+            return None
+        found = tag_segment_id(client.static_segments(sudo.mailchimp_list_id.mc_id), tag)
+        if found:
+            return found
+        raise UserError(
+            self.env._(
+                "Mailchimp has no tag %(tag)s in audience %(audience)s: check its spelling "
+                "(Audience ‣ Tags in Mailchimp), or choose a segment.",
+                tag=tag,
+                audience=sudo.mailchimp_list_id.name,
+            )
+        )
+
+    def _mailchimp_campaign_body(self, segment_mc_id=None):
         from_name, reply_to = self._mailchimp_sender()
         placeholders = self._mailchimp_placeholders()
         subject, _warnings = mcontent.mailchimp_text(self.subject or "", placeholders)
@@ -410,7 +436,7 @@ class MailingMailing(models.Model):
             "type": "regular",
             "recipients": campaign_recipients(
                 self.sudo().mailchimp_list_id.mc_id,
-                self.sudo().mailchimp_segment_id.mc_segment_id,
+                segment_mc_id,
                 interest=self._mailchimp_interest(),
             ),
             "settings": {
@@ -555,7 +581,8 @@ class MailingMailing(models.Model):
         then its content. Returns Mailchimp's campaign."""
         self.ensure_one()
         sudo = self.sudo()
-        body = self._mailchimp_campaign_body()
+        segment_mc_id = self._mailchimp_segment_mc_id(client)
+        body = self._mailchimp_campaign_body(segment_mc_id)
         html, warnings = self._mailchimp_content()
         campaign = sudo.mailchimp_campaign_id
         try:
@@ -592,7 +619,7 @@ class MailingMailing(models.Model):
                 # a segment taken off (or one of the audience before): the whole audience
                 body["recipients"] = campaign_recipients(
                     body["recipients"]["list_id"],
-                    self.sudo().mailchimp_segment_id.mc_segment_id,
+                    segment_mc_id,
                     clear_segment=True,
                     interest=self._mailchimp_interest(),
                 )

@@ -296,6 +296,20 @@ def segment_values(remote):
     return {"mc_segment_id": str(remote.get("id") or ""), "mc_name": remote.get("name") or ""}
 
 
+def tag_segment_id(segments, tag):
+    """The id of the static segment named ``tag`` (any case, spaces around ignored) among
+    ``segments`` (an audience's static segments as Mailchimp lists them: a tag is one), or
+    None."""
+    wanted = (tag or "").strip().lower()
+    if not wanted:
+        return None
+    for remote in segments:
+        values = segment_values(remote)
+        if values["mc_name"].strip().lower() == wanted and values["mc_segment_id"]:
+            return values["mc_segment_id"]
+    return None
+
+
 # ---------------------------------------------------------------------------- member tags
 def member_tags_body(active, inactive):
     """``POST /lists/{id}/members/{hash}/tags``: the tags to make active and inactive, as a

@@ -302,6 +302,41 @@ class TestSegments(MailchimpCase):
         camp2 = self.state.campaign(mailing2.mailchimp_campaign_id.mc_id)
         self.assertFalse(camp2["info"]["recipients"].get("segment_opts"))
 
+    def test_a_mailing_sent_through_mailchimp_to_a_tag(self):
+        """A tag made in Mailchimp (a static segment there) as a mailing's recipients,
+        named in any case; an unknown tag is refused before anything is created."""
+        tag = self.state.create_segment(
+            self.list_mc_id, {"name": "VIP", "static_segment": ["ann@keep.org", "dan@other.org"]}
+        )
+        values = {
+            "name": "VIPs only",
+            "subject": "For you",
+            "body_arch": "<p>Hello</p>",
+            "body_html": "<p>Hello *|UNSUB|*</p>",
+            "email_from": "news@example.org",
+            "reply_to": "news@example.org",
+            "send_with": "mailchimp",
+            "mailchimp_list_id": self.audience.id,
+        }
+        unknown = self.env["mailing.mailing"].create(dict(values, mailchimp_tag="Gold"))
+        with self.assertRaisesRegex(UserError, "no tag Gold"):
+            unknown.with_user(self.manager).action_mailchimp_check()
+        self.assertFalse(unknown.mailchimp_campaign_id)
+        self.assertFalse(self.state.campaigns)
+        mailing = self.env["mailing.mailing"].create(dict(values, mailchimp_tag=" vip "))
+        mailing.with_user(self.manager).action_mailchimp_check()
+        camp = self.state.campaign(mailing.mailchimp_campaign_id.mc_id)
+        self.assertEqual(
+            camp["info"]["recipients"]["segment_opts"], {"saved_segment_id": int(tag["id"])}
+        )
+        mailing.with_user(self.manager).action_launch()
+        self.run_jobs()
+        self.assertEqual(mailing.state, "sending")
+        recipients = self.state._campaign_recipients(self.state.campaign(camp["info"]["id"]))
+        self.assertEqual(
+            {m["email_address"] for m in recipients}, {"ann@keep.org", "dan@other.org"}
+        )
+
     def test_a_bad_domain_is_refused(self):
         with self.assertRaises(ValidationError):
             self.new_segment(domain="[('email', 'ilike'")

@@ -27,6 +27,7 @@ from services.mailchimp_data import (
     read_members,
     status_only,
     subscribe_item,
+    tag_segment_id,
 )
 from services.statuses import (
     BLOCKED_STATUSES,
@@ -240,3 +241,11 @@ def test_binding_values_reads_interests_only_when_given():
     assert load_interests(stored) == {"a1": False, "b1": True}
     assert load_interests("not json") == {} and load_interests(None) == {}
     assert "mc_interests" not in binding_values(read_members([MEMBER])[0]["ann@example.org"])
+
+
+def test_a_tag_is_found_among_the_static_segments_by_its_name_in_any_case():
+    segments = [{"id": 11, "name": "VIP"}, {"id": 12, "name": "Customers 2026"}]
+    assert tag_segment_id(segments, " customers 2026 ") == "12"
+    assert tag_segment_id(segments, "vip") == "11"
+    assert tag_segment_id(segments, "Customers") is None
+    assert tag_segment_id(segments, "") is None
