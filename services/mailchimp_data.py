@@ -1,3 +1,6 @@
+# size: the one layer of Mailchimp's data the issue asks for (members, audiences, merge
+# fields, webhooks, segments, tags, interests): what the API answers and what is sent, each a
+# few lines; split by kind of record it would scatter the wire keys again.
 """Mailchimp's data, in one layer (pure Python, no Odoo, no HTTP): what the API answers,
 read in one place, and what the connector sends, built in one place.
 
