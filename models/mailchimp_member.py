@@ -201,6 +201,24 @@ class MailchimpMember(models.Model):
             records.modified(names, create=True)
         return records
 
+    @api.model
+    def _store_synced_tags(self, texts):
+        """A tag sync's outcome ({tags text: binding ids}): the tags as the bindings' own and
+        as the base of the next merge, nothing left to send. One UPDATE per list of tags
+        (no ORM write: the binding's change hooks must not mark it to export again)."""
+        self.flush_model()
+        for text, binding_ids in texts.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE mailchimp_member SET tags = %s, synced_tags = %s, "
+                    "tags_dirty = false WHERE id = ANY(%s)",
+                    text,
+                    text,
+                    binding_ids,
+                )
+            )
+        self.invalidate_model(["tags", "synced_tags", "tags_dirty"])
+
     def _mark_deleted(self, vals):
         """Mark these bindings permanently deleted in Mailchimp (``vals``: the rest to write),
         keeping the status each had (``status_before_deleted``) and when it was decided

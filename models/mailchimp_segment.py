@@ -289,28 +289,8 @@ class MailchimpSegment(models.Model):
             f"{count_text(self.env, n)} {skip_reason_text(self.env, reason)}"
             for reason, n in counts.items()
         )
+        self.env["mailchimp.segment.skip"]._replace_for(self, skipped, refused)
         cr = self.env.cr
-        self.env["mailchimp.segment.skip"].flush_model()
-        cr.execute(SQL("DELETE FROM mailchimp_segment_skip WHERE segment_id = %s", self.id))
-        if skipped:
-            rows = sorted(skipped.items())
-            cr.execute(
-                SQL(
-                    "INSERT INTO mailchimp_segment_skip "
-                    "(segment_id, company_id, email, reason, message, create_uid, create_date,"
-                    " write_uid, write_date) "
-                    "SELECT %s, %s, e, r, NULLIF(m, ''), %s, now() at time zone 'UTC', %s,"
-                    " now() at time zone 'UTC' "
-                    "FROM unnest(%s::varchar[], %s::varchar[], %s::text[]) AS t(e, r, m)",
-                    self.id,
-                    self.company_id.id or None,
-                    self.env.uid,
-                    self.env.uid,
-                    [key for key, _r in rows],
-                    [reason for _k, reason in rows],
-                    [refused.get(key, "") for key, _r in rows],
-                )
-            )
         cr.execute(SQL("DELETE FROM mailchimp_segment_member_rel WHERE segment_id = %s", self.id))
         if members:
             cr.execute(

@@ -179,16 +179,4 @@ class MailchimpTagSync(models.AbstractModel):
             self.env[model].sudo().browse(record_ids).with_context(mailchimp_no_push=True).write(
                 {field: [(6, 0, list(ids))]}
             )
-        Member = self.env["mailchimp.member"]
-        Member.flush_model()
-        for text, binding_ids in texts.items():
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE mailchimp_member SET tags = %s, synced_tags = %s, "
-                    "tags_dirty = false WHERE id = ANY(%s)",
-                    text,
-                    text,
-                    binding_ids,
-                )
-            )
-        Member.invalidate_model(["tags", "synced_tags", "tags_dirty"])
+        self.env["mailchimp.member"]._store_synced_tags(texts)
