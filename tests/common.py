@@ -125,6 +125,23 @@ class MailchimpCommon:
         wizard.action_process()
         return self.env["mailchimp.list"].search([("mc_id", "=", self.list_mc_id)])
 
+    def mailchimp_mailing(self, audience, name, **vals):
+        """A mailing in Odoo's editor, sent through Mailchimp to ``audience`` (``vals``: its
+        segment, tag or interest...)."""
+        return self.env["mailing.mailing"].create(
+            {
+                "name": name,
+                "subject": "For you",
+                "body_arch": "<p>Hello</p>",
+                "body_html": "<p>Hello *|UNSUB|*</p>",
+                "email_from": "news@example.org",
+                "reply_to": "news@example.org",
+                "send_with": "mailchimp",
+                "mailchimp_list_id": audience.id,
+                **vals,
+            }
+        )
+
     def import_members(self, audience, full=False):
         """A member import (incremental or Full Resync) run to its end; returns the runs."""
         runs = audience._start_member_import(full=full)

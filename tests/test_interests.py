@@ -241,18 +241,8 @@ class TestInterests(MailchimpCase):
         self.state.add_member(
             self.list_mc_id, "cid@example.org", interests={self.ids["Products"]: True}
         )
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "name": "News only",
-                "subject": "For you",
-                "body_arch": "<p>Hello</p>",
-                "body_html": "<p>Hello *|UNSUB|*</p>",
-                "email_from": "news@example.org",
-                "reply_to": "news@example.org",
-                "send_with": "mailchimp",
-                "mailchimp_list_id": self.audience.id,
-                "mailchimp_interest_id": self.interest("News").id,
-            }
+        mailing = self.mailchimp_mailing(
+            self.audience, "News only", mailchimp_interest_id=self.interest("News").id
         )
         mailing.with_user(self.manager).action_mailchimp_check()
         camp = self.state.campaign(mailing.mailchimp_campaign_id.mc_id)

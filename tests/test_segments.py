@@ -264,18 +264,8 @@ class TestSegments(MailchimpCase):
 
     def test_a_mailing_sent_through_mailchimp_to_a_segment(self):
         segment = self.new_segment()
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "name": "Keepers only",
-                "subject": "For you",
-                "body_arch": "<p>Hello</p>",
-                "body_html": "<p>Hello *|UNSUB|*</p>",
-                "email_from": "news@example.org",
-                "reply_to": "news@example.org",
-                "send_with": "mailchimp",
-                "mailchimp_list_id": self.audience.id,
-                "mailchimp_segment_id": segment.id,
-            }
+        mailing = self.mailchimp_mailing(
+            self.audience, "Keepers only", mailchimp_segment_id=segment.id
         )
         # not in Mailchimp yet: refused before anything is sent
         with self.assertRaises(UserError):
@@ -308,22 +298,12 @@ class TestSegments(MailchimpCase):
         tag = self.state.create_segment(
             self.list_mc_id, {"name": "VIP", "static_segment": ["ann@keep.org", "dan@other.org"]}
         )
-        values = {
-            "name": "VIPs only",
-            "subject": "For you",
-            "body_arch": "<p>Hello</p>",
-            "body_html": "<p>Hello *|UNSUB|*</p>",
-            "email_from": "news@example.org",
-            "reply_to": "news@example.org",
-            "send_with": "mailchimp",
-            "mailchimp_list_id": self.audience.id,
-        }
-        unknown = self.env["mailing.mailing"].create(dict(values, mailchimp_tag="Gold"))
+        unknown = self.mailchimp_mailing(self.audience, "Gold only", mailchimp_tag="Gold")
         with self.assertRaisesRegex(UserError, "no tag Gold"):
             unknown.with_user(self.manager).action_mailchimp_check()
         self.assertFalse(unknown.mailchimp_campaign_id)
         self.assertFalse(self.state.campaigns)
-        mailing = self.env["mailing.mailing"].create(dict(values, mailchimp_tag=" vip "))
+        mailing = self.mailchimp_mailing(self.audience, "VIPs only", mailchimp_tag=" vip ")
         mailing.with_user(self.manager).action_mailchimp_check()
         camp = self.state.campaign(mailing.mailchimp_campaign_id.mc_id)
         self.assertEqual(
