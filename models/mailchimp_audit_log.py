@@ -49,6 +49,7 @@ OPERATIONS = [
     ("erasure_requested", "Erasure requested"),
     ("erasure_done", "Erasure completed"),
     ("segment_sync", "Segment sync"),
+    ("consent_update", "Consent updated by a user"),
 ]
 #: the models a row's record may be
 RECORD_MODELS = [

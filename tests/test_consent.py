@@ -371,6 +371,12 @@ class TestUpdateConsent(MailchimpCase):
         self.assertEqual(record.reason, reason.name)
         self.assertEqual(record.user_id, self.manager)
         self.assertIn("by phone", contact.message_ids[0].body)
+        # the audit log: one row, by the user, naming the audience, not the address
+        audit = self.env["mailchimp.audit.log"].search([("operation", "=", "consent_update")])
+        self.assertEqual(len(audit), 1)
+        self.assertEqual((audit.actor, audit.user_id), ("user", self.manager))
+        self.assertIn(self.audience.name, audit.summary)
+        self.assertNotIn("eve@example.org", audit.summary)
 
     def test_opt_in_of_an_unsubscribed_member_is_a_request(self):
         binding = self.binding("gone@example.org")

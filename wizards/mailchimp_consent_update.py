@@ -10,6 +10,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.mailchimp_audit_log import audit
 from ..services.identity import member_key
 
 OPT_OUT = "opt_out"
@@ -133,6 +134,20 @@ class MailchimpConsentUpdate(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def _log(self, done):
+        # the audit log names no address: the audiences and the kind of update
+        audit(
+            self.env,
+            "consent_update",
+            self.env._(
+                "Consent updated by a user (%(action)s) in %(audiences)s",
+                action=dict(self._fields["action"]._description_selection(self.env)).get(
+                    self.action, self.action
+                ),
+                audiences=", ".join(self.member_ids.list_id.mapped("name")) or "-",
+            ),
+            self.member_ids[:1] or None,
+            counts=(len(self.member_ids) or 1, 0),
+        )
         body = Markup("<p>%s</p>") % done
         if self.note:
             body += Markup("<p>%s</p>") % self.note
