@@ -165,6 +165,7 @@ class MailchimpMemberExport(models.AbstractModel):
             opted_out=bool(when),
             opted_out_at=when,
             own_opted_out_at=consent.own_opted_out_at if consent else None,
+            list_opted_out=bool(consent and consent.list_opted_out_at),
             binding_status=binding.status or None,
             binding_email=binding.email or "",
             status_changed=binding.status_changed,

@@ -104,7 +104,6 @@ class MailingMailing(models.Model):
         "time of sending); empty: every subscribed member of the audience.",
     )
     mailchimp_tag = fields.Char(
-        string="Mailchimp Tag",
         help="Send to the members with this tag in Mailchimp only (as Mailchimp names it, "
         "any case; a tag is a static segment there); a segment chosen above wins.",
     )

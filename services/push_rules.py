@@ -73,6 +73,10 @@ class LocalContact:
     #: own address, or the linked contact's own opt-out; not only the address the contact
     #: moved to in Odoo), if any
     own_opted_out_at: object = None
+    #: the audience's mailing list is opted out for this address now, whoever decided it (a
+    #: person, a user, or Odoo applying a member's Mailchimp status: ``opted_out`` leaves that
+    #: last one out, it is no opt-out of Odoo's to send)
+    list_opted_out: bool = False
     binding_status: str = None  # Mailchimp status Odoo last saw; None = not a member yet
     binding_email: str = ""  # the address the binding was made for (its hash)
     #: when Mailchimp's status last changed, as Odoo saw it (datetime)
@@ -236,6 +240,17 @@ def _older_than_status(opted_out_at, local):
     )
 
 
+def may_add_member(local):
+    """Whether a new member may be created for this contact (subscribed, or pending with
+    double opt-in): never while it is opted out, of the audience's list or by a person's
+    blacklisting, whoever opted it out. An opt-out Odoo applied for Mailchimp counts too: it
+    is the person's own unsubscribe (as the member of the contact's former address, say), and
+    adding them anew would make someone who unsubscribed look reachable, a consent only the
+    person may give (seed 9148334: an unsubscribe of the old address read after a user's
+    opt-in had bound the new one)."""
+    return not (local.opted_out or local.list_opted_out)
+
+
 def decide_push(local, opts, mapping):
     """What to send for one address. ``mapping`` is {merge tag: source}."""
     if not opts.push_contacts:
@@ -282,6 +297,8 @@ def decide_push(local, opts, mapping):
             return decision
         # already unsubscribed (or transactional) in Mailchimp: fields only, status kept
     if status is None:
+        if not may_add_member(local):
+            return PushDecision(PUSH_SKIP, REASON_OPTED_OUT_NOT_ADDED)
         if not opts.push_new:
             return PushDecision(PUSH_SKIP, REASON_NEW_OFF)
         return PushDecision(

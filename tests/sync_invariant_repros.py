@@ -3156,4 +3156,77 @@ REPRODUCTIONS += [
             {"op": "sync_cycle", "dt": 30},
         ],
     },
+    {
+        "name": "an unsubscribe of the old address read after a user's opt-in bound the new one",
+        "kind": "mc-resubscribe-not-in-odoo",
+        "bug": "issue 26, fresh seed 9148334: a contact moved in Odoo from a subscribed member's "
+        "address to one Mailchimp lacks, was opted out, then a user's opt-in bound the new "
+        "address for export; the person then unsubscribed as the old member (webhook), "
+        "which opted the contact out; the export still created the new address subscribed, "
+        "as that opt-out was Mailchimp's (mirrored), not Odoo's to send. A new member is "
+        "never created for a contact opted out, whoever opted it out "
+        "(push_rules.may_add_member)",
+        "config": {
+            "two_audiences": True,
+            "a_push_unsubscribes": False,
+            "a_push_fields": False,
+            "b_push_unsubscribes": True,
+            "b_push_fields": False,
+            "import_unsubscribes": True,
+            "override_contact_name": False,
+            "page_size": 2,
+            "pool": [
+                "nils@example.no",
+                "jana@example.at",
+                "kim.lee@example.org",
+                "eve_1@example.net",
+            ],
+        },
+        "steps": [
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "kai@bücher.de"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "Anna@Example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "élodie@exämple.fr"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "bob+news@example.net"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 1, "email": "jana@example.at"},
+            {"op": "odoo_new_contact", "dt": 1, "aud": 0, "email": "carl.o'neil@example.org"},
+            {"op": "mc_subscribe", "dt": 1, "aud": 0, "email": "jana@example.at"},
+            {"op": "sync_cycle", "dt": 2},
+            {
+                "op": "odoo_change_email",
+                "dt": 2,
+                "aud": 0,
+                "contact": ["jana@example.at", 0],
+                "new_email": "kim.lee@example.org",
+            },
+            {"op": "mc_delete", "dt": 3600, "aud": 0, "email": "carl.o'neil@example.org"},
+            {"op": "odoo_opt_out", "dt": 1, "aud": 0, "contact": ["kim.lee@example.org", 0]},
+            {"op": "odoo_opt_out", "dt": 3600, "aud": 1, "contact": ["kim.lee@example.org", 0]},
+            {
+                "op": "odoo_rename",
+                "dt": 30,
+                "contact": ["eve_1@example.net", 0],
+                "vals": {"first_name": "😀 Smile"},
+                "skipped": True,
+            },
+            {"op": "odoo_user_opt_in", "dt": 2, "aud": 0, "contact": ["kim.lee@example.org", 0]},
+            {
+                "op": "sync_paged_import",
+                "dt": 5,
+                "aud": 0,
+                "full": True,
+                "between": [
+                    [
+                        5,
+                        {
+                            "op": "mc_unsubscribe_webhook",
+                            "dt": 2,
+                            "aud": 0,
+                            "email": "jana@example.at",
+                        },
+                    ]
+                ],
+            },
+            {"op": "sync_cycle", "dt": 1},
+        ],
+    },
 ]

@@ -10,6 +10,7 @@ from services.push_rules import (
     PUSH_UNSUBSCRIBE,
     PUSH_UPDATE,
     REASON_INVALID_EMAIL,
+    REASON_OPTED_OUT_NOT_ADDED,
     RESUBSCRIBE_NOT_NEEDED,
     RESUBSCRIBE_REFUSED,
     WARNING_PHONE_INVALID,
@@ -23,6 +24,7 @@ from services.push_rules import (
     join_name,
     learned_from_answer,
     mapping_problems,
+    may_add_member,
     merge_fields,
     pushes_new_contact,
     resubscribe_request,
@@ -96,6 +98,32 @@ def test_new_contact_is_created_subscribed_or_pending_with_double_optin():
     )
     dbl = PushOptions(push_new=True, double_optin=True)
     assert decide_push(local, dbl, MAPPING).status_if_new == "pending"
+
+
+def test_a_contact_opted_out_by_anyone_is_never_added():
+    # seed 9148334: the list's opt-out Odoo applied for Mailchimp (the person unsubscribed as
+    # the member of the contact's old address) is no opt-out to send, yet no reason to add
+    # the person anew either: created subscribed (or asked to confirm) they would look
+    # reachable again
+    mirrored = LocalContact(email="kim.lee@example.org", list_opted_out=True)
+    assert not may_add_member(mirrored)
+    assert not may_add_member(LocalContact(email="kim.lee@example.org", opted_out=True))
+    assert may_add_member(LocalContact(email="kim.lee@example.org"))
+    for opts in (ALL_ON, PushOptions(push_new=True, double_optin=True)):
+        decision = decide_push(mirrored, opts, MAPPING)
+        assert (decision.action, decision.reason, decision.status_if_new) == (
+            PUSH_SKIP,
+            REASON_OPTED_OUT_NOT_ADDED,
+            None,
+        )
+    # a member Mailchimp has: the list's opt-out it mirrors changes nothing of its export
+    member = LocalContact(
+        email="kim.lee@example.org",
+        list_opted_out=True,
+        binding_status="unsubscribed",
+        values={"first_name": "Kim"},
+    )
+    assert decide_push(member, ALL_ON, MAPPING).action == PUSH_UPDATE
 
 
 def test_nothing_is_pushed_when_the_account_or_audience_says_no():
