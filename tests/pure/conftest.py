@@ -60,3 +60,16 @@ def mc(emulator):
         yield client
     finally:
         client.session.close()
+
+
+@pytest.fixture
+def client(emulator):
+    """The connector's API client (services/mailchimp_client.py) on the ``emulator``
+    fixture, never sleeping between its retries."""
+    from services.mailchimp_client import MailchimpClient
+
+    cl = MailchimpClient(emulator.api_key, emulator.base_url, sleep=lambda s: None)
+    try:
+        yield cl
+    finally:
+        cl.close()

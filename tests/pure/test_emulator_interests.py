@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 
 from services import mailchimp_errors as mce
-from services.mailchimp_client import MailchimpClient
 from services.mailchimp_data import (
     campaign_recipients,
     interest_body,
@@ -15,13 +14,6 @@ from services.mailchimp_data import (
 )
 
 HTML = '<html><body><p>Hi</p><a href="*|UNSUB|*">u</a>*|HTML:LIST_ADDRESS_HTML|*</body></html>'
-
-
-@pytest.fixture
-def client(emulator):
-    cl = MailchimpClient(emulator.api_key, emulator.base_url, sleep=lambda s: None)
-    yield cl
-    cl.close()
 
 
 @pytest.fixture

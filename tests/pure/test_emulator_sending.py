@@ -17,13 +17,6 @@ HTML = (
 
 
 @pytest.fixture
-def client(emulator):
-    cl = MailchimpClient(emulator.api_key, emulator.base_url, sleep=lambda s: None)
-    yield cl
-    cl.close()
-
-
-@pytest.fixture
 def audience(emulator):
     st = emulator.state
     st.freeze(NOW)
